@@ -1,0 +1,1 @@
+//! Arenas, regions, typed pools and move-only handles.

@@ -1,0 +1,169 @@
+//! The one error type of barewire.
+
+use alloc::string::String;
+
+/// Everything that can go wrong when decoding, validating or parsing.
+///
+/// Each variant that concerns input bytes carries the byte `offset` (from the
+/// start of the input) where the problem was found, so a log line points at
+/// the exact place:
+///
+/// ```
+/// let err = barewire::from_slice::<bool>(&[0x02]).unwrap_err();
+/// assert_eq!(err.to_string(), "invalid bool at byte 0: 0x02 is neither 0 nor 1");
+/// assert!(matches!(err, barewire::Error::InvalidBool { offset: 0, byte: 2 }));
+/// ```
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The input ended before the value did: a value or a length prefix needs
+    /// `needed` bytes at `offset`, but only `available` remain.
+    #[error("unexpected end of input at byte {offset}: needed {needed} bytes, {available} remain")]
+    UnexpectedEnd {
+        /// Where the value that did not fit starts.
+        offset: usize,
+        /// How many bytes it needs (at least).
+        needed: u64,
+        /// How many bytes were left.
+        available: usize,
+    },
+    /// A varint has a trailing zero group (an overlong, non-canonical form).
+    #[error("non-canonical varint at byte {offset}: overlong encoding with a trailing zero group")]
+    NonCanonicalVarint {
+        /// Where the varint starts.
+        offset: usize,
+    },
+    /// A varint encodes a value that does not fit in 64 bits.
+    #[error("varint at byte {offset} overflows 64 bits")]
+    VarintOverflow {
+        /// Where the varint starts.
+        offset: usize,
+    },
+    /// A decoded integer does not fit the Rust type it is decoded into.
+    #[error("integer {value} at byte {offset} does not fit in {target}")]
+    IntegerOutOfRange {
+        /// Where the integer starts.
+        offset: usize,
+        /// The decoded value.
+        value: u64,
+        /// The Rust type it had to fit.
+        target: &'static str,
+    },
+    /// A `bool` byte other than 0 or 1.
+    #[error("invalid bool at byte {offset}: {byte:#04x} is neither 0 nor 1")]
+    InvalidBool {
+        /// Where the byte is.
+        offset: usize,
+        /// The byte found.
+        byte: u8,
+    },
+    /// An `optional` tag byte other than 0 or 1.
+    #[error("invalid optional tag at byte {offset}: {byte:#04x} is neither 0 nor 1")]
+    InvalidOptionTag {
+        /// Where the byte is.
+        offset: usize,
+        /// The byte found.
+        byte: u8,
+    },
+    /// A `str` that is not valid UTF-8.
+    #[error("invalid UTF-8 in string at byte {offset}")]
+    InvalidUtf8 {
+        /// Where the first invalid byte is.
+        offset: usize,
+    },
+    /// An enum value that names no member of the enum.
+    #[error("unknown value {value} for enum {type_name} at byte {offset}")]
+    UnknownEnumValue {
+        /// Where the value starts.
+        offset: usize,
+        /// The value found.
+        value: u64,
+        /// The enum's name.
+        type_name: &'static str,
+    },
+    /// A union tag that names no member of the union.
+    #[error("unknown tag {tag} for union {type_name} at byte {offset}")]
+    UnknownUnionTag {
+        /// Where the tag starts.
+        offset: usize,
+        /// The tag found.
+        tag: u64,
+        /// The union's name.
+        type_name: &'static str,
+    },
+    /// A map holds the same key twice.
+    #[error("duplicate map key at byte {offset}")]
+    DuplicateMapKey {
+        /// Where the repeated key starts.
+        offset: usize,
+    },
+    /// Bytes remain after the top-level value.
+    #[error("{remaining} trailing bytes after the value, starting at byte {offset}")]
+    TrailingBytes {
+        /// Where the trailing bytes start.
+        offset: usize,
+        /// How many there are.
+        remaining: usize,
+    },
+    /// Values nest deeper than [`Limits::max_depth`](crate::Limits::max_depth).
+    #[error("nesting deeper than the limit of {limit} at byte {offset}")]
+    DepthLimit {
+        /// Where the value that went too deep starts.
+        offset: usize,
+        /// The limit in force.
+        limit: u32,
+    },
+    /// A message larger than [`Limits::max_size`](crate::Limits::max_size).
+    #[error("message of at least {size} bytes exceeds the size limit of {limit} bytes")]
+    SizeLimit {
+        /// The size seen (at least).
+        size: u64,
+        /// The limit in force.
+        limit: u64,
+    },
+    /// A list of zero-sized items claims more items than the limits allow.
+    #[error("list at byte {offset} claims {count} items, over the limit of {limit}")]
+    TooManyItems {
+        /// Where the length prefix starts.
+        offset: usize,
+        /// The count claimed.
+        count: u64,
+        /// The limit in force.
+        limit: u64,
+    },
+    /// A layout image or view is malformed: out of bounds, misaligned, or
+    /// with a value that breaks its type's rules.
+    #[error("invalid layout at byte {offset}: {reason}")]
+    InvalidLayout {
+        /// Where in the image the problem is.
+        offset: usize,
+        /// What is wrong.
+        reason: &'static str,
+    },
+    /// A buffer handed to a layout view is not aligned as the root type needs.
+    #[error("misaligned buffer: address is not a multiple of {align}")]
+    Misaligned {
+        /// The alignment required.
+        align: usize,
+    },
+    /// A BARE schema text could not be parsed or is invalid.
+    #[error("schema error at line {line}, column {column}: {message}")]
+    Schema {
+        /// 1-based line.
+        line: u32,
+        /// 1-based column, in characters.
+        column: u32,
+        /// What is wrong.
+        message: String,
+    },
+    /// An I/O error from a reader or writer.
+    #[cfg(feature = "std")]
+    #[error("I/O error: {0}")]
+    Io(#[from] std::io::Error),
+    /// A stream ended in the middle of a message or frame.
+    #[error("stream ended in the middle of a message after {received} bytes")]
+    TruncatedStream {
+        /// How many bytes of the unfinished message were received.
+        received: usize,
+    },
+}

@@ -1,0 +1,1 @@
+//! The BARE schema language: a typed model, a parser and a printer.
