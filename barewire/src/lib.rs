@@ -7,5 +7,12 @@ extern crate alloc;
 
 mod error;
 pub mod schema;
+pub mod wire;
 
 pub use error::Error;
+#[cfg(feature = "std")]
+pub use wire::IoDecoder;
+pub use wire::{
+    Decode, DecodeOwned, Encode, Int, Limits, MapKey, Reader, SliceDecoder, Uint, encode_into,
+    from_slice, from_slice_with, to_vec,
+};
