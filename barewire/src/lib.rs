@@ -9,6 +9,7 @@ mod error;
 pub mod schema;
 pub mod wire;
 
+pub use barewire_derive::Bare;
 pub use error::Error;
 #[cfg(feature = "std")]
 pub use wire::IoDecoder;
@@ -16,3 +17,58 @@ pub use wire::{
     Decode, DecodeOwned, Encode, Int, Limits, MapKey, Reader, SliceDecoder, Uint, encode_into,
     from_slice, from_slice_with, to_vec,
 };
+
+/// The BARE schema text of `T` and of every named type it uses, each
+/// defined before its first use (recursive types excepted).
+///
+/// See [`schema::Describe`] for how Rust types and names map to the schema.
+///
+/// ```
+/// #[derive(barewire::Bare)]
+/// struct Point { x: i32, y: i32 }
+///
+/// assert_eq!(barewire::schema::<Point>(), "type Point struct {\n  x: i32\n  y: i32\n}\n");
+/// ```
+pub fn schema<T: schema::Describe + ?Sized>() -> alloc::string::String {
+    use alloc::string::ToString;
+    let mut builder = schema::Builder::new();
+    T::describe(&mut builder);
+    builder.finish().to_string()
+}
+
+/// The schema model of `T`, as [`schema()`] prints it.
+pub fn schema_model<T: schema::Describe + ?Sized>() -> schema::Schema {
+    let mut builder = schema::Builder::new();
+    T::describe(&mut builder);
+    builder.finish()
+}
+
+/// What generated code needs, under paths that do not depend on the user's
+/// prelude or imports. Not public API.
+#[doc(hidden)]
+pub mod __private {
+    pub use alloc::format;
+    pub use alloc::string::String;
+    pub use alloc::vec;
+    pub use alloc::vec::Vec;
+    pub use core::default::Default;
+    pub use core::mem::{offset_of, size_of};
+    pub use core::option::Option::{self, None, Some};
+    pub use core::primitive::{bool, i128, u8, u64, usize};
+    pub use core::result::Result::{self, Err, Ok};
+    pub use core::{assert, cfg, concat, stringify};
+
+    pub use crate::wire::Plain;
+
+    /// Appends a varint (union tags, enum values).
+    #[inline]
+    pub fn write_uint(out: &mut Vec<u8>, value: u64) {
+        crate::wire::write_uint(out, value);
+    }
+
+    /// Appends the memory of a plain value: its wire bytes.
+    #[inline]
+    pub fn encode_plain<T: crate::Encode>(value: &T, out: &mut Vec<u8>) {
+        out.extend_from_slice(crate::wire::as_bytes(core::slice::from_ref(value)));
+    }
+}

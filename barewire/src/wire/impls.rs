@@ -178,7 +178,7 @@ impl Encode for String {
     }
 }
 
-impl<'de> Decode<'de> for &'de str {
+impl<'de: 'a, 'a> Decode<'de> for &'a str {
     #[inline]
     fn decode(r: &mut Reader<'de>) -> Result<Self, Error> {
         r.str()
@@ -199,7 +199,7 @@ impl<'de> Decode<'de> for Box<str> {
     }
 }
 
-impl<'de> Decode<'de> for Cow<'de, str> {
+impl<'de: 'a, 'a> Decode<'de> for Cow<'a, str> {
     #[inline]
     fn decode(r: &mut Reader<'de>) -> Result<Self, Error> {
         r.str().map(Cow::Borrowed)
@@ -233,14 +233,14 @@ impl<T: Encode> Encode for Vec<T> {
 }
 
 /// `data` borrowed from the input (BARE `list<u8>` has the same bytes).
-impl<'de> Decode<'de> for &'de [u8] {
+impl<'de: 'a, 'a> Decode<'de> for &'a [u8] {
     #[inline]
     fn decode(r: &mut Reader<'de>) -> Result<Self, Error> {
         r.data()
     }
 }
 
-impl<'de> Decode<'de> for Cow<'de, [u8]> {
+impl<'de: 'a, 'a> Decode<'de> for Cow<'a, [u8]> {
     #[inline]
     fn decode(r: &mut Reader<'de>) -> Result<Self, Error> {
         r.data().map(Cow::Borrowed)

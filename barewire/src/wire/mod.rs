@@ -199,3 +199,6 @@ pub fn from_slice_with<'de, T: Decode<'de>>(bytes: &'de [u8], limits: Limits) ->
     r.finish()?;
     Ok(value)
 }
+
+pub(crate) use plain::as_bytes;
+pub(crate) use varint::write_uint;

@@ -1,0 +1,120 @@
+//! Generates `Decode`.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use crate::bound;
+use crate::encode::plain_proof;
+use crate::model::{Field, Input, Shape, Style};
+
+pub fn expand(input: &Input<'_>) -> TokenStream {
+    let ident = input.ident;
+    let generics = bound::with_de_lifetime(input, &quote!(__bw::Decode<'__de>));
+    let (impl_generics, _, where_clause) = generics.split_for_impl();
+    let (_, ty_generics, _) = input.generics.split_for_impl();
+    let name = &input.schema_name;
+    let (body, min_size, plain) = match &input.shape {
+        Shape::Struct(fields, style) => {
+            let construct = construct(quote!(Self), *style, fields);
+            let min = fields.iter().filter(|f| !f.skip).map(|f| {
+                let ty = f.ty;
+                quote!(+ <#ty as __bw::Decode<'__de>>::MIN_SIZE)
+            });
+            (
+                quote!(__bw::__private::Ok(#construct)),
+                quote!(0 #(#min)*),
+                plain_proof(fields, &quote!(__bw::Decode<'__de>)),
+            )
+        }
+        Shape::Enum(variants) => {
+            let consts: Vec<_> = (0..variants.len())
+                .map(|i| format_ident!("__V{}", i))
+                .collect();
+            let defs = variants.iter().zip(&consts).map(|(v, c)| {
+                let vi = v.ident;
+                let message = format!(
+                    "enum {ident}: the discriminant of {vi} is negative, but BARE enum values are unsigned"
+                );
+                quote! {
+                    const #c: __bw::__private::u64 = {
+                        __bw::__private::assert!((#ident::#vi as __bw::__private::i128) >= 0, #message);
+                        #ident::#vi as __bw::__private::i128 as __bw::__private::u64
+                    };
+                }
+            });
+            let arms = variants.iter().zip(&consts).map(|(v, c)| {
+                let vi = v.ident;
+                quote!(#c => __bw::__private::Ok(Self::#vi))
+            });
+            (
+                quote! {
+                    #(#defs)*
+                    let __offset = __r.position();
+                    match __r.uint()? {
+                        #(#arms,)*
+                        __value => __bw::__private::Err(__bw::Error::UnknownEnumValue {
+                            offset: __offset,
+                            value: __value,
+                            type_name: #name,
+                        }),
+                    }
+                },
+                quote!(1),
+                quote!(__bw::__private::Plain::NO),
+            )
+        }
+        Shape::Union(variants) => {
+            let arms = variants.iter().map(|v| {
+                let vi = v.ident;
+                let tag = v.tag;
+                let construct = construct(quote!(Self::#vi), v.style, &v.fields);
+                quote!(#tag => __bw::__private::Ok(#construct))
+            });
+            (
+                quote! {
+                    let __offset = __r.position();
+                    match __r.uint()? {
+                        #(#arms,)*
+                        __tag => __bw::__private::Err(__bw::Error::UnknownUnionTag {
+                            offset: __offset,
+                            tag: __tag,
+                            type_name: #name,
+                        }),
+                    }
+                },
+                quote!(1),
+                quote!(__bw::__private::Plain::NO),
+            )
+        }
+    };
+    quote! {
+        impl #impl_generics __bw::Decode<'__de> for #ident #ty_generics #where_clause {
+            #[inline]
+            fn decode(__r: &mut __bw::Reader<'__de>) -> __bw::__private::Result<Self, __bw::Error> {
+                #body
+            }
+            const MIN_SIZE: __bw::__private::usize = #min_size;
+            const PLAIN: __bw::__private::Plain = #plain;
+        }
+    }
+}
+
+/// `path { a: decode?, ... }`, `path(decode?, ...)` or `path`, with skipped
+/// fields set to their default.
+fn construct(path: TokenStream, style: Style, fields: &[Field<'_>]) -> TokenStream {
+    let values = fields.iter().map(|f| {
+        if f.skip {
+            quote!(__bw::__private::Default::default())
+        } else {
+            quote!(__bw::Decode::decode(__r)?)
+        }
+    });
+    match style {
+        Style::Unit => path,
+        Style::Tuple => quote!(#path( #(#values),* )),
+        Style::Named => {
+            let members = fields.iter().map(|f| &f.member);
+            quote!(#path { #(#members: #values),* })
+        }
+    }
+}

@@ -1,0 +1,119 @@
+//! Generates `schema::Describe`.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::bound;
+use crate::model::{Field, Input, Shape, Style};
+
+pub fn expand(input: &Input<'_>) -> TokenStream {
+    let ident = input.ident;
+    let generics = bound::with_bound(input, &quote!(__bw::schema::Describe));
+    let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
+    let base = &input.schema_name;
+    let params = bound::type_params(input);
+    let kind = match &input.shape {
+        Shape::Struct(fields, Style::Tuple) if fields.iter().filter(|f| !f.skip).count() == 1 => {
+            let ty = fields.iter().find(|f| !f.skip).map(|f| f.ty);
+            quote!(__bw::schema::DefKind::Type(<#ty as __bw::schema::Describe>::describe(__b)))
+        }
+        Shape::Struct(fields, _) => {
+            let fields = field_list(fields);
+            quote!(__bw::schema::DefKind::Type(__bw::schema::struct_kind(#fields)))
+        }
+        Shape::Enum(variants) => {
+            let pairs = variants.iter().map(|v| {
+                let vi = v.ident;
+                let member = constant_case(&vi.to_string());
+                quote!((#member, #ident::#vi as __bw::__private::i128 as __bw::__private::u64))
+            });
+            quote!(__bw::schema::enum_kind(&[#(#pairs),*]))
+        }
+        Shape::Union(variants) => {
+            let shapes = variants.iter().map(|v| {
+                let name = &v.schema_name;
+                let tag = v.tag;
+                let active: Vec<&Field<'_>> = v.fields.iter().filter(|f| !f.skip).collect();
+                let shape = match (v.style, active.as_slice()) {
+                    (Style::Unit, _) | (_, []) => quote!(__bw::schema::VariantShape::Unit),
+                    (Style::Tuple, [only]) => {
+                        let ty = only.ty;
+                        quote!(__bw::schema::VariantShape::Newtype(
+                            <#ty as __bw::schema::Describe>::describe(__b)
+                        ))
+                    }
+                    _ => {
+                        let fields = field_list(&v.fields);
+                        quote!(__bw::schema::VariantShape::Struct(#fields))
+                    }
+                };
+                quote!((#name, #tag, #shape))
+            });
+            quote! {{
+                let __variants = __bw::__private::vec![#(#shapes),*];
+                __bw::schema::DefKind::Type(__bw::schema::union_kind(__b, &__name, __variants))
+            }}
+        }
+    };
+    quote! {
+        impl #impl_generics __bw::schema::Describe for #ident #ty_generics #where_clause {
+            fn describe(__b: &mut __bw::schema::Builder) -> __bw::schema::Type {
+                let __args = __bw::__private::vec![
+                    #(<#params as __bw::schema::Describe>::describe(__b)),*
+                ];
+                let __name = __b.instance_name(#base, &__args);
+                __b.define(__name.clone(), |__b| #kind)
+            }
+        }
+    }
+}
+
+/// `vec![(name, type), ...]` for the fields that are not skipped.
+fn field_list(fields: &[Field<'_>]) -> TokenStream {
+    let entries = fields.iter().filter(|f| !f.skip).map(|f| {
+        let name = &f.schema_name;
+        let ty = f.ty;
+        quote!((__bw::__private::String::from(#name), <#ty as __bw::schema::Describe>::describe(__b)))
+    });
+    quote!(__bw::__private::vec![#(#entries),*])
+}
+
+/// `PascalCase` to `CONSTANT_CASE`, for enum members.
+fn constant_case(name: &str) -> String {
+    let name = name.strip_prefix("r#").unwrap_or(name);
+    let chars: Vec<char> = name.chars().collect();
+    let mut out = String::with_capacity(name.len() + 4);
+    for (i, &c) in chars.iter().enumerate() {
+        if c == '_' {
+            if !out.is_empty() && !out.ends_with('_') {
+                out.push('_');
+            }
+            continue;
+        }
+        let boundary = i > 0
+            && c.is_uppercase()
+            && (chars[i - 1].is_lowercase()
+                || chars[i - 1].is_ascii_digit()
+                || (chars[i - 1].is_uppercase()
+                    && chars.get(i + 1).is_some_and(|n| n.is_lowercase())));
+        if boundary && !out.ends_with('_') {
+            out.push('_');
+        }
+        out.extend(c.to_uppercase());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::constant_case;
+
+    #[test]
+    fn constant_case_splits_words() {
+        assert_eq!(constant_case("CustomerService"), "CUSTOMER_SERVICE");
+        assert_eq!(constant_case("Jsmith"), "JSMITH");
+        assert_eq!(constant_case("HTTPServer"), "HTTP_SERVER");
+        assert_eq!(constant_case("Ipv4"), "IPV4");
+        assert_eq!(constant_case("Already_Split"), "ALREADY_SPLIT");
+    }
+}
