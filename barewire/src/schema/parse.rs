@@ -1,0 +1,593 @@
+//! The schema parser: text to tokens to [`Schema`], then the whole-schema
+//! checks of [`check`](super::check).
+//!
+//! Rules that concern one construct (names, separators, tags, lengths,
+//! repeated members) are checked here, where the tokens are; rules that need
+//! the whole schema (undefined or repeated type names, circular types, map
+//! keys) are checked afterwards.
+
+use alloc::{borrow::ToOwned, boxed::Box, collections::BTreeSet, format, string::String, vec::Vec};
+
+use super::check::{self, Parsed};
+use super::lex::{Pos, Tok, Token, error, lex};
+use super::model::{DefKind, EnumMember, Field, Schema, Type, TypeDef, UnionMember};
+use crate::Error;
+
+/// How to parse a schema.
+///
+/// The default accepts the current syntax only (draft-devault-bare, as
+/// bare-ts accepts it without options). [`ParseOptions::legacy`] also accepts
+/// the older syntax: `enum X { ... }`, `struct X { ... }`, `type X { ... }`,
+/// `{ ... }` anonymous structs, `[]T`, `[N]T`, `map[K]V`, `data<N>`, `string`
+/// and `(A | B)` unions.
+///
+/// ```
+/// use barewire::schema::{parse_with, ParseOptions};
+///
+/// let old = "type Names []string";
+/// assert!(parse_with(old, ParseOptions::default()).is_err());
+/// let schema = parse_with(old, ParseOptions::legacy())?;
+/// assert_eq!(schema.to_string(), "type Names list<str>\n");
+/// # Ok::<(), barewire::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ParseOptions {
+    /// Also accept the older schema syntax (bare-ts's `--legacy`).
+    pub legacy: bool,
+}
+
+impl ParseOptions {
+    /// Options that accept the older syntax as well as the current one.
+    ///
+    /// ```
+    /// assert!(barewire::schema::ParseOptions::legacy().legacy);
+    /// ```
+    pub const fn legacy() -> Self {
+        Self { legacy: true }
+    }
+}
+
+/// Parses and checks a schema in the current syntax.
+///
+/// Types may be used before they are defined, and may refer to themselves
+/// when a finite value still exists (through `optional`, `list`, `map` or a
+/// union member that terminates). Errors are [`Error::Schema`] with a 1-based
+/// line and column.
+///
+/// ```
+/// use barewire::schema::{parse, Field, Type};
+///
+/// let schema = parse("type Node struct {\n  value: i32\n  next: optional<Node>\n}")?;
+/// assert_eq!(
+///     schema.defs[0].kind,
+///     barewire::schema::DefKind::Type(Type::Struct(vec![
+///         Field { name: "value".into(), ty: Type::I32 },
+///         Field { name: "next".into(), ty: Type::Optional(Box::new(Type::Named("Node".into()))) },
+///     ])),
+/// );
+///
+/// let err = parse("type A struct {\n  b: B\n}").unwrap_err();
+/// assert!(matches!(err, barewire::Error::Schema { line: 2, column: 6, .. }), "{err}");
+/// # Ok::<(), barewire::Error>(())
+/// ```
+pub fn parse(text: &str) -> Result<Schema, Error> {
+    parse_with(text, ParseOptions::default())
+}
+
+/// Parses and checks a schema with the given options.
+///
+/// ```
+/// use barewire::schema::{parse_with, ParseOptions};
+///
+/// let schema = parse_with("enum Dir { UP DOWN }\ntype Moves [4]Dir", ParseOptions::legacy())?;
+/// assert_eq!(schema.to_string(), "type Dir enum {\n  UP\n  DOWN\n}\n\ntype Moves list<Dir>[4]\n");
+/// # Ok::<(), barewire::Error>(())
+/// ```
+pub fn parse_with(text: &str, options: ParseOptions) -> Result<Schema, Error> {
+    let toks = lex(text)?;
+    let mut parser = Parser::new(toks, options.legacy);
+    parser.schema()?;
+    check::check(&parser.out)?;
+    Ok(Schema {
+        defs: parser.out.defs,
+    })
+}
+
+impl core::str::FromStr for Schema {
+    type Err = Error;
+
+    /// Same as [`parse`].
+    fn from_str(text: &str) -> Result<Self, Error> {
+        parse(text)
+    }
+}
+
+/// `snake_case` or `camelCase` to `PascalCase`: upper-cases the first letter
+/// of each `_`-separated part.
+fn pascal_case(name: &str) -> String {
+    let mut out = String::new();
+    for part in name.split('_') {
+        let mut cs = part.chars();
+        if let Some(first) = cs.next() {
+            out.push(first.to_ascii_uppercase());
+            out.extend(cs);
+        }
+    }
+    out
+}
+
+fn primitive(word: &str) -> Option<Type> {
+    Some(match word {
+        "uint" => Type::Uint,
+        "int" => Type::Int,
+        "u8" => Type::U8,
+        "u16" => Type::U16,
+        "u32" => Type::U32,
+        "u64" => Type::U64,
+        "i8" => Type::I8,
+        "i16" => Type::I16,
+        "i32" => Type::I32,
+        "i64" => Type::I64,
+        "f32" => Type::F32,
+        "f64" => Type::F64,
+        "bool" => Type::Bool,
+        "str" => Type::Str,
+        "void" => Type::Void,
+        _ => return None,
+    })
+}
+
+fn legacy_hint(current: &str, old: &str) -> String {
+    format!("use '{current}' or allow '{old}' with the legacy option")
+}
+
+struct Parser {
+    toks: Vec<Token>,
+    at: usize,
+    legacy: bool,
+    out: Parsed,
+    /// Every name that follows `type`, `enum` or `struct` (found up front so
+    /// that names given to anonymous enums never clash with them).
+    taken: BTreeSet<String>,
+    /// The definition being parsed and the field names down to the current
+    /// type: the name of an anonymous enum found there.
+    path: Vec<String>,
+    /// Anonymous enums of the current definition, to place before it.
+    hoisted: Vec<(TypeDef, Pos)>,
+}
+
+impl Parser {
+    fn new(toks: Vec<Token>, legacy: bool) -> Self {
+        let mut taken = BTreeSet::new();
+        for pair in toks.windows(2) {
+            match (&pair[0].tok, &pair[1].tok) {
+                (Tok::Word(kw), Tok::Word(name))
+                    if matches!(kw.as_str(), "type" | "enum" | "struct") =>
+                {
+                    taken.insert(name.clone());
+                }
+                _ => {}
+            }
+        }
+        let out = Parsed::default();
+        Parser {
+            toks,
+            at: 0,
+            legacy,
+            out,
+            taken,
+            path: Vec::new(),
+            hoisted: Vec::new(),
+        }
+    }
+
+    fn peek(&self) -> &Token {
+        &self.toks[self.at]
+    }
+
+    fn peek_is(&self, c: char) -> bool {
+        self.peek().tok == Tok::Punct(c)
+    }
+
+    fn next(&mut self) -> Token {
+        let tok = self.toks[self.at].clone();
+        if self.at + 1 < self.toks.len() {
+            self.at += 1;
+        }
+        tok
+    }
+
+    fn eat(&mut self, c: char) -> bool {
+        let found = self.peek_is(c);
+        if found {
+            self.next();
+        }
+        found
+    }
+
+    fn expect(&mut self, c: char) -> Result<Pos, Error> {
+        let pos = self.peek().pos;
+        if self.eat(c) {
+            Ok(pos)
+        } else {
+            Err(error(pos, format!("'{c}' is expected")))
+        }
+    }
+
+    /// Members of structs, enums and top-level definitions are separated by
+    /// white space only.
+    fn no_separator(&self) -> Result<(), Error> {
+        match self.peek().tok {
+            Tok::Punct(c @ (',' | ';')) => Err(error(
+                self.peek().pos,
+                format!("members cannot be separated by '{c}'"),
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    /// An unsigned decimal integer; `what` says what it is for in errors.
+    fn uint(&mut self, what: &str) -> Result<(u64, Pos), Error> {
+        let tok = self.next();
+        match &tok.tok {
+            Tok::Word(w) if w.bytes().all(|b| b.is_ascii_digit()) => match w.parse::<u64>() {
+                Ok(n) => Ok((n, tok.pos)),
+                Err(_) => Err(error(
+                    tok.pos,
+                    format!("{what} {w} does not fit in 64 bits"),
+                )),
+            },
+            _ => Err(error(tok.pos, "an unsigned integer is expected")),
+        }
+    }
+
+    fn length(&mut self) -> Result<u64, Error> {
+        let (n, pos) = self.uint("the length")?;
+        if n == 0 {
+            return Err(error(
+                pos,
+                "a fixed list or data must have a length strictly greater than 0",
+            ));
+        }
+        Ok(n)
+    }
+
+    fn schema(&mut self) -> Result<(), Error> {
+        if self.peek().tok == Tok::Eof {
+            return Err(error(self.peek().pos, "a schema cannot be empty"));
+        }
+        while self.peek().tok != Tok::Eof {
+            self.def()?;
+            self.no_separator()?;
+            if self.peek_is('|') {
+                return Err(error(
+                    self.peek().pos,
+                    "a union must be enclosed by 'union { ... }'",
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn def_name(&mut self) -> Result<(String, Pos), Error> {
+        let tok = self.next();
+        let Tok::Word(name) = tok.tok else {
+            return Err(error(tok.pos, "a type name is expected"));
+        };
+        let mut cs = name.chars();
+        let pascal = cs.next().is_some_and(|c| c.is_ascii_uppercase())
+            && cs.all(|c| c.is_ascii_alphanumeric());
+        if !pascal {
+            let msg = format!("the type name '{name}' must be in PascalCase (start with A-Z)");
+            return Err(error(tok.pos, msg));
+        }
+        self.path = alloc::vec![name.clone()];
+        Ok((name, tok.pos))
+    }
+
+    fn def(&mut self) -> Result<(), Error> {
+        let tok = self.next();
+        let keyword = match &tok.tok {
+            Tok::Word(w) if matches!(w.as_str(), "type" | "enum" | "struct") => w.clone(),
+            _ => return Err(error(tok.pos, "'type' is expected")),
+        };
+        let (name, pos) = self.def_name()?;
+        let kind = match keyword.as_str() {
+            "type" => {
+                let next = self.peek().clone();
+                match next.tok {
+                    Tok::Word(w) if w == "enum" => {
+                        self.next();
+                        DefKind::Enum(self.enum_body()?)
+                    }
+                    Tok::Punct('{') if !self.legacy => {
+                        let hint = legacy_hint("struct { ... }", "{ ... }");
+                        return Err(error(next.pos, hint));
+                    }
+                    Tok::Punct('=') => {
+                        let msg = "a type definition and its body cannot be separated by '='";
+                        return Err(error(next.pos, msg));
+                    }
+                    _ => DefKind::Type(self.ty()?),
+                }
+            }
+            _ if !self.legacy => {
+                let current = format!("type {name} {keyword} {{ ... }}");
+                let hint = legacy_hint(&current, &format!("{keyword} {name} {{ ... }}"));
+                return Err(error(pos, hint));
+            }
+            "enum" => DefKind::Enum(self.enum_body()?),
+            _ => {
+                let open = self.expect('{')?;
+                DefKind::Type(Type::Struct(self.fields(open)?))
+            }
+        };
+        for (def, pos) in self.hoisted.drain(..) {
+            self.out.defs.push(def);
+            self.out.name_pos.push(pos);
+        }
+        self.out.defs.push(TypeDef { name, kind });
+        self.out.name_pos.push(pos);
+        Ok(())
+    }
+
+    fn enum_body(&mut self) -> Result<Vec<EnumMember>, Error> {
+        let open = self.expect('{')?;
+        let mut members: Vec<EnumMember> = Vec::new();
+        let mut next = Some(0u64);
+        loop {
+            let tok = self.next();
+            let name = match tok.tok {
+                Tok::Punct('}') => break,
+                Tok::Word(name) => name,
+                Tok::Eof => return Err(error(tok.pos, "'}' is expected")),
+                _ => return Err(error(tok.pos, "the name of an enum member is expected")),
+            };
+            let constant = name.starts_with(|c: char| c.is_ascii_uppercase())
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+            if !constant {
+                let msg =
+                    format!("the name of an enum member must be in CONSTANT_CASE, not '{name}'");
+                return Err(error(tok.pos, msg));
+            }
+            if members.iter().any(|m| m.name == name) {
+                return Err(error(
+                    tok.pos,
+                    format!("the enum member '{name}' is already defined"),
+                ));
+            }
+            let (value, vpos) = if self.eat('=') {
+                self.uint("the enum value")?
+            } else {
+                let msg = "the implicit enum value does not fit in 64 bits";
+                (next.ok_or_else(|| error(tok.pos, msg))?, tok.pos)
+            };
+            if members.last().is_some_and(|m| value <= m.value) {
+                return Err(error(
+                    vpos,
+                    "enum values must be in strictly ascending order",
+                ));
+            }
+            members.push(EnumMember { name, value });
+            next = value.checked_add(1);
+            self.no_separator()?;
+        }
+        if members.is_empty() {
+            return Err(error(open, "an enum must include at least one member"));
+        }
+        Ok(members)
+    }
+
+    /// Struct fields after the opening `{` (at `open`), through the `}`.
+    fn fields(&mut self, open: Pos) -> Result<Vec<Field>, Error> {
+        let mut fields: Vec<Field> = Vec::new();
+        loop {
+            let tok = self.next();
+            let name = match tok.tok {
+                Tok::Punct('}') => break,
+                Tok::Word(name) => name,
+                Tok::Eof => return Err(error(tok.pos, "'}' is expected")),
+                _ => return Err(error(tok.pos, "the name of a field is expected")),
+            };
+            if !name.starts_with(|c: char| c.is_ascii_lowercase()) {
+                let msg = format!(
+                    "the name of a field must be in camelCase or snake_case (start with a-z), not '{name}'"
+                );
+                return Err(error(tok.pos, msg));
+            }
+            if fields.iter().any(|f| f.name == name) {
+                return Err(error(
+                    tok.pos,
+                    format!("the field '{name}' is already defined"),
+                ));
+            }
+            self.expect(':')?;
+            self.path.push(name.clone());
+            let ty = self.ty()?;
+            self.path.pop();
+            fields.push(Field { name, ty });
+            self.no_separator()?;
+        }
+        if fields.is_empty() {
+            return Err(error(open, "a struct must include at least one member"));
+        }
+        Ok(fields)
+    }
+
+    /// Union members after the opening delimiter (at `open`), through `close`.
+    fn union(&mut self, open: Pos, close: char) -> Result<Vec<UnionMember>, Error> {
+        let mut members: Vec<UnionMember> = Vec::new();
+        let mut next = Some(0u64);
+        self.eat('|');
+        while !self.eat(close) {
+            let pos = self.peek().pos;
+            let ty = self.ty()?;
+            let (tag, tpos) = if self.eat('=') {
+                self.uint("the union tag")?
+            } else {
+                let msg = "the implicit union tag does not fit in 64 bits";
+                (next.ok_or_else(|| error(pos, msg))?, pos)
+            };
+            if members.last().is_some_and(|m| tag <= m.tag) {
+                return Err(error(
+                    tpos,
+                    "union tags must be in strictly ascending order",
+                ));
+            }
+            if members.iter().any(|m| m.ty == ty) {
+                return Err(error(pos, "a type cannot be repeated in a union"));
+            }
+            members.push(UnionMember { ty, tag });
+            next = tag.checked_add(1);
+            if !self.eat('|') && !self.peek_is(close) {
+                let tok = self.peek();
+                let msg = match tok.tok {
+                    Tok::Punct(',' | ';') => "union members must be separated with '|'".to_owned(),
+                    _ => format!("'{close}' is expected"),
+                };
+                return Err(error(tok.pos, msg));
+            }
+        }
+        if members.is_empty() {
+            return Err(error(open, "a union must include at least one member"));
+        }
+        Ok(members)
+    }
+
+    fn named(&mut self, name: String, pos: Pos) -> Type {
+        self.out.refs.push((name.clone(), pos));
+        Type::Named(name)
+    }
+
+    /// An anonymous enum in a type position becomes a definition of its own,
+    /// placed before the current one and named after the path to it.
+    fn anonymous_enum(&mut self, pos: Pos) -> Result<Type, Error> {
+        let members = self.enum_body()?;
+        let mut base: String = self.path.iter().map(|p| pascal_case(p)).collect();
+        if self.path.len() < 2 {
+            base.push_str("Enum");
+        }
+        let mut name = base.clone();
+        let mut n = 2u32;
+        while self.taken.contains(&name) {
+            name = format!("{base}{n}");
+            n += 1;
+        }
+        self.taken.insert(name.clone());
+        self.hoisted.push((
+            TypeDef {
+                name: name.clone(),
+                kind: DefKind::Enum(members),
+            },
+            pos,
+        ));
+        Ok(Type::Named(name))
+    }
+
+    fn ty(&mut self) -> Result<Type, Error> {
+        let tok = self.next();
+        let pos = tok.pos;
+        let word = match tok.tok {
+            Tok::Word(w) => w,
+            Tok::Punct('[') if self.legacy => {
+                if self.eat(']') {
+                    return Ok(Type::List(Box::new(self.ty()?)));
+                }
+                let n = self.length()?;
+                self.expect(']')?;
+                return Ok(Type::ListFixed(Box::new(self.ty()?), n));
+            }
+            Tok::Punct('[') => return Err(error(pos, legacy_hint("list<A>[n]", "[n]A"))),
+            Tok::Punct('(') if self.legacy => return Ok(Type::Union(self.union(pos, ')')?)),
+            Tok::Punct('(') => return Err(error(pos, legacy_hint("union { A | B }", "(A | B)"))),
+            Tok::Punct('{') if self.legacy => return Ok(Type::Struct(self.fields(pos)?)),
+            Tok::Punct('{') => return Err(error(pos, legacy_hint("struct { ... }", "{ ... }"))),
+            _ => return Err(error(pos, "a type is expected")),
+        };
+        if let Some(ty) = primitive(&word) {
+            return Ok(ty);
+        }
+        Ok(match word.as_str() {
+            "string" if self.legacy => Type::Str,
+            "string" => return Err(error(pos, legacy_hint("str", "string"))),
+            "data" if self.peek_is('[') => {
+                self.next();
+                let n = self.length()?;
+                self.expect(']')?;
+                Type::DataFixed(n)
+            }
+            "data" if self.peek_is('<') => {
+                if !self.legacy {
+                    return Err(error(self.peek().pos, legacy_hint("data[n]", "data<n>")));
+                }
+                self.next();
+                let n = self.length()?;
+                self.expect('>')?;
+                Type::DataFixed(n)
+            }
+            "data" => Type::Data,
+            "optional" => {
+                self.expect('<')?;
+                let inner = self.ty()?;
+                self.expect('>')?;
+                Type::Optional(Box::new(inner))
+            }
+            "list" => {
+                self.expect('<')?;
+                let inner = Box::new(self.ty()?);
+                self.expect('>')?;
+                if self.eat('[') {
+                    let n = self.length()?;
+                    self.expect(']')?;
+                    Type::ListFixed(inner, n)
+                } else {
+                    Type::List(inner)
+                }
+            }
+            "map" => self.map()?,
+            "union" => {
+                let open = self.expect('{')?;
+                Type::Union(self.union(open, '}')?)
+            }
+            "struct" => {
+                let open = self.expect('{')?;
+                Type::Struct(self.fields(open)?)
+            }
+            "enum" => self.anonymous_enum(pos)?,
+            _ => self.named(word, pos),
+        })
+    }
+
+    /// After the `map` keyword.
+    fn map(&mut self) -> Result<Type, Error> {
+        let open = self.peek().pos;
+        let (key, value) = if self.peek_is('[') {
+            if !self.legacy {
+                return Err(error(open, legacy_hint("map<A><B>", "map[A]B")));
+            }
+            self.next();
+            let key_pos = self.peek().pos;
+            let key = self.ty()?;
+            self.expect(']')?;
+            self.out.map_keys.push((key.clone(), key_pos));
+            (key, self.ty()?)
+        } else {
+            self.expect('<')?;
+            let key_pos = self.peek().pos;
+            let key = self.ty()?;
+            if !self.peek_is('>') {
+                let msg = "every type must be enclosed with '<>', e.g. 'map<Key><Value>'";
+                return Err(error(self.peek().pos, msg));
+            }
+            self.next();
+            self.out.map_keys.push((key.clone(), key_pos));
+            self.expect('<')?;
+            let value = self.ty()?;
+            self.expect('>')?;
+            (key, value)
+        };
+        Ok(Type::Map(Box::new(key), Box::new(value)))
+    }
+}
