@@ -62,7 +62,7 @@ pub fn expand(input: &Input<'_>) -> TokenStream {
                     #(<#params as __bw::schema::Describe>::describe(__b)),*
                 ];
                 let __name = __b.instance_name(#base, &__args);
-                __b.define(__name.clone(), |__b| #kind)
+                __b.define(__bw::__private::string(&__name), |__b| #kind)
             }
         }
     }
@@ -73,7 +73,7 @@ fn field_list(fields: &[Field<'_>]) -> TokenStream {
     let entries = fields.iter().filter(|f| !f.skip).map(|f| {
         let name = &f.schema_name;
         let ty = f.ty;
-        quote!((__bw::__private::String::from(#name), <#ty as __bw::schema::Describe>::describe(__b)))
+        quote!((__bw::__private::string(#name), <#ty as __bw::schema::Describe>::describe(__b)))
     });
     quote!(__bw::__private::vec![#(#entries),*])
 }

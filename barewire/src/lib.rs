@@ -60,6 +60,12 @@ pub mod __private {
 
     pub use crate::wire::Plain;
 
+    /// An owned copy of `s`.
+    #[inline]
+    pub fn string(s: &str) -> String {
+        alloc::string::ToString::to_string(s)
+    }
+
     /// Appends a varint (union tags, enum values).
     #[inline]
     pub fn write_uint(out: &mut Vec<u8>, value: u64) {

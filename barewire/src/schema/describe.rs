@@ -48,6 +48,11 @@ use crate::{Int, Uint};
 ///     Type::Optional(Box::new(Type::ListFixed(Box::new(Type::U16), 3)))
 /// );
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` has no BARE schema",
+    label = "`{Self}` does not implement `barewire::schema::Describe`",
+    note = "derive it with `#[derive(barewire::Bare)]`, or use a type of the BARE type mapping (see the `barewire` docs)"
+)]
 pub trait Describe {
     /// The schema type of `Self`, registering the named types it uses.
     fn describe(b: &mut Builder) -> Type;

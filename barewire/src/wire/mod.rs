@@ -43,6 +43,11 @@ use crate::Error;
 /// Implemented for the std types of the BARE type mapping and by
 /// `#[derive(Bare)]`. Encoding cannot fail: every value of the Rust type has
 /// a BARE encoding.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` has no BARE encoding",
+    label = "`{Self}` does not implement `barewire::Encode`",
+    note = "derive it with `#[derive(barewire::Bare)]`, or use a type of the BARE type mapping (see the `barewire` docs)"
+)]
 pub trait Encode {
     /// Appends this value's BARE bytes to `out`.
     fn encode(&self, out: &mut Vec<u8>);
@@ -80,6 +85,11 @@ pub trait Encode {
 /// `'de` is the lifetime of the input: `&'de str` and `&'de [u8]` point into
 /// it without a copy. Owned types implement `Decode<'de>` for every `'de`;
 /// see [`DecodeOwned`].
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be decoded from BARE bytes",
+    label = "`{Self}` does not implement `barewire::Decode`",
+    note = "derive it with `#[derive(barewire::Bare)]`, or use a type of the BARE type mapping (see the `barewire` docs)"
+)]
 pub trait Decode<'de>: Sized {
     /// Reads one value from `r`, advancing it past the value.
     fn decode(r: &mut Reader<'de>) -> Result<Self, Error>;

@@ -1,0 +1,9 @@
+//! Compile-fail tests: every misuse of the derive is a compile error that
+//! says what to change. The expected messages are checked in beside each case.
+
+#[test]
+#[cfg_attr(miri, ignore)]
+fn derive_misuse_fails_to_compile() {
+    let t = trybuild::TestCases::new();
+    t.compile_fail("tests/ui/derive/*.rs");
+}
