@@ -1,1 +1,98 @@
-//! Arenas, regions, typed pools and move-only handles.
+//! Arenas, regions, typed pools and move-only handles: the explicit-control
+//! level of barewire's "memory management by choice".
+//!
+//! * [`Arena`]: bump allocation over chunks of bytes, growing or of a fixed
+//!   capacity (exhaustion is an [`AllocError`] value from the `try_` methods),
+//!   with [`Arena::reset`] and nested [`Region`]s that give back everything
+//!   allocated in them when they end.
+//! * [`Pool<T>`]: typed slots with an O(1) free list.
+//! * [`Owned<'p, T>`](Owned): the move-only owner of a value in an arena,
+//!   region or pool. Not `Copy` or `Clone`; borrowed through `Deref`; copied
+//!   only by [`Owned::copy`]; dropping it runs `T`'s drop and gives the memory
+//!   back; it cannot outlive its allocator. Long chains drop without recursion.
+//! * [`Handle<T>`]: a `'static`, `Copy` key (pool identity + slot +
+//!   generation) whose every use is checked: use after free, double free and
+//!   the wrong pool are [`HandleError`]s.
+//! * [`Linear<T>`]: a value that must be consumed; dropping it unconsumed is
+//!   reported.
+//! * [`Blit`]: plain data that copies freely.
+//! * [`diag`]: bytes in use, peaks, counts, exhaustion events, per-call-site
+//!   counts (the `track` feature) and a readable [`Report`] with suggestions.
+//! * [`par_batches`]: batched parallel processing with a scratch region per
+//!   batch.
+//!
+//! ```
+//! use barewire_pool::{Arena, Pool};
+//!
+//! let mut arena = Arena::with_capacity_fixed(64 << 10);
+//! {
+//!     let scratch = arena.region();
+//!     let words = scratch.alloc_slice_copy(&["zero", "copy"]);
+//!     assert_eq!(words.len(), 2);
+//! } // the region's bytes are back
+//!
+//! let pool = Pool::new();
+//! let node = pool.alloc((1, "one"));
+//! assert_eq!(node.0, 1);
+//! println!("{}", arena.report());
+//! ```
+//!
+//! # Linear ownership, checked by the compiler
+//!
+//! The rules the compiler enforces are tested as compile-fail cases
+//! (`tests/ui/`): using an `Owned` after it moved, giving it a second owner,
+//! letting it outlive its arena, region or pool, cloning or copying it, and
+//! allocating from a parent while a region borrows it. What the compiler
+//! cannot see (a `Handle` stored elsewhere, a `Linear` left unconsumed) is
+//! checked at run time.
+//!
+//! # Threads
+//!
+//! Allocators are **per thread**: `Arena` and `Pool<T>` are `Send` (when `T`
+//! is) but not `Sync`. A bump allocator or free list shared between threads
+//! needs an atomic or a lock on every allocation, which is exactly the cost
+//! these types exist to avoid; one allocator per thread keeps the fast path a
+//! few plain instructions and still lets an allocator be built on one thread
+//! and handed to another. `Owned` is not `Send` (it borrows a non-`Sync`
+//! allocator), while `Handle<T>` is `Send + Sync + 'static` and can travel
+//! anywhere. For parallel work, [`par_batches`] gives each worker thread its
+//! own scratch arena and a region per batch.
+//!
+//! # Non-recursive drop
+//!
+//! Dropping an `Owned` whose value holds the next `Owned` of the same
+//! allocator (a linked list) does not recurse: each arena and pool has a drop
+//! queue; drops that start while one of its drops is running are queued and
+//! run in a loop by the outermost one. A million-node list drops in constant
+//! stack depth, and every node is gone when the head's drop returns.
+//!
+//! # Features
+//!
+//! * `track`: per-call-site allocation counts through `#[track_caller]`, for
+//!   the report's call-site lines and region suggestions. Off by default, so
+//!   the plain allocation path is a bare pointer bump plus one counter.
+#![deny(unsafe_op_in_unsafe_fn, missing_docs)]
+#![deny(clippy::undocumented_unsafe_blocks, clippy::missing_safety_doc)]
+
+mod arena;
+mod blit;
+pub mod diag;
+mod drop_queue;
+mod error;
+mod handle;
+pub mod linear;
+mod owned;
+mod parallel;
+mod pool;
+mod region;
+
+pub use arena::Arena;
+pub use blit::Blit;
+pub use diag::{Report, Stats};
+pub use error::AllocError;
+pub use handle::{Handle, HandleError};
+pub use linear::Linear;
+pub use owned::Owned;
+pub use parallel::{BatchConfig, BatchRun, Output, par_batches};
+pub use pool::Pool;
+pub use region::Region;

@@ -1,0 +1,675 @@
+//! `Arena`: bump allocation over chunks of bytes.
+//!
+//! One of the crate's few unsafe modules: it owns raw chunks from the global
+//! allocator and hands out aligned, non-overlapping pieces of them.
+
+use core::alloc::Layout;
+use core::cell::{Cell, RefCell};
+use core::mem;
+use core::ptr::{self, NonNull};
+use std::alloc;
+
+use crate::diag::{Counters, Report, Site, Stats, caller_site};
+use crate::drop_queue::DropQueue;
+use crate::{AllocError, Owned, Region};
+
+/// Smallest chunk a growing arena asks the system for.
+const FIRST_CHUNK: usize = 4096;
+/// Largest chunk a growing arena doubles up to (bigger requests get their own).
+const MAX_CHUNK: usize = 64 << 20;
+/// Alignment of every chunk (requests with larger alignment get their own).
+const CHUNK_ALIGN: usize = 16;
+const NO_CHUNK: usize = usize::MAX;
+
+struct Chunk {
+    start: NonNull<u8>,
+    layout: Layout,
+    /// Bytes of all chunks before this one.
+    base: usize,
+}
+
+/// Where the bump pointer was; a region rewinds to it.
+#[derive(Clone, Copy)]
+pub(crate) struct Mark {
+    current: usize,
+    ptr: *mut u8,
+    end: *mut u8,
+}
+
+/// A deferred drop of one arena value: its address and its type's drop.
+type ArenaPending = (NonNull<u8>, unsafe fn(*mut u8));
+
+/// A bump allocator: values, slices and raw layouts are carved from chunks of
+/// bytes one after another and given back all at once, by [`Arena::reset`] or
+/// when a [`Region`] ends.
+///
+/// * [`Arena::new`] grows: when a chunk is full it asks the system for one
+///   twice as large (chunks are kept across resets and reused).
+/// * [`Arena::with_capacity_fixed`] never grows: a request that does not fit
+///   is an [`AllocError`] from the `try_` methods (the others panic with it).
+///
+/// Values come back as [`Owned`] handles: dropping one runs the value's drop,
+/// and the bytes return when the arena is reset or the region ends. Nothing
+/// borrowed from the arena can outlive it, or survive a reset.
+///
+/// An `Arena` is `Send` but not `Sync`: use one per thread (see the crate
+/// docs, "Threads").
+///
+/// ```
+/// use barewire_pool::Arena;
+///
+/// let mut arena = Arena::new();
+/// let mut a = arena.alloc(String::from("hello"));
+/// a.push_str(", world");
+/// let nums = arena.alloc_slice_copy(&[1u32, 2, 3]);
+/// nums[0] = 10;
+/// assert_eq!(*a, "hello, world");
+/// assert_eq!(nums, &[10, 2, 3]);
+/// drop(a); // runs String's drop now
+/// arena.reset(); // and gives every byte back
+/// assert_eq!(arena.bytes_in_use(), 0);
+/// ```
+pub struct Arena {
+    /// Next free byte of the current chunk (null when there is none).
+    ptr: Cell<*mut u8>,
+    /// End of the current chunk (null when there is none).
+    end: Cell<*mut u8>,
+    /// Index of the current chunk in `chunks`, or `NO_CHUNK`.
+    current: Cell<usize>,
+    chunks: RefCell<Vec<Chunk>>,
+    /// `Some(capacity)` for a fixed arena.
+    fixed: Option<usize>,
+    next_chunk: Cell<usize>,
+    pub(crate) counters: Counters,
+    drops: DropQueue<ArenaPending>,
+}
+
+// SAFETY: 1. An `Arena` exclusively owns its chunks; the raw pointers in it
+// point only into them, so moving the arena to another thread moves that
+// ownership with it. 2. It has no thread-affine state: its drop queue lives in
+// the arena and is empty whenever the arena is not borrowed (drop_queue docs).
+// 3. Values it holds are only reachable through `Owned` handles that borrow
+// the arena, so the arena cannot move while any exist. It is not `Sync`
+// (the `Cell`s are not), so it is never used from two threads at once.
+unsafe impl Send for Arena {}
+
+impl Default for Arena {
+    fn default() -> Self {
+        Arena::new()
+    }
+}
+
+impl Arena {
+    fn build(fixed: Option<usize>, first: usize) -> Arena {
+        let arena = Arena {
+            ptr: Cell::new(ptr::null_mut()),
+            end: Cell::new(ptr::null_mut()),
+            current: Cell::new(NO_CHUNK),
+            chunks: RefCell::new(Vec::new()),
+            fixed,
+            next_chunk: Cell::new(first.max(FIRST_CHUNK)),
+            counters: Counters::default(),
+            drops: DropQueue::new(),
+        };
+        if first > 0 {
+            arena.push_chunk(first, CHUNK_ALIGN);
+        }
+        arena
+    }
+
+    /// A growing arena. No memory is asked for until the first allocation.
+    ///
+    /// ```
+    /// let arena = barewire_pool::Arena::new();
+    /// assert_eq!(arena.capacity(), 0);
+    /// let _x = arena.alloc(7u8);
+    /// assert!(arena.capacity() >= 4096);
+    /// ```
+    pub fn new() -> Arena {
+        Arena::build(None, 0)
+    }
+
+    /// A growing arena whose first chunk holds `bytes`.
+    ///
+    /// ```
+    /// let arena = barewire_pool::Arena::with_capacity(10_000);
+    /// assert_eq!(arena.capacity(), 10_000);
+    /// ```
+    pub fn with_capacity(bytes: usize) -> Arena {
+        Arena::build(None, bytes)
+    }
+
+    /// An arena of exactly `bytes` that never grows; running out is an
+    /// [`AllocError`].
+    ///
+    /// ```
+    /// let arena = barewire_pool::Arena::with_capacity_fixed(8);
+    /// assert!(arena.try_alloc(1u64).is_ok());
+    /// assert!(arena.try_alloc(2u64).is_err());
+    /// ```
+    pub fn with_capacity_fixed(bytes: usize) -> Arena {
+        Arena::build(Some(bytes), bytes)
+    }
+
+    /// Moves `value` into the arena.
+    ///
+    /// # Panics
+    ///
+    /// When a fixed arena is exhausted, with the [`AllocError`] message.
+    ///
+    /// ```
+    /// let arena = barewire_pool::Arena::new();
+    /// let v = arena.alloc(vec![1, 2, 3]);
+    /// assert_eq!(v.len(), 3);
+    /// ```
+    #[inline]
+    #[cfg_attr(feature = "track", track_caller)]
+    pub fn alloc<T>(&self, value: T) -> Owned<'_, T> {
+        match self.try_alloc(value) {
+            Ok(v) => v,
+            Err(e) => exhausted(e),
+        }
+    }
+
+    /// Moves `value` into the arena, or says why it does not fit (the value is
+    /// dropped then).
+    ///
+    /// ```
+    /// let arena = barewire_pool::Arena::with_capacity_fixed(4);
+    /// let err = arena.try_alloc(1u64).unwrap_err();
+    /// assert_eq!((err.requested, err.remaining), (8, 4));
+    /// ```
+    #[inline]
+    #[cfg_attr(feature = "track", track_caller)]
+    pub fn try_alloc<T>(&self, value: T) -> Result<Owned<'_, T>, AllocError> {
+        let layout = Layout::new::<T>();
+        let ptr = self.raw_alloc(layout, caller_site())?.cast::<T>();
+        // SAFETY: 1. `ptr` is valid for writes of `size_of::<T>()` bytes and
+        // aligned for `T` (`raw_alloc` contract, or dangling-but-aligned for a
+        // zero-sized `T`); 2. nothing else refers to those bytes.
+        unsafe { ptr.as_ptr().write(value) };
+        // SAFETY: `ptr` holds a valid `T` that nothing else owns, in memory of
+        // this arena that stays put until it is reset, which needs the borrow
+        // the returned handle holds.
+        Ok(unsafe { Owned::from_arena(ptr, self) })
+    }
+
+    /// Copies `src` into the arena.
+    ///
+    /// # Panics
+    ///
+    /// When a fixed arena is exhausted.
+    ///
+    /// ```
+    /// let arena = barewire_pool::Arena::new();
+    /// let s = arena.alloc_slice_copy(b"bare");
+    /// s[0] = b'B';
+    /// assert_eq!(s, b"Bare");
+    /// ```
+    #[inline]
+    #[cfg_attr(feature = "track", track_caller)]
+    #[allow(clippy::mut_from_ref)]
+    pub fn alloc_slice_copy<T: Copy>(&self, src: &[T]) -> &mut [T] {
+        match self.try_alloc_slice_copy(src) {
+            Ok(v) => v,
+            Err(e) => exhausted(e),
+        }
+    }
+
+    /// Copies `src` into the arena, or says why it does not fit.
+    ///
+    /// ```
+    /// let arena = barewire_pool::Arena::with_capacity_fixed(2);
+    /// assert!(arena.try_alloc_slice_copy(&[1u8, 2, 3]).is_err());
+    /// ```
+    #[inline]
+    #[cfg_attr(feature = "track", track_caller)]
+    #[allow(clippy::mut_from_ref)]
+    pub fn try_alloc_slice_copy<T: Copy>(&self, src: &[T]) -> Result<&mut [T], AllocError> {
+        let layout = Layout::array::<T>(src.len()).map_err(|_| self.too_big(usize::MAX, 1))?;
+        let dst = self.raw_alloc(layout, caller_site())?.cast::<T>();
+        // SAFETY: 1. `src` is valid for `src.len()` reads; 2. `dst` is valid
+        // for that many writes and aligned (`raw_alloc` contract); 3. they do
+        // not overlap, `dst` being fresh arena memory; 4. `T: Copy`, so a
+        // bitwise copy is a valid copy. The slice is then fully initialized
+        // and exclusively ours for the lifetime of the `&self` borrow (the
+        // bytes are reused only after `reset(&mut self)` or a region rewind,
+        // which end that borrow).
+        unsafe {
+            ptr::copy_nonoverlapping(src.as_ptr(), dst.as_ptr(), src.len());
+            Ok(core::slice::from_raw_parts_mut(dst.as_ptr(), src.len()))
+        }
+    }
+
+    /// Reserves bytes for `layout` and returns their (uninitialized) start.
+    ///
+    /// The memory is valid for `layout.size()` bytes until the arena is reset
+    /// or the enclosing region ends; the pointer is dangling but aligned when
+    /// the size is zero.
+    ///
+    /// # Panics
+    ///
+    /// When a fixed arena is exhausted.
+    ///
+    /// ```
+    /// use std::alloc::Layout;
+    /// let arena = barewire_pool::Arena::new();
+    /// let p = arena.alloc_layout(Layout::from_size_align(24, 8).unwrap());
+    /// assert_eq!(p.as_ptr() as usize % 8, 0);
+    /// ```
+    #[inline]
+    #[cfg_attr(feature = "track", track_caller)]
+    pub fn alloc_layout(&self, layout: Layout) -> NonNull<u8> {
+        match self.try_alloc_layout(layout) {
+            Ok(v) => v,
+            Err(e) => exhausted(e),
+        }
+    }
+
+    /// Like [`Arena::alloc_layout`], but says why it does not fit.
+    ///
+    /// ```
+    /// use std::alloc::Layout;
+    /// let arena = barewire_pool::Arena::with_capacity_fixed(16);
+    /// assert!(arena.try_alloc_layout(Layout::from_size_align(32, 8).unwrap()).is_err());
+    /// ```
+    #[inline]
+    #[cfg_attr(feature = "track", track_caller)]
+    pub fn try_alloc_layout(&self, layout: Layout) -> Result<NonNull<u8>, AllocError> {
+        self.raw_alloc(layout, caller_site())
+    }
+
+    /// Reserves `layout.size()` zeroed bytes aligned to `layout.align()`:
+    /// the place to write a zero-copy image into.
+    ///
+    /// # Panics
+    ///
+    /// When a fixed arena is exhausted.
+    ///
+    /// ```
+    /// use std::alloc::Layout;
+    /// let arena = barewire_pool::Arena::new();
+    /// let image = arena.alloc_zeroed(Layout::from_size_align(64, 16).unwrap());
+    /// assert_eq!(image.len(), 64);
+    /// assert_eq!(image.as_ptr() as usize % 16, 0);
+    /// assert!(image.iter().all(|&b| b == 0));
+    /// ```
+    #[inline]
+    #[cfg_attr(feature = "track", track_caller)]
+    #[allow(clippy::mut_from_ref)]
+    pub fn alloc_zeroed(&self, layout: Layout) -> &mut [u8] {
+        match self.try_alloc_zeroed(layout) {
+            Ok(v) => v,
+            Err(e) => exhausted(e),
+        }
+    }
+
+    /// Like [`Arena::alloc_zeroed`], but says why it does not fit.
+    ///
+    /// ```
+    /// use std::alloc::Layout;
+    /// let arena = barewire_pool::Arena::with_capacity_fixed(8);
+    /// assert!(arena.try_alloc_zeroed(Layout::from_size_align(9, 1).unwrap()).is_err());
+    /// ```
+    #[inline]
+    #[cfg_attr(feature = "track", track_caller)]
+    #[allow(clippy::mut_from_ref)]
+    pub fn try_alloc_zeroed(&self, layout: Layout) -> Result<&mut [u8], AllocError> {
+        let p = self.raw_alloc(layout, caller_site())?;
+        // SAFETY: 1. `p` is valid for `layout.size()` writes (`raw_alloc`
+        // contract); 2. after `write_bytes` all of them are initialized; 3. the
+        // bytes are exclusively ours for the `&self` borrow (as in
+        // `try_alloc_slice_copy`).
+        unsafe {
+            ptr::write_bytes(p.as_ptr(), 0, layout.size());
+            Ok(core::slice::from_raw_parts_mut(p.as_ptr(), layout.size()))
+        }
+    }
+
+    /// Gives every byte back at once. Chunks are kept for reuse.
+    ///
+    /// Takes `&mut self`, so no value or slice from the arena can still be in
+    /// use (a compile error otherwise).
+    ///
+    /// ```
+    /// let mut arena = barewire_pool::Arena::new();
+    /// arena.alloc_slice_copy(&[0u8; 100]);
+    /// arena.reset();
+    /// assert_eq!(arena.bytes_in_use(), 0);
+    /// assert_eq!(arena.stats().peak_bytes, 100);
+    /// ```
+    pub fn reset(&mut self) {
+        self.drain_drops();
+        self.counters.observe(self.bytes_in_use());
+        Counters::bump(&self.counters.resets);
+        // SAFETY: `&mut self`: nothing allocated from the arena is borrowed.
+        unsafe {
+            self.rewind(Mark {
+                current: NO_CHUNK,
+                ptr: ptr::null_mut(),
+                end: ptr::null_mut(),
+            })
+        };
+    }
+
+    /// Opens a region: everything allocated in it is given back when it ends
+    /// (is dropped) or is reset, and nothing allocated before it is touched.
+    /// The arena cannot be used directly while the region lives.
+    ///
+    /// ```
+    /// let mut arena = barewire_pool::Arena::new();
+    /// {
+    ///     let region = arena.region();
+    ///     region.alloc_slice_copy(&[0u8; 500]);
+    ///     assert_eq!(region.bytes_in_use(), 500);
+    /// }
+    /// assert_eq!(arena.bytes_in_use(), 0);
+    /// ```
+    #[cfg_attr(feature = "track", track_caller)]
+    pub fn region(&mut self) -> Region<'_> {
+        let site = caller_site();
+        Region::enter(self, site)
+    }
+
+    /// Bytes handed out since the last reset (padding and skipped chunk tails
+    /// included).
+    ///
+    /// ```
+    /// let arena = barewire_pool::Arena::new();
+    /// arena.alloc(1u8);
+    /// arena.alloc(1u32); // 3 bytes of padding before it
+    /// assert_eq!(arena.bytes_in_use(), 8);
+    /// ```
+    pub fn bytes_in_use(&self) -> usize {
+        let current = self.current.get();
+        if current == NO_CHUNK {
+            return 0;
+        }
+        let chunks = self.chunks.borrow();
+        let chunk = &chunks[current];
+        chunk.base + (self.ptr.get().addr() - chunk.start.as_ptr().addr())
+    }
+
+    /// Bytes reserved from the system (the fixed capacity for a fixed arena).
+    ///
+    /// ```
+    /// assert_eq!(barewire_pool::Arena::with_capacity_fixed(100).capacity(), 100);
+    /// ```
+    pub fn capacity(&self) -> usize {
+        match self.fixed {
+            Some(cap) => cap,
+            None => self.chunks.borrow().iter().map(|c| c.layout.size()).sum(),
+        }
+    }
+
+    /// The counters (see [`Stats`]).
+    ///
+    /// ```
+    /// let arena = barewire_pool::Arena::new();
+    /// arena.alloc(0u16);
+    /// assert_eq!(arena.stats().allocations, 1);
+    /// ```
+    pub fn stats(&self) -> Stats {
+        let in_use = self.bytes_in_use();
+        self.counters.observe(in_use);
+        let c = &self.counters;
+        Stats {
+            bytes_in_use: in_use,
+            peak_bytes: c.peak.get(),
+            capacity: self.capacity(),
+            fixed: self.fixed.is_some(),
+            allocations: c.allocations.get(),
+            frees: c.frees.get(),
+            resets: c.resets.get(),
+            regions: c.regions.get(),
+            exhaustions: c.exhaustions.get(),
+        }
+    }
+
+    /// A readable report with suggestions (see [`Report`]).
+    ///
+    /// ```
+    /// let arena = barewire_pool::Arena::new();
+    /// arena.alloc(1u64);
+    /// println!("{}", arena.report());
+    /// ```
+    pub fn report(&self) -> Report {
+        self.counters.report("arena".to_string(), self.stats())
+    }
+
+    // ---- crate-internal ------------------------------------------------
+
+    /// The bump. On success the returned pointer is aligned to
+    /// `layout.align()` and valid for reads and writes of `layout.size()`
+    /// bytes that no other live allocation overlaps, until the arena is reset
+    /// or rewound past it. Zero-sized requests get a dangling aligned pointer.
+    #[inline(always)]
+    fn raw_alloc(&self, layout: Layout, site: Option<Site>) -> Result<NonNull<u8>, AllocError> {
+        let _ = site;
+        Counters::bump(&self.counters.allocations);
+        #[cfg(feature = "track")]
+        if let Some(site) = site {
+            self.counters.note_site(site, layout.size());
+        }
+        if layout.size() == 0 {
+            // A zero-sized access is valid at any non-null aligned address.
+            return Ok(dangling(layout.align()));
+        }
+        let ptr = self.ptr.get();
+        let addr = ptr.addr();
+        let mask = layout.align() - 1;
+        let fits = addr.checked_add(mask).and_then(|a| {
+            let aligned = a & !mask;
+            let avail = self.end.get().addr().checked_sub(aligned)?;
+            (layout.size() <= avail).then_some(aligned - addr)
+        });
+        match fits {
+            Some(pad) => {
+                let start = ptr.wrapping_add(pad);
+                self.ptr.set(start.wrapping_add(layout.size()));
+                // SAFETY: `size > 0` fits between `start` and `end`, so the
+                // current chunk exists and `start` lies inside it: non-null.
+                Ok(unsafe { NonNull::new_unchecked(start) })
+            }
+            None => self.alloc_slow(layout, site),
+        }
+    }
+
+    /// Moves to the next chunk that fits, or grows, or fails (fixed).
+    #[cold]
+    #[inline(never)]
+    fn alloc_slow(&self, layout: Layout, site: Option<Site>) -> Result<NonNull<u8>, AllocError> {
+        let start_at = self.current.get().wrapping_add(1);
+        let found = {
+            let chunks = self.chunks.borrow();
+            (start_at..chunks.len()).find_map(|i| {
+                let c = &chunks[i];
+                let begin = c.start.as_ptr();
+                let end = begin.wrapping_add(c.layout.size());
+                fit(begin, end, layout).map(|p| (i, p, end))
+            })
+        };
+        if let Some((i, p, end)) = found {
+            self.current.set(i);
+            self.end.set(end);
+            self.ptr.set(p.as_ptr().wrapping_add(layout.size()));
+            return Ok(p);
+        }
+        if let Some(capacity) = self.fixed {
+            let in_use = self.bytes_in_use();
+            self.counters.observe(in_use);
+            self.counters.note_exhaustion(layout.size(), in_use, site);
+            return Err(AllocError {
+                requested: layout.size(),
+                align: layout.align(),
+                remaining: self.end.get().addr() - self.ptr.get().addr(),
+                capacity,
+            });
+        }
+        let size = self.next_chunk.get().max(
+            layout
+                .size()
+                .checked_add(layout.align())
+                .ok_or_else(|| self.too_big(layout.size(), layout.align()))?,
+        );
+        self.push_chunk(size, layout.align().max(CHUNK_ALIGN));
+        self.next_chunk
+            .set((size * 2).min(MAX_CHUNK).max(self.next_chunk.get()));
+        let chunks = self.chunks.borrow();
+        let c = chunks.last().expect("chunk just pushed");
+        let begin = c.start.as_ptr();
+        let end = begin.wrapping_add(c.layout.size());
+        let p = fit(begin, end, layout).expect("new chunk fits the request");
+        self.current.set(chunks.len() - 1);
+        self.end.set(end);
+        self.ptr.set(p.as_ptr().wrapping_add(layout.size()));
+        Ok(p)
+    }
+
+    /// Appends a chunk of `size` bytes and makes it current.
+    fn push_chunk(&self, size: usize, align: usize) {
+        let layout = match Layout::from_size_align(size, align) {
+            Ok(l) => l,
+            Err(_) => exhausted(self.too_big(size, align)),
+        };
+        // SAFETY: `layout` has a non-zero size (callers ask for at least one
+        // byte: `with_capacity*` only call this for `bytes > 0`, the slow path
+        // for `size + align > 0`).
+        let raw = unsafe { alloc::alloc(layout) };
+        let Some(start) = NonNull::new(raw) else {
+            alloc::handle_alloc_error(layout)
+        };
+        let mut chunks = self.chunks.borrow_mut();
+        let base = chunks.last().map_or(0, |c| c.base + c.layout.size());
+        chunks.push(Chunk {
+            start,
+            layout,
+            base,
+        });
+        self.current.set(chunks.len() - 1);
+        self.ptr.set(start.as_ptr());
+        self.end.set(start.as_ptr().wrapping_add(size));
+    }
+
+    fn too_big(&self, requested: usize, align: usize) -> AllocError {
+        AllocError {
+            requested,
+            align,
+            remaining: self.end.get().addr() - self.ptr.get().addr(),
+            capacity: self.capacity(),
+        }
+    }
+
+    pub(crate) fn mark(&self) -> Mark {
+        Mark {
+            current: self.current.get(),
+            ptr: self.ptr.get(),
+            end: self.end.get(),
+        }
+    }
+
+    /// Sets the bump pointer back to `mark`, giving back everything
+    /// allocated after it.
+    ///
+    /// # Safety
+    ///
+    /// Nothing allocated after `mark` is in use any more, and `mark` was
+    /// taken from this arena after its last rewind to an earlier point.
+    pub(crate) unsafe fn rewind(&self, mark: Mark) {
+        self.drain_drops();
+        if mark.current == NO_CHUNK {
+            // Rewinding to "no chunk yet": start again at the first chunk.
+            let chunks = self.chunks.borrow();
+            match chunks.first() {
+                Some(c) => {
+                    self.current.set(0);
+                    self.ptr.set(c.start.as_ptr());
+                    self.end.set(c.start.as_ptr().wrapping_add(c.layout.size()));
+                }
+                None => {
+                    self.current.set(NO_CHUNK);
+                    self.ptr.set(ptr::null_mut());
+                    self.end.set(ptr::null_mut());
+                }
+            }
+        } else {
+            self.current.set(mark.current);
+            self.ptr.set(mark.ptr);
+            self.end.set(mark.end);
+        }
+    }
+
+    /// Drops `ptr`'s value now or, inside another drop of this arena's
+    /// values, queues it (non-recursive drop, see `drop_queue`).
+    ///
+    /// # Safety
+    ///
+    /// `ptr` points to a valid `T` in this arena that nothing else will use or
+    /// drop again.
+    pub(crate) unsafe fn drop_value<T>(&self, ptr: NonNull<T>) {
+        /// # Safety
+        ///
+        /// `p` points to a valid `T` dropped by no one else.
+        unsafe fn drop_erased<T>(p: *mut u8) {
+            // SAFETY: 1. `p` was a `NonNull<T>`: aligned and non-null; 2. it
+            // holds a valid `T` that nothing else drops (caller).
+            unsafe { ptr::drop_in_place(p.cast::<T>()) }
+        }
+        self.drops
+            .drop_or_defer((ptr.cast::<u8>(), drop_erased::<T>), run_pending);
+    }
+
+    fn drain_drops(&self) {
+        self.drops.drain(run_pending);
+    }
+}
+
+fn run_pending((p, f): ArenaPending) {
+    // SAFETY: entries are built by `drop_value` from a valid `T` with
+    // `f = drop_erased::<T>`, and the queue runs each exactly once; the
+    // arena's memory is alive (entries exist only while it is borrowed).
+    unsafe { f(p.as_ptr()) }
+}
+
+/// Where `layout` fits in `[begin, end)`, if it does.
+fn fit(begin: *mut u8, end: *mut u8, layout: Layout) -> Option<NonNull<u8>> {
+    let mask = layout.align() - 1;
+    let aligned = begin.addr().checked_add(mask)? & !mask;
+    let avail = end.addr().checked_sub(aligned)?;
+    if layout.size() > avail {
+        return None;
+    }
+    NonNull::new(begin.wrapping_add(aligned - begin.addr()))
+}
+
+fn dangling(align: usize) -> NonNull<u8> {
+    NonNull::<u8>::dangling().with_addr(core::num::NonZeroUsize::MIN.saturating_add(align - 1))
+}
+
+#[cold]
+#[track_caller]
+fn exhausted(e: AllocError) -> ! {
+    panic!("{e}")
+}
+
+impl Drop for Arena {
+    fn drop(&mut self) {
+        self.drain_drops();
+        for c in mem::take(self.chunks.get_mut()) {
+            // SAFETY: 1. `c.start` came from `alloc::alloc(c.layout)`; 2. it is
+            // freed once (the vector is emptied); 3. nothing borrows the arena
+            // while it is dropped, so no allocation is in use.
+            unsafe { alloc::dealloc(c.start.as_ptr(), c.layout) }
+        }
+    }
+}
+
+impl core::fmt::Debug for Arena {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Arena")
+            .field("bytes_in_use", &self.bytes_in_use())
+            .field("capacity", &self.capacity())
+            .field("fixed", &self.fixed.is_some())
+            .finish()
+    }
+}
