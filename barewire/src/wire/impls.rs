@@ -260,8 +260,9 @@ fn decode_list<'de, T: Decode<'de>>(r: &mut Reader<'de>, count: usize) -> Result
 impl<'de, T: Decode<'de>> Decode<'de> for Vec<T> {
     #[inline]
     fn decode(r: &mut Reader<'de>) -> Result<Self, Error> {
-        let count = r.length(T::MIN_SIZE)?;
+        // Enter first, so a depth error points at the list's start.
         r.enter()?;
+        let count = r.length(T::MIN_SIZE)?;
         let out = decode_list(r, count)?;
         r.leave();
         Ok(out)
@@ -399,8 +400,8 @@ fn decode_map<'de, K: Decode<'de>, V: Decode<'de>>(
     r: &mut Reader<'de>,
     mut insert: impl FnMut(K, V) -> bool,
 ) -> Result<(), Error> {
-    let count = r.length(K::MIN_SIZE + V::MIN_SIZE)?;
     r.enter()?;
+    let count = r.length(K::MIN_SIZE + V::MIN_SIZE)?;
     for _ in 0..count {
         let offset = r.position();
         let key = K::decode(r)?;

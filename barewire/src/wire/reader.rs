@@ -19,6 +19,8 @@ pub struct Limits {
     pub max_depth: u32,
     /// The largest message, in bytes (default 64 MiB). [`from_slice`]
     /// checks the input length; streaming decoders stop buffering here.
+    /// It also bounds the total number of items that take no wire bytes
+    /// (such as `list<void>` items) in one message.
     ///
     /// [`from_slice`]: crate::from_slice
     pub max_size: u64,
@@ -72,6 +74,9 @@ pub struct Reader<'de> {
     input: &'de [u8],
     pos: usize,
     depth: u32,
+    /// How many more items of lists whose items take no wire bytes this
+    /// message may hold (starts at `limits.max_size`).
+    zero_size_budget: u64,
     limits: Limits,
 }
 
@@ -89,6 +94,7 @@ impl<'de> Reader<'de> {
             input,
             pos: 0,
             depth: 0,
+            zero_size_budget: limits.max_size,
             limits,
         }
     }
@@ -223,21 +229,23 @@ impl<'de> Reader<'de> {
     /// `min_item_size` wire bytes each, and checks it against the input.
     ///
     /// A count the remaining input cannot hold is an
-    /// [`Error::UnexpectedEnd`]; for zero-sized items, a count over
-    /// [`Limits::max_size`] is an [`Error::TooManyItems`]. So the count this
-    /// returns is always safe to loop over.
+    /// [`Error::UnexpectedEnd`]; for zero-sized items, a count that would
+    /// take the message's total of such items over [`Limits::max_size`] is
+    /// an [`Error::TooManyItems`] (a total, so nested lists cannot multiply
+    /// it). So the count this returns is always safe to loop over.
     #[inline]
     pub fn length(&mut self, min_item_size: usize) -> Result<usize, Error> {
         let offset = self.pos;
         let count = self.uint()?;
         if min_item_size == 0 {
-            if count > self.limits.max_size {
+            if count > self.zero_size_budget {
                 return Err(Error::TooManyItems {
                     offset,
                     count,
                     limit: self.limits.max_size,
                 });
             }
+            self.zero_size_budget -= count;
             return usize::try_from(count).map_err(|_| Error::IntegerOutOfRange {
                 offset,
                 value: count,
@@ -323,6 +331,7 @@ impl<'de> Reader<'de> {
     pub(crate) fn rewind(&mut self, pos: usize) {
         self.pos = pos;
         self.depth = 0;
+        self.zero_size_budget = self.limits.max_size;
     }
 
     /// The whole input.
