@@ -1,0 +1,291 @@
+//! The comparison report: every format on every dataset, timed in
+//! alternating rounds, printed as markdown tables and written as JSON.
+//!
+//! ```text
+//! cargo run --release -p barewire-benches --bin compare [-- --rounds N --round-ms MS --dataset NAME --json PATH]
+//! ```
+//!
+//! The machine's speed drifts from run to run, so the cases of one dataset
+//! run interleaved: in round r each case runs a fixed number of iterations,
+//! and the ratios reported are medians of the per-round ratios (both sides
+//! of a ratio measured moments apart), not ratios of medians.
+
+use std::fmt::Write as _;
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use barewire_benches::cases::{Case, DATASETS, dataset_cases, format, op};
+
+struct Options {
+    rounds: usize,
+    round_time: Duration,
+    datasets: Vec<String>,
+    json: String,
+}
+
+fn options() -> Options {
+    let mut o = Options {
+        rounds: 21,
+        round_time: Duration::from_millis(40),
+        datasets: Vec::new(),
+        json: concat!(env!("CARGO_MANIFEST_DIR"), "/../target/compare.json").to_string(),
+    };
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        let mut value = || {
+            args.next()
+                .unwrap_or_else(|| usage(&format!("{arg} needs a value")))
+        };
+        match arg.as_str() {
+            "--rounds" => o.rounds = value().parse().unwrap_or_else(|_| usage("bad --rounds")),
+            "--round-ms" => {
+                let ms = value().parse().unwrap_or_else(|_| usage("bad --round-ms"));
+                o.round_time = Duration::from_millis(ms);
+            }
+            "--dataset" => o.datasets.push(value()),
+            "--json" => o.json = value(),
+            "--help" | "-h" => usage(""),
+            other => usage(&format!("unknown argument {other}")),
+        }
+    }
+    if o.datasets.is_empty() {
+        o.datasets = DATASETS.iter().map(|s| s.to_string()).collect();
+    }
+    o.rounds = o.rounds.max(1);
+    o
+}
+
+fn usage(problem: &str) -> ! {
+    eprintln!(
+        "{problem}\nusage: compare [--rounds N (21)] [--round-ms MS per case per round (40)] \
+         [--dataset {}]... [--json PATH (target/compare.json)]",
+        DATASETS.join("|")
+    );
+    std::process::exit(2)
+}
+
+/// One measured case: its per-round ns per operation.
+struct Measured {
+    format: &'static str,
+    op: &'static str,
+    bytes: usize,
+    rounds: Vec<f64>,
+}
+
+fn median(values: &mut [f64]) -> f64 {
+    values.sort_by(f64::total_cmp);
+    let n = values.len();
+    if n % 2 == 1 {
+        values[n / 2]
+    } else {
+        (values[n / 2 - 1] + values[n / 2]) / 2.0
+    }
+}
+
+/// Times `iters` runs of `case`, in ns per run.
+fn time(case: &mut Case, iters: u64) -> f64 {
+    let start = Instant::now();
+    for _ in 0..iters {
+        black_box((case.run)());
+    }
+    start.elapsed().as_nanos() as f64 / iters as f64
+}
+
+fn measure(mut cases: Vec<Case>, o: &Options) -> Vec<Measured> {
+    // Calibrate: warm up, then pick each case's iterations per round.
+    let iters: Vec<u64> = cases
+        .iter_mut()
+        .map(|c| {
+            let once = (0..3).map(|_| time(c, 1)).fold(f64::INFINITY, f64::min);
+            ((o.round_time.as_nanos() as f64 / once.max(1.0)) as u64).max(1)
+        })
+        .collect();
+    let mut rounds = vec![Vec::with_capacity(o.rounds); cases.len()];
+    for r in 0..o.rounds {
+        // Rotate the starting case so no format always runs first.
+        for k in 0..cases.len() {
+            let i = (k + r) % cases.len();
+            rounds[i].push(time(&mut cases[i], iters[i]));
+        }
+    }
+    cases
+        .iter()
+        .zip(rounds)
+        .map(|(c, rounds)| Measured {
+            format: c.format,
+            op: c.op,
+            bytes: c.bytes,
+            rounds,
+        })
+        .collect()
+}
+
+/// The operation of `reference` that `op` is compared with, if any.
+fn reference_op(reference: &str, op: &str) -> Option<&'static str> {
+    match reference {
+        format::SERDE_BARE => Some(match op {
+            op::ENCODE | op::COPY | op::UPDATE => op::ENCODE,
+            _ => op::DECODE,
+        }),
+        format::RKYV => match op {
+            op::ENCODE | op::COPY => Some(op::ENCODE),
+            op::DECODE => Some(op::DECODE),
+            op::DECODE_BORROWED | op::ACCESS_CHECKED => Some(op::ACCESS_CHECKED),
+            op::ACCESS => Some(op::ACCESS),
+            _ => None,
+        },
+        format::MEMCPY => Some(op::COPY),
+        _ => None,
+    }
+}
+
+/// Median over rounds of `m`'s time divided by the reference's time in the
+/// same round.
+fn ratio(m: &Measured, all: &[Measured], reference: &str) -> Option<f64> {
+    let ref_op = reference_op(reference, m.op)?;
+    let r = all
+        .iter()
+        .find(|x| x.format == reference && x.op == ref_op)?;
+    let mut per_round: Vec<f64> = m.rounds.iter().zip(&r.rounds).map(|(a, b)| a / b).collect();
+    Some(median(&mut per_round))
+}
+
+struct Row {
+    format: &'static str,
+    op: &'static str,
+    bytes: usize,
+    ns: f64,
+    vs_serde_bare: Option<f64>,
+    vs_rkyv: Option<f64>,
+    vs_memcpy: Option<f64>,
+}
+
+fn rows(measured: &[Measured]) -> Vec<Row> {
+    measured
+        .iter()
+        .map(|m| Row {
+            format: m.format,
+            op: m.op,
+            bytes: m.bytes,
+            ns: median(&mut m.rounds.clone()),
+            vs_serde_bare: ratio(m, measured, format::SERDE_BARE),
+            vs_rkyv: ratio(m, measured, format::RKYV),
+            vs_memcpy: ratio(m, measured, format::MEMCPY),
+        })
+        .collect()
+}
+
+fn duration(ns: f64) -> String {
+    if ns >= 1e6 {
+        format!("{:.2} ms", ns / 1e6)
+    } else if ns >= 1e3 {
+        format!("{:.1} µs", ns / 1e3)
+    } else {
+        format!("{ns:.0} ns")
+    }
+}
+
+fn ratio_cell(r: Option<f64>) -> String {
+    match r {
+        Some(r) if r >= 10.0 => format!("{r:.0}x"),
+        Some(r) => format!("{r:.2}x"),
+        None => "–".to_string(),
+    }
+}
+
+fn table(dataset: &str, rows: &[Row], o: &Options) -> String {
+    let mut t = String::new();
+    let _ = writeln!(
+        t,
+        "### {dataset}\n\n| format | op | time/op | size (bytes) | MB/s | vs serde_bare | vs rkyv | vs memcpy |\n|---|---|--:|--:|--:|--:|--:|--:|"
+    );
+    for r in rows {
+        let _ = writeln!(
+            t,
+            "| {} | {} | {} | {} | {:.0} | {} | {} | {} |",
+            r.format,
+            r.op,
+            duration(r.ns),
+            r.bytes,
+            r.bytes as f64 / r.ns * 1e3,
+            ratio_cell(r.vs_serde_bare),
+            ratio_cell(r.vs_rkyv),
+            ratio_cell(r.vs_memcpy),
+        );
+    }
+    let _ = writeln!(
+        t,
+        "\n{} rounds; time is the median; ratios are medians of per-round ratios \
+         (below 1 is faster). MB/s counts each format's own size.\n",
+        o.rounds
+    );
+    t
+}
+
+fn json_number(x: Option<f64>) -> String {
+    x.map_or("null".to_string(), |x| format!("{x:.4}"))
+}
+
+fn machine() -> String {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split(':').nth(1))
+                .map(|m| m.trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown CPU".to_string());
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    format!(
+        "{cpu}, {cores} cores, {} {}",
+        std::env::consts::OS,
+        std::env::consts::ARCH
+    )
+}
+
+fn main() {
+    let o = options();
+    let start = Instant::now();
+    println!("# barewire comparison\n\nMachine: {}\n", machine());
+    let mut json = String::from("[\n");
+    let mut first = true;
+    for dataset in &o.datasets {
+        let Some(cases) = dataset_cases(dataset) else {
+            usage(&format!("unknown dataset {dataset}"));
+        };
+        let rows = rows(&measure(cases, &o));
+        print!("{}", table(dataset, &rows, &o));
+        for r in &rows {
+            if !first {
+                json.push_str(",\n");
+            }
+            first = false;
+            let _ = write!(
+                json,
+                "  {{\"dataset\": \"{dataset}\", \"format\": \"{}\", \"op\": \"{}\", \"ns\": {:.1}, \"bytes\": {}, \
+                 \"vs_serde_bare\": {}, \"vs_rkyv\": {}, \"vs_memcpy\": {}, \"rounds\": {}}}",
+                r.format,
+                r.op,
+                r.ns,
+                r.bytes,
+                json_number(r.vs_serde_bare),
+                json_number(r.vs_rkyv),
+                json_number(r.vs_memcpy),
+                o.rounds
+            );
+        }
+    }
+    json.push_str("\n]\n");
+    if let Some(dir) = std::path::Path::new(&o.json).parent() {
+        let _ = std::fs::create_dir_all(dir);
+    }
+    match std::fs::write(&o.json, json) {
+        Ok(()) => {
+            let path = std::fs::canonicalize(&o.json).unwrap_or_else(|_| o.json.clone().into());
+            println!("Wrote {}", path.display());
+        }
+        Err(e) => eprintln!("could not write {}: {e}", o.json),
+    }
+    println!("Total time: {:.0} s", start.elapsed().as_secs_f64());
+}

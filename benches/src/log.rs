@@ -1,0 +1,144 @@
+//! `log`: 10,000 web-server log records.
+
+use barewire::Bare;
+use serde::{Deserialize, Serialize};
+
+use crate::rng::{Rng, Sum};
+
+/// Records in the dataset.
+pub const RECORDS: usize = 10_000;
+
+/// One access-log line. `S` is `String` (owned) or `&str` (borrowed).
+#[derive(
+    Bare,
+    Serialize,
+    Deserialize,
+    rkyv::Archive,
+    rkyv::Serialize,
+    rkyv::Deserialize,
+    Debug,
+    Clone,
+    PartialEq,
+)]
+pub struct Log<S = String> {
+    /// Client IPv4 address.
+    pub address: [u8; 4],
+    /// Authenticated user, or `-`.
+    pub user: S,
+    /// The request line.
+    pub request: S,
+    /// The referring page, or `-`.
+    pub referrer: S,
+    /// The client's user agent.
+    pub agent: S,
+    /// HTTP status code.
+    pub code: u16,
+    /// Response size in bytes.
+    pub size: u64,
+}
+
+/// The dataset: a list of records. `Logs<&str>` is its borrowed form.
+#[derive(
+    Bare,
+    Serialize,
+    Deserialize,
+    rkyv::Archive,
+    rkyv::Serialize,
+    rkyv::Deserialize,
+    Debug,
+    Clone,
+    PartialEq,
+)]
+pub struct Logs<S = String> {
+    /// The records.
+    pub logs: Vec<Log<S>>,
+}
+
+impl Logs {
+    /// Generates [`RECORDS`] records from `seed`.
+    pub fn generate(seed: u64) -> Self {
+        const METHODS: &[&str] = &["GET", "GET", "GET", "POST", "PUT", "HEAD", "DELETE"];
+        const EXTS: &[&str] = &["html", "css", "js", "png", "json", "php"];
+        const TLDS: &[&str] = &["com", "org", "net", "io", "de"];
+        const CODES: &[u16] = &[200, 200, 200, 200, 304, 301, 404, 403, 500];
+        const BROWSERS: &[&str] = &[
+            "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/",
+            "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:109.0) Gecko/20100101 Firefox/",
+            "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 Safari/",
+            "curl/",
+            "Googlebot/",
+        ];
+        let mut rng = Rng::new(seed);
+        let logs = (0..RECORDS)
+            .map(|_| {
+                let user = if rng.chance(0.4) {
+                    "-".to_string()
+                } else {
+                    format!("{}{}", rng.word(3), rng.below(1000))
+                };
+                let mut path = String::new();
+                for _ in 0..rng.len(1, 4) {
+                    path.push('/');
+                    path.push_str(&rng.word(3));
+                }
+                let request = format!("{} {path}.{} HTTP/1.1", rng.pick(METHODS), rng.pick(EXTS));
+                let referrer = if rng.chance(0.3) {
+                    "-".to_string()
+                } else {
+                    format!("https://{}.{}/{}", rng.word(3), rng.pick(TLDS), rng.word(4))
+                };
+                let agent = format!(
+                    "{}{}.{}.{}",
+                    rng.pick(BROWSERS),
+                    rng.range(1, 120),
+                    rng.below(10),
+                    rng.below(5000)
+                );
+                Log {
+                    address: rng.next_u64().to_le_bytes()[..4].try_into().unwrap(),
+                    user,
+                    request,
+                    referrer,
+                    agent,
+                    code: rng.pick(CODES),
+                    size: rng.below(1 << 20),
+                }
+            })
+            .collect();
+        Logs { logs }
+    }
+}
+
+impl<S: AsRef<str>> Logs<S> {
+    /// Reads every field (strings by length) into a checksum.
+    pub fn read(&self) -> u64 {
+        let mut s = Sum::default();
+        for log in &self.logs {
+            s.add(u64::from(u32::from_le_bytes(log.address)));
+            s.str(log.user.as_ref());
+            s.str(log.request.as_ref());
+            s.str(log.referrer.as_ref());
+            s.str(log.agent.as_ref());
+            s.add(u64::from(log.code));
+            s.add(log.size);
+        }
+        s.0
+    }
+}
+
+impl ArchivedLogs {
+    /// Reads every field in place, as [`Logs::read`] does.
+    pub fn read(&self) -> u64 {
+        let mut s = Sum::default();
+        for log in self.logs.iter() {
+            s.add(u64::from(u32::from_le_bytes(log.address)));
+            s.str(&log.user);
+            s.str(&log.request);
+            s.str(&log.referrer);
+            s.str(&log.agent);
+            s.add(u64::from(log.code.to_native()));
+            s.add(log.size.to_native());
+        }
+        s.0
+    }
+}
