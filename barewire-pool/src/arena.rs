@@ -241,6 +241,62 @@ impl Arena {
         }
     }
 
+    /// A slice of `len` copies of `value` in the arena.
+    ///
+    /// # Panics
+    ///
+    /// When a fixed arena is exhausted.
+    ///
+    /// ```
+    /// let arena = barewire_pool::Arena::new();
+    /// let counts = arena.alloc_slice_fill_copy(4, 0u32);
+    /// counts[2] += 1;
+    /// assert_eq!(counts, &[0, 0, 1, 0]);
+    /// ```
+    #[inline]
+    #[cfg_attr(feature = "track", track_caller)]
+    #[allow(clippy::mut_from_ref)]
+    pub fn alloc_slice_fill_copy<T: Copy>(&self, len: usize, value: T) -> &mut [T] {
+        let layout = match Layout::array::<T>(len) {
+            Ok(l) => l,
+            Err(_) => exhausted(self.too_big(usize::MAX, mem::align_of::<T>())),
+        };
+        let dst = match self.raw_alloc(layout, caller_site()) {
+            Ok(p) => p.cast::<T>(),
+            Err(e) => exhausted(e),
+        };
+        for i in 0..len {
+            // SAFETY: `dst` is valid and aligned for `len` `T`s (`raw_alloc`
+            // contract) and `i < len`.
+            unsafe { dst.as_ptr().add(i).write(value) };
+        }
+        // SAFETY: all `len` elements were just initialized; the memory is
+        // exclusively ours for the `&self` borrow (as in
+        // `try_alloc_slice_copy`).
+        unsafe { core::slice::from_raw_parts_mut(dst.as_ptr(), len) }
+    }
+
+    /// Copies `s` into the arena.
+    ///
+    /// # Panics
+    ///
+    /// When a fixed arena is exhausted.
+    ///
+    /// ```
+    /// let arena = barewire_pool::Arena::new();
+    /// let s = arena.alloc_str("bare");
+    /// s.make_ascii_uppercase();
+    /// assert_eq!(s, "BARE");
+    /// ```
+    #[inline]
+    #[cfg_attr(feature = "track", track_caller)]
+    #[allow(clippy::mut_from_ref)]
+    pub fn alloc_str(&self, s: &str) -> &mut str {
+        let bytes = self.alloc_slice_copy(s.as_bytes());
+        // SAFETY: the bytes are a copy of a `str`, so valid UTF-8.
+        unsafe { core::str::from_utf8_unchecked_mut(bytes) }
+    }
+
     /// Reserves bytes for `layout` and returns their (uninitialized) start.
     ///
     /// The memory is valid for `layout.size()` bytes until the arena is reset

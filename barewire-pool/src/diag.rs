@@ -279,7 +279,7 @@ impl Report {
                 Bytes(e.in_use + e.requested),
                 at(e.site),
                 Bytes(need),
-                Count(need as u64),
+                need,
             ));
         } else if s.fixed && s.capacity >= 4096 && s.peak_bytes < s.capacity / 4 {
             let need = round_kib(s.peak_bytes * 5 / 4).max(1024);
@@ -288,7 +288,7 @@ impl Report {
                 Bytes(s.peak_bytes),
                 Bytes(s.capacity),
                 Bytes(need),
-                Count(need as u64),
+                need,
             ));
         }
         let mut regions: Vec<Option<Site>> = self.sites.iter().map(|l| l.region).collect();
@@ -308,11 +308,12 @@ impl Report {
             if let Some(top) = inside.first() {
                 if top.count.count >= 100 && top.count.count * 2 >= total {
                     out.push(format!(
-                        "{} makes {} of the {} allocations in the region opened at {}: allocate them as one slice (alloc_slice_copy) or from a Pool<T>",
+                        "{} makes {} of the {} allocations in the region opened at {} ({} each on average): batch them into one slice (alloc_slice_copy, alloc_slice_fill_copy), or use a Pool<T> if they are freed one by one",
                         SiteName(top.site),
                         Count(top.count.count),
                         Count(total),
                         SiteName(region),
+                        Bytes((top.count.bytes / top.count.count) as usize),
                     ));
                 }
             }
@@ -341,14 +342,14 @@ impl fmt::Display for Report {
         writeln!(f, "{} ({kind}, capacity {})", self.title, Bytes(s.capacity))?;
         writeln!(
             f,
-            "  in use {}, peak {}; {} allocations, {} frees, {} regions, {} resets, {} exhaustions",
+            "  in use {}, peak {}; {}, {}, {}, {}, {}",
             Bytes(s.bytes_in_use),
             Bytes(s.peak_bytes),
-            Count(s.allocations),
-            Count(s.frees),
-            Count(s.regions),
-            Count(s.resets),
-            Count(s.exhaustions),
+            Counted(s.allocations, "allocation"),
+            Counted(s.frees, "free"),
+            Counted(s.regions, "region"),
+            Counted(s.resets, "reset"),
+            Counted(s.exhaustions, "exhaustion"),
         )?;
         let linear = crate::linear::unconsumed_count();
         if linear > 0 {
@@ -359,9 +360,9 @@ impl fmt::Display for Report {
             for l in &self.sites {
                 write!(
                     f,
-                    "    {}: {} allocations, {} per 100 calls",
+                    "    {}: {}, {} per 100 calls",
                     SiteName(l.site),
-                    Count(l.count.count),
+                    Counted(l.count.count, "allocation"),
                     Bytes((l.count.bytes * 100 / l.count.count.max(1)) as usize),
                 )?;
                 match self
@@ -465,6 +466,21 @@ impl fmt::Display for Bytes {
             format!("{:.1} {}", (value * 10.0).floor() / 10.0, UNITS[unit])
         };
         f.pad(&text)
+    }
+}
+
+/// A count followed by its noun, plural unless the count is 1.
+struct Counted(u64, &'static str);
+
+impl fmt::Display for Counted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} {}{}",
+            Count(self.0),
+            self.1,
+            if self.0 == 1 { "" } else { "s" }
+        )
     }
 }
 
