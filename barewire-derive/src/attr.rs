@@ -51,8 +51,8 @@ pub enum Place {
 impl Place {
     fn allowed(self) -> &'static str {
         match self {
-            Place::Container => "`crate`, `rename`, `bound`",
-            Place::Field => "`rename`, `skip`",
+            Place::Container => "`crate`, `rename`, `bound`, `layout`, `order`, `align`",
+            Place::Field => "`rename`, `skip`, `align`, `out_of_line`, `intern`",
             Place::Variant => "`rename`, `tag`",
         }
     }
@@ -66,6 +66,11 @@ pub struct Attrs {
     pub bound: Slot<Vec<syn::WherePredicate>>,
     pub skip: Slot<()>,
     pub tag: Slot<u64>,
+    pub layout: Slot<syn::Ident>,
+    pub declared_order: Slot<bool>,
+    pub align: Slot<u64>,
+    pub out_of_line: Slot<()>,
+    pub intern: Slot<()>,
 }
 
 /// Parses the `#[bare(...)]` attributes among `attrs` written at `place`.
@@ -76,6 +81,11 @@ pub fn parse(cx: &mut Ctxt, attrs: &[Attribute], place: Place) -> Attrs {
         bound: Slot::new("bound"),
         skip: Slot::new("skip"),
         tag: Slot::new("tag"),
+        layout: Slot::new("layout"),
+        declared_order: Slot::new("order"),
+        align: Slot::new("align"),
+        out_of_line: Slot::new("out_of_line"),
+        intern: Slot::new("intern"),
     };
     for attr in attrs.iter().filter(|a| a.path().is_ident("bare")) {
         if let syn::Meta::Path(_) = attr.meta {
@@ -132,7 +142,39 @@ pub fn parse(cx: &mut Ctxt, attrs: &[Attribute], place: Place) -> Attrs {
                     })?;
                     out.tag.set(cx, lit.span(), tag);
                 }
-                "crate" | "bound" | "skip" | "tag" => return Err(misplaced(what)),
+                "layout" if place == Place::Container => {
+                    let lit: LitStr = meta.value()?.parse()?;
+                    let ident: syn::Ident = lit.parse().map_err(|_| {
+                        syn::Error::new(lit.span(), "the layout type's name must be a Rust identifier")
+                    })?;
+                    out.layout.set(cx, span, ident);
+                }
+                "order" if place == Place::Container => {
+                    let lit: LitStr = meta.value()?.parse()?;
+                    let declared = match lit.value().as_str() {
+                        "declared" => true,
+                        "compact" => false,
+                        _ => {
+                            return Err(syn::Error::new(
+                                lit.span(),
+                                "expected `order = \"declared\"` (fields in declaration order) or `order = \"compact\"` (the default: least padding)",
+                            ));
+                        }
+                    };
+                    out.declared_order.set(cx, span, declared);
+                }
+                "align" if place != Place::Variant => {
+                    let lit: LitInt = meta.value()?.parse()?;
+                    let align = lit.base10_parse::<u64>().ok().filter(|a| a.is_power_of_two() && *a <= 64).ok_or_else(|| {
+                        syn::Error::new(lit.span(), "`align` must be a power of two from 1 to 64")
+                    })?;
+                    out.align.set(cx, lit.span(), align);
+                }
+                "out_of_line" if place == Place::Field => out.out_of_line.set(cx, span, ()),
+                "intern" if place == Place::Field => out.intern.set(cx, span, ()),
+                "crate" | "bound" | "skip" | "tag" | "layout" | "order" | "align" | "out_of_line" | "intern" => {
+                    return Err(misplaced(what));
+                }
                 _ => {
                     return Err(syn::Error::new(
                         span,

@@ -14,6 +14,7 @@ mod ctxt;
 mod decode;
 mod describe;
 mod encode;
+mod layout;
 mod model;
 
 use proc_macro::TokenStream;
@@ -30,6 +31,10 @@ pub fn derive_bare(input: TokenStream) -> TokenStream {
             let encode = encode::expand(&model);
             let decode = decode::expand(&model);
             let describe = describe::expand(&model);
+            let layout::Expanded {
+                view_type,
+                impls: layout,
+            } = layout::expand(&model);
             let krate = &model.krate;
             let map_key = match model.shape {
                 model::Shape::Enum(_) => {
@@ -39,14 +44,16 @@ pub fn derive_bare(input: TokenStream) -> TokenStream {
                 _ => quote::quote!(),
             };
             quote::quote! {
+                #view_type
                 #[automatically_derived]
-                #[allow(non_upper_case_globals, unused_qualifications, clippy::all)]
+                #[allow(non_upper_case_globals, unused_qualifications, unused_variables, clippy::all)]
                 const _: () = {
                     use #krate as __bw;
                     #encode
                     #decode
                     #describe
                     #map_key
+                    #layout
                 };
             }
             .into()

@@ -18,6 +18,13 @@ pub struct Input<'a> {
     /// Where predicates that replace the inferred bounds.
     pub bound: Option<Vec<syn::WherePredicate>>,
     pub shape: Shape<'a>,
+    /// The name of the generated in-place view type.
+    pub layout_name: Ident,
+    /// Fields in declaration order instead of least padding.
+    pub declared_order: bool,
+    /// Minimum alignment of the type's layout.
+    pub align: u64,
+    pub vis: &'a syn::Visibility,
 }
 
 /// What kind of BARE type the input becomes.
@@ -44,6 +51,12 @@ pub struct Field<'a> {
     pub ty: &'a Type,
     pub schema_name: String,
     pub skip: bool,
+    /// Minimum alignment of the field in the layout.
+    pub align: u64,
+    /// Stored behind a relative pointer in the layout.
+    pub out_of_line: bool,
+    /// Identical strings written once in the layout.
+    pub intern: bool,
 }
 
 /// One member of a field-less enum.
@@ -74,6 +87,12 @@ impl<'a> Input<'a> {
             .get()
             .map_or_else(|| input.ident.to_string(), |r| r.value.clone());
         let bound = attrs.bound.get().map(|b| b.value.clone());
+        let layout_name = attrs.layout.get().map_or_else(
+            || quote::format_ident!("{}Layout", input.ident),
+            |l| l.value.clone(),
+        );
+        let declared_order = attrs.declared_order.get().is_some_and(|d| d.value);
+        let align = attrs.align.get().map_or(1, |a| a.value);
         let shape = match &input.data {
             Data::Struct(data) => {
                 let (fields, style) = parse_fields(&mut cx, &data.fields);
@@ -96,6 +115,10 @@ impl<'a> Input<'a> {
             schema_name,
             bound,
             shape,
+            layout_name,
+            declared_order,
+            align,
+            vis: &input.vis,
         })
     }
 }
@@ -119,6 +142,20 @@ fn parse_fields<'a>(cx: &mut Ctxt, fields: &'a Fields) -> (Vec<Field<'a>>, Style
             (None, None) => format!("f{i}"),
         };
         let skip = attrs.skip.get().is_some();
+        let out_of_line = attrs.out_of_line.get().is_some();
+        let intern = attrs.intern.get().is_some();
+        if let (Some(s), true) = (
+            attrs.skip.get(),
+            out_of_line || intern || attrs.align.get().is_some(),
+        ) {
+            cx.syn_error(syn::Error::new(
+                s.span,
+                "a skipped field has no layout: remove `skip` or the layout hints",
+            ));
+        }
+        if let (Some(o), true) = (attrs.out_of_line.get(), intern) {
+            cx.syn_error(syn::Error::new(o.span, "`out_of_line` and `intern` do not combine: a string's bytes are already out of line"));
+        }
         if !skip {
             check_field_type(cx, &field.ty);
             if let Some(prev) = out.iter().find(|f| !f.skip && f.schema_name == schema_name) {
@@ -140,6 +177,9 @@ fn parse_fields<'a>(cx: &mut Ctxt, fields: &'a Fields) -> (Vec<Field<'a>>, Style
             ty: &field.ty,
             schema_name,
             skip,
+            align: attrs.align.get().map_or(1, |a| a.value),
+            out_of_line,
+            intern,
         });
     }
     (out, style)

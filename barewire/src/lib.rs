@@ -6,11 +6,13 @@
 extern crate alloc;
 
 mod error;
+pub mod layout;
 pub mod schema;
 pub mod wire;
 
 pub use barewire_derive::Bare;
 pub use error::Error;
+pub use layout::{FromLayout, Layout, LayoutBuf, to_layout, view, view_mut, view_unchecked};
 #[cfg(feature = "std")]
 pub use wire::IoDecoder;
 pub use wire::{
@@ -58,7 +60,29 @@ pub mod __private {
     pub use core::result::Result::{self, Err, Ok};
     pub use core::{assert, cfg, concat, stringify};
 
+    pub use crate::layout::{
+        check_boxed, follow_unchecked, from_boxed, read_tag, write_boxed, write_tag,
+    };
     pub use crate::wire::Plain;
+    pub use core::clone::Clone;
+    pub use core::cmp::{Ord, Ordering};
+    pub use core::convert::AsRef;
+    pub use core::fmt::{Debug, Formatter, Result as FmtResult};
+    pub use core::marker::Copy;
+    pub use core::marker::PhantomData;
+    pub use core::panic;
+
+    /// The larger of two sizes, in const code.
+    #[inline]
+    pub const fn max(a: usize, b: usize) -> usize {
+        if a > b { a } else { b }
+    }
+
+    /// Writes a string whose identical copies are stored once.
+    #[inline]
+    pub fn write_interned(w: &mut crate::layout::Writer, at: usize, s: &str) {
+        crate::layout::write_interned_str(w, at, s.as_bytes());
+    }
 
     /// An owned copy of `s`.
     #[inline]

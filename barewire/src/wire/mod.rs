@@ -210,5 +210,5 @@ pub fn from_slice_with<'de, T: Decode<'de>>(bytes: &'de [u8], limits: Limits) ->
     Ok(value)
 }
 
-pub(crate) use plain::as_bytes;
+pub(crate) use plain::{as_bytes, layout_as_bytes, try_array_from_fn};
 pub(crate) use varint::write_uint;

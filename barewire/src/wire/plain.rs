@@ -40,7 +40,10 @@ impl Plain {
     /// 2. the `size_of::<T>()` bytes of every value of `T` are exactly that
     ///    value's BARE encoding;
     /// 3. when used as [`Decode::PLAIN`]: every sequence of `size_of::<T>()`
-    ///    bytes is a valid `T` and is the value those wire bytes encode.
+    ///    bytes is a valid `T` and is the value those wire bytes encode;
+    /// 4. when used as `Layout::PLAIN` (in [`crate::layout`]), "wire bytes"
+    ///    above reads "in-place layout bytes": `size_of::<T>()` is
+    ///    `Layout::SIZE` and the memory of every value is its inline part.
     #[inline]
     pub const unsafe fn new_unchecked(plain: bool) -> Plain {
         Plain(plain)
@@ -67,6 +70,24 @@ pub(crate) fn as_bytes<T: Encode>(items: &[T]) -> &[u8] {
     //    `Plain::new_unchecked`), so every byte is initialized;
     // 4. aliasing: shared borrow of shared data; `T` has no interior
     //    mutability (same contract).
+    unsafe { core::slice::from_raw_parts(items.as_ptr().cast::<u8>(), size_of_val(items)) }
+}
+
+/// The memory of `items` as bytes, which for a type whose layout is plain
+/// (`Layout::PLAIN`) are their in-place layout bytes.
+///
+/// Panics if `T`'s layout is not plain (a bug in the caller).
+#[inline]
+pub(crate) fn layout_as_bytes<T: crate::layout::Layout>(items: &[T]) -> &[u8] {
+    assert!(
+        T::PLAIN.is_plain(),
+        "layout_as_bytes on a type that is not plain"
+    );
+    // SAFETY: as in `as_bytes`: (1) the pointer and length describe exactly
+    // the memory of `items`; (2) `u8` has alignment 1; (3) `Layout::PLAIN`
+    // carries the same contract as `Encode::PLAIN` (no padding, no interior
+    // mutability; see `Plain::new_unchecked`), so every byte is initialized;
+    // (4) a shared borrow of shared data.
     unsafe { core::slice::from_raw_parts(items.as_ptr().cast::<u8>(), size_of_val(items)) }
 }
 

@@ -13,6 +13,7 @@ use alloc::vec::Vec;
 /// # Ok::<(), barewire::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[repr(transparent)]
 pub struct Uint(pub u64);
 
 /// A BARE `int`: a signed integer, zig-zag mapped to unsigned and encoded as a
@@ -26,6 +27,7 @@ pub struct Uint(pub u64);
 /// # Ok::<(), barewire::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[repr(transparent)]
 pub struct Int(pub i64);
 
 impl From<u64> for Uint {

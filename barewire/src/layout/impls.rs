@@ -1,0 +1,777 @@
+//! [`Layout`] and [`FromLayout`] for the std types of the BARE mapping.
+
+use alloc::boxed::Box;
+use alloc::collections::BTreeMap;
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::cmp::Ordering;
+use core::marker::PhantomData;
+
+use super::views::{
+    BareArray, BareMap, BareSpan, BareSpanMut, BareStr, LayoutKey, Scalar, ScalarLayout,
+    check_items, check_map, check_span, check_str, entry_layout, span_range, write_span, write_str,
+};
+use super::{Check, FromLayout, Layout, Writer, check_inline, follow, follow_unchecked, read4};
+use crate::wire::{Plain, layout_as_bytes};
+use crate::{Error, Int, Uint};
+
+/// Whether a list of `T` needs no per-item check.
+#[inline]
+pub(crate) const fn trivially_valid<T: Layout>() -> bool {
+    T::TRIVIAL
+}
+
+macro_rules! numbers {
+    ($($t:ty),*) => {$(
+        impl Layout for $t {
+            const SIZE: usize = core::mem::size_of::<$t>();
+            const ALIGN: usize = core::mem::size_of::<$t>();
+            const PLAIN: Plain = if core::mem::align_of::<$t>() == core::mem::size_of::<$t>() {
+                Plain::LITTLE_ENDIAN
+            } else {
+                Plain::NO
+            };
+            const TRIVIAL: bool = true;
+            type View<'a> = $t;
+            type ViewMut<'a> = Scalar<'a, $t>;
+            #[inline]
+            fn write(&self, w: &mut Writer, at: usize) {
+                w.put(at, &self.to_le_bytes());
+            }
+            #[inline]
+            fn check(_: &[u8], _: usize, _: &mut Check) -> Result<(), Error> {
+                Ok(())
+            }
+            #[inline]
+            fn view(buf: &[u8], at: usize) -> $t {
+                <$t as ScalarLayout>::get_at(buf, at)
+            }
+            #[inline]
+            fn view_mut(buf: &mut [u8], at: usize) -> Scalar<'_, $t> {
+                Scalar::new(buf, at)
+            }
+        }
+
+        impl ScalarLayout for $t {
+            #[inline]
+            fn get_at(buf: &[u8], at: usize) -> $t {
+                let mut bytes = [0u8; core::mem::size_of::<$t>()];
+                bytes.copy_from_slice(&buf[at..at + core::mem::size_of::<$t>()]);
+                <$t>::from_le_bytes(bytes)
+            }
+            #[inline]
+            fn put_at(self, buf: &mut [u8], at: usize) {
+                buf[at..at + core::mem::size_of::<$t>()].copy_from_slice(&self.to_le_bytes());
+            }
+        }
+
+        impl<'a> FromLayout<'a> for $t {
+            #[inline]
+            fn from_layout(buf: &'a [u8], at: usize, _: &mut Check) -> Result<Self, Error> {
+                Ok(<$t as ScalarLayout>::get_at(buf, at))
+            }
+        }
+    )*};
+}
+numbers!(u8, u16, u32, u64, i8, i16, i32, i64, f32, f64);
+
+macro_rules! number_keys {
+    ($($t:ty),*) => {$(
+        impl LayoutKey for $t {
+            type Query = $t;
+            #[inline]
+            fn cmp_query(buf: &[u8], at: usize, query: &$t) -> Ordering {
+                <$t as ScalarLayout>::get_at(buf, at).cmp(query)
+            }
+            #[inline]
+            fn cmp_at(buf: &[u8], a: usize, b: usize) -> Ordering {
+                <$t as ScalarLayout>::get_at(buf, a).cmp(&<$t as ScalarLayout>::get_at(buf, b))
+            }
+            #[inline]
+            fn cmp_keys(a: &$t, b: &$t) -> Ordering {
+                a.cmp(b)
+            }
+        }
+    )*};
+}
+number_keys!(u8, u16, u32, u64, i8, i16, i32, i64, bool, Uint, Int);
+
+macro_rules! varints {
+    ($($t:ident($inner:ty)),*) => {$(
+        /// Stored as a fixed-width little-endian number in a layout.
+        impl Layout for $t {
+            const SIZE: usize = 8;
+            const ALIGN: usize = 8;
+            const PLAIN: Plain = <$inner as Layout>::PLAIN;
+            const TRIVIAL: bool = true;
+            type View<'a> = $t;
+            type ViewMut<'a> = Scalar<'a, $t>;
+            #[inline]
+            fn write(&self, w: &mut Writer, at: usize) {
+                w.put(at, &self.0.to_le_bytes());
+            }
+            #[inline]
+            fn check(_: &[u8], _: usize, _: &mut Check) -> Result<(), Error> {
+                Ok(())
+            }
+            #[inline]
+            fn view(buf: &[u8], at: usize) -> $t {
+                $t(<$inner as ScalarLayout>::get_at(buf, at))
+            }
+            #[inline]
+            fn view_mut(buf: &mut [u8], at: usize) -> Scalar<'_, $t> {
+                Scalar::new(buf, at)
+            }
+        }
+
+        impl ScalarLayout for $t {
+            #[inline]
+            fn get_at(buf: &[u8], at: usize) -> $t {
+                $t(<$inner as ScalarLayout>::get_at(buf, at))
+            }
+            #[inline]
+            fn put_at(self, buf: &mut [u8], at: usize) {
+                self.0.put_at(buf, at);
+            }
+        }
+
+        impl<'a> FromLayout<'a> for $t {
+            #[inline]
+            fn from_layout(buf: &'a [u8], at: usize, _: &mut Check) -> Result<Self, Error> {
+                Ok(<$t as ScalarLayout>::get_at(buf, at))
+            }
+        }
+    )*};
+}
+varints!(Uint(u64), Int(i64));
+
+impl Layout for bool {
+    const SIZE: usize = 1;
+    const ALIGN: usize = 1;
+    // SAFETY: a `bool` is one byte, 0 or 1, exactly its layout byte (the
+    // contract's point 3 does not apply: layouts are never bulk-read into
+    // `bool`s, only bulk-written from them).
+    const PLAIN: Plain = unsafe { Plain::new_unchecked(true) };
+    type View<'a> = bool;
+    type ViewMut<'a> = Scalar<'a, bool>;
+    #[inline]
+    fn write(&self, w: &mut Writer, at: usize) {
+        w.put(at, &[u8::from(*self)]);
+    }
+    #[inline]
+    fn check(buf: &[u8], at: usize, _: &mut Check) -> Result<(), Error> {
+        match buf[at] {
+            0 | 1 => Ok(()),
+            _ => Err(Error::InvalidLayout {
+                offset: at,
+                reason: "bool byte is neither 0 nor 1",
+            }),
+        }
+    }
+    #[inline]
+    fn view(buf: &[u8], at: usize) -> bool {
+        buf[at] == 1
+    }
+    #[inline]
+    fn view_mut(buf: &mut [u8], at: usize) -> Scalar<'_, bool> {
+        Scalar::new(buf, at)
+    }
+}
+
+impl ScalarLayout for bool {
+    #[inline]
+    fn get_at(buf: &[u8], at: usize) -> bool {
+        buf[at] == 1
+    }
+    #[inline]
+    fn put_at(self, buf: &mut [u8], at: usize) {
+        buf[at] = u8::from(self);
+    }
+}
+
+impl<'a> FromLayout<'a> for bool {
+    #[inline]
+    fn from_layout(buf: &'a [u8], at: usize, _: &mut Check) -> Result<Self, Error> {
+        Ok(buf[at] == 1)
+    }
+}
+
+macro_rules! empty {
+    ($($t:ty => $v:expr),*) => {$(
+        impl<T: ?Sized> Layout for $t {
+            const SIZE: usize = 0;
+            const ALIGN: usize = 1;
+            const TRIVIAL: bool = true;
+            type View<'a> = ();
+            type ViewMut<'a> = ();
+            #[inline]
+            fn write(&self, _: &mut Writer, _: usize) {}
+            #[inline]
+            fn check(_: &[u8], _: usize, _: &mut Check) -> Result<(), Error> {
+                Ok(())
+            }
+            #[inline]
+            fn view(_: &[u8], _: usize) {}
+            #[inline]
+            fn view_mut(_: &mut [u8], _: usize) {}
+        }
+
+        impl<'a, T: ?Sized> FromLayout<'a> for $t {
+            #[inline]
+            fn from_layout(_: &'a [u8], _: usize, _: &mut Check) -> Result<Self, Error> {
+                Ok($v)
+            }
+        }
+    )*};
+}
+empty!(PhantomData<T> => PhantomData);
+
+impl Layout for () {
+    const SIZE: usize = 0;
+    const ALIGN: usize = 1;
+    const TRIVIAL: bool = true;
+    type View<'a> = ();
+    type ViewMut<'a> = ();
+    #[inline]
+    fn write(&self, _: &mut Writer, _: usize) {}
+    #[inline]
+    fn check(_: &[u8], _: usize, _: &mut Check) -> Result<(), Error> {
+        Ok(())
+    }
+    #[inline]
+    fn view(_: &[u8], _: usize) {}
+    #[inline]
+    fn view_mut(_: &mut [u8], _: usize) {}
+}
+
+impl<'a> FromLayout<'a> for () {
+    #[inline]
+    fn from_layout(_: &'a [u8], _: usize, _: &mut Check) -> Result<Self, Error> {
+        Ok(())
+    }
+}
+
+// ---- strings --------------------------------------------------------------
+
+macro_rules! strings {
+    ($($t:ty),*) => {$(
+        impl Layout for $t {
+            const SIZE: usize = 8;
+            const ALIGN: usize = 4;
+            type View<'a> = BareStr<'a>;
+            type ViewMut<'a> = BareStr<'a>;
+            #[inline]
+            fn write(&self, w: &mut Writer, at: usize) {
+                write_str(w, at, self.as_bytes(), false);
+            }
+            #[inline]
+            fn check(buf: &[u8], at: usize, cx: &mut Check) -> Result<(), Error> {
+                check_str(buf, at, cx)
+            }
+            #[inline]
+            fn view(buf: &[u8], at: usize) -> BareStr<'_> {
+                BareStr::new(buf, at)
+            }
+            #[inline]
+            fn view_mut(buf: &mut [u8], at: usize) -> BareStr<'_> {
+                BareStr::new(buf, at)
+            }
+        }
+
+        impl LayoutKey for $t {
+            type Query = str;
+            #[inline]
+            fn cmp_query(buf: &[u8], at: usize, query: &str) -> Ordering {
+                BareStr::new(buf, at).as_bytes().cmp(query.as_bytes())
+            }
+            #[inline]
+            fn cmp_at(buf: &[u8], a: usize, b: usize) -> Ordering {
+                BareStr::new(buf, a).as_bytes().cmp(BareStr::new(buf, b).as_bytes())
+            }
+            #[inline]
+            fn cmp_keys(a: &Self, b: &Self) -> Ordering {
+                a.as_bytes().cmp(b.as_bytes())
+            }
+        }
+    )*};
+}
+strings!(String, Box<str>, &str);
+
+/// The string at `at`, UTF-8 checked, charged to the output budget.
+fn str_from_layout<'a>(buf: &'a [u8], at: usize, cx: &mut Check) -> Result<&'a str, Error> {
+    let s = BareStr::new(buf, at);
+    cx.output(s.len() as u64, at)?;
+    s.as_str()
+}
+
+impl<'a> FromLayout<'a> for String {
+    fn from_layout(buf: &'a [u8], at: usize, cx: &mut Check) -> Result<Self, Error> {
+        str_from_layout(buf, at, cx).map(String::from)
+    }
+}
+
+impl<'a> FromLayout<'a> for Box<str> {
+    fn from_layout(buf: &'a [u8], at: usize, cx: &mut Check) -> Result<Self, Error> {
+        str_from_layout(buf, at, cx).map(Box::from)
+    }
+}
+
+impl<'a: 'b, 'b> FromLayout<'a> for &'b str {
+    fn from_layout(buf: &'a [u8], at: usize, _: &mut Check) -> Result<Self, Error> {
+        BareStr::new(buf, at).as_str()
+    }
+}
+
+// ---- lists ----------------------------------------------------------------
+
+/// Writes a list repr at `at` and its items.
+fn write_list<T: Layout>(items: &[T], w: &mut Writer, at: usize) {
+    let start = write_span::<T>(w, at, items.len());
+    if items.is_empty() {
+        return;
+    }
+    if T::PLAIN.is_plain() {
+        w.put(start, layout_as_bytes(items));
+    } else {
+        for (i, item) in items.iter().enumerate() {
+            item.write(w, start + i * T::SIZE);
+        }
+    }
+}
+
+/// Rebuilds the items of the checked list whose repr is at `at`.
+fn list_from_layout<'a, T: FromLayout<'a>>(
+    buf: &'a [u8],
+    at: usize,
+    cx: &mut Check,
+) -> Result<Vec<T>, Error> {
+    let (start, len) = span_range(buf, at);
+    cx.output(
+        (len as u64).saturating_mul(core::mem::size_of::<T>() as u64),
+        at,
+    )?;
+    cx.enter(at)?;
+    cx.visit(len as u64, at)?;
+    let mut out = Vec::with_capacity(len);
+    for i in 0..len {
+        out.push(T::from_layout(buf, start + i * T::SIZE, cx)?);
+    }
+    cx.leave();
+    Ok(out)
+}
+
+impl<T: Layout> Layout for Vec<T> {
+    const SIZE: usize = 8;
+    const ALIGN: usize = 4;
+    type View<'a> = BareSpan<'a, T>;
+    type ViewMut<'a> = BareSpanMut<'a, T>;
+    #[inline]
+    fn write(&self, w: &mut Writer, at: usize) {
+        write_list(self, w, at);
+    }
+    #[inline]
+    fn check(buf: &[u8], at: usize, cx: &mut Check) -> Result<(), Error> {
+        check_span::<T>(buf, at, cx).map(|_| ())
+    }
+    #[inline]
+    fn view(buf: &[u8], at: usize) -> BareSpan<'_, T> {
+        BareSpan::new(buf, at)
+    }
+    #[inline]
+    fn view_mut(buf: &mut [u8], at: usize) -> BareSpanMut<'_, T> {
+        let (start, len) = span_range(buf, at);
+        BareSpanMut::from_parts(buf, start, len)
+    }
+}
+
+impl<'a, T: FromLayout<'a>> FromLayout<'a> for Vec<T> {
+    fn from_layout(buf: &'a [u8], at: usize, cx: &mut Check) -> Result<Self, Error> {
+        list_from_layout(buf, at, cx)
+    }
+}
+
+/// `data` borrowed from an image.
+impl Layout for &[u8] {
+    const SIZE: usize = 8;
+    const ALIGN: usize = 4;
+    type View<'a> = BareSpan<'a, u8>;
+    type ViewMut<'a> = BareSpanMut<'a, u8>;
+    #[inline]
+    fn write(&self, w: &mut Writer, at: usize) {
+        write_list(self, w, at);
+    }
+    #[inline]
+    fn check(buf: &[u8], at: usize, cx: &mut Check) -> Result<(), Error> {
+        check_span::<u8>(buf, at, cx).map(|_| ())
+    }
+    #[inline]
+    fn view(buf: &[u8], at: usize) -> BareSpan<'_, u8> {
+        BareSpan::new(buf, at)
+    }
+    #[inline]
+    fn view_mut(buf: &mut [u8], at: usize) -> BareSpanMut<'_, u8> {
+        let (start, len) = span_range(buf, at);
+        BareSpanMut::from_parts(buf, start, len)
+    }
+}
+
+impl<'a: 'b, 'b> FromLayout<'a> for &'b [u8] {
+    fn from_layout(buf: &'a [u8], at: usize, _: &mut Check) -> Result<Self, Error> {
+        Ok(BareSpan::<u8>::new(buf, at).as_bytes())
+    }
+}
+
+impl<T: Layout, const N: usize> Layout for [T; N] {
+    const SIZE: usize = T::SIZE * N;
+    const ALIGN: usize = T::ALIGN;
+    const PLAIN: Plain = T::PLAIN;
+    const TRIVIAL: bool = T::TRIVIAL;
+    type View<'a> = BareArray<'a, T, N>;
+    type ViewMut<'a> = BareSpanMut<'a, T>;
+    #[inline]
+    fn write(&self, w: &mut Writer, at: usize) {
+        if T::PLAIN.is_plain() {
+            w.put(at, layout_as_bytes(self));
+        } else {
+            for (i, item) in self.iter().enumerate() {
+                item.write(w, at + i * T::SIZE);
+            }
+        }
+    }
+    #[inline]
+    fn check(buf: &[u8], at: usize, cx: &mut Check) -> Result<(), Error> {
+        check_items::<T>(buf, at, N, cx)
+    }
+    #[inline]
+    fn view(buf: &[u8], at: usize) -> BareArray<'_, T, N> {
+        BareArray::new(buf, at)
+    }
+    #[inline]
+    fn view_mut(buf: &mut [u8], at: usize) -> BareSpanMut<'_, T> {
+        BareSpanMut::from_parts(buf, at, N)
+    }
+}
+
+impl<'a, T: FromLayout<'a>, const N: usize> FromLayout<'a> for [T; N] {
+    fn from_layout(buf: &'a [u8], at: usize, cx: &mut Check) -> Result<Self, Error> {
+        crate::wire::try_array_from_fn(|i| T::from_layout(buf, at + i * T::SIZE, cx))
+    }
+}
+
+// ---- optional and box -----------------------------------------------------
+
+/// Where the payload of an `Option<T>` sits: right after a one-byte tag, or
+/// at 0 when `T` has a zero niche (`None` is then all zeros).
+const fn option_payload<T: Layout>() -> usize {
+    if T::ZERO_NICHE { 0 } else { T::ALIGN }
+}
+
+impl<T: Layout> Layout for Option<T> {
+    const SIZE: usize = if T::ZERO_NICHE {
+        T::SIZE
+    } else {
+        (option_payload::<T>() + T::SIZE).next_multiple_of(T::ALIGN)
+    };
+    const ALIGN: usize = T::ALIGN;
+    type View<'a> = Option<T::View<'a>>;
+    type ViewMut<'a> = Option<T::ViewMut<'a>>;
+    #[inline]
+    fn write(&self, w: &mut Writer, at: usize) {
+        if let Some(v) = self {
+            if !T::ZERO_NICHE {
+                w.put(at, &[1]);
+            }
+            v.write(w, at + option_payload::<T>());
+        }
+    }
+    fn check(buf: &[u8], at: usize, cx: &mut Check) -> Result<(), Error> {
+        if T::ZERO_NICHE {
+            if buf[at..at + T::SIZE].iter().all(|&b| b == 0) {
+                return Ok(());
+            }
+            return T::check(buf, at, cx);
+        }
+        match buf[at] {
+            0 => Ok(()),
+            1 => T::check(buf, at + option_payload::<T>(), cx),
+            _ => Err(Error::InvalidLayout {
+                offset: at,
+                reason: "optional tag is neither 0 nor 1",
+            }),
+        }
+    }
+    #[inline]
+    fn view(buf: &[u8], at: usize) -> Self::View<'_> {
+        let present = if T::ZERO_NICHE {
+            buf[at..at + T::SIZE].iter().any(|&b| b != 0)
+        } else {
+            buf[at] == 1
+        };
+        present.then(|| T::view(buf, at + option_payload::<T>()))
+    }
+    #[inline]
+    fn view_mut(buf: &mut [u8], at: usize) -> Self::ViewMut<'_> {
+        let present = if T::ZERO_NICHE {
+            buf[at..at + T::SIZE].iter().any(|&b| b != 0)
+        } else {
+            buf[at] == 1
+        };
+        present.then(|| T::view_mut(buf, at + option_payload::<T>()))
+    }
+}
+
+impl<'a, T: FromLayout<'a>> FromLayout<'a> for Option<T> {
+    fn from_layout(buf: &'a [u8], at: usize, cx: &mut Check) -> Result<Self, Error> {
+        let present = if T::ZERO_NICHE {
+            buf[at..at + T::SIZE].iter().any(|&b| b != 0)
+        } else {
+            buf[at] == 1
+        };
+        if present {
+            T::from_layout(buf, at + option_payload::<T>(), cx).map(Some)
+        } else {
+            Ok(None)
+        }
+    }
+}
+
+/// A `Box<T>` is a `BarePtr<T>`: a 4-byte relative offset to the `T`, never
+/// zero (so `Option<Box<T>>` is 4 bytes, zero for `None`).
+impl<T: Layout> Layout for Box<T> {
+    const SIZE: usize = 4;
+    const ALIGN: usize = 4;
+    const ZERO_NICHE: bool = true;
+    type View<'a> = T::View<'a>;
+    type ViewMut<'a> = T::ViewMut<'a>;
+    #[inline]
+    fn write(&self, w: &mut Writer, at: usize) {
+        write_boxed(&**self, w, at);
+    }
+    fn check(buf: &[u8], at: usize, cx: &mut Check) -> Result<(), Error> {
+        check_boxed::<T>(buf, at, cx)
+    }
+    #[inline]
+    fn view(buf: &[u8], at: usize) -> T::View<'_> {
+        T::view(buf, follow_unchecked(buf, at))
+    }
+    #[inline]
+    fn view_mut(buf: &mut [u8], at: usize) -> T::ViewMut<'_> {
+        let target = follow_unchecked(buf, at);
+        T::view_mut(buf, target)
+    }
+}
+
+impl<'a, T: FromLayout<'a>> FromLayout<'a> for Box<T> {
+    fn from_layout(buf: &'a [u8], at: usize, cx: &mut Check) -> Result<Self, Error> {
+        cx.output(core::mem::size_of::<T>() as u64, at)?;
+        super::from_boxed(buf, at, cx).map(Box::new)
+    }
+}
+
+/// Writes `value` out of line and a relative pointer to it at `at`: the
+/// layout of `Box<T>`, and of fields marked `#[bare(out_of_line)]`.
+pub fn write_boxed<T: Layout + ?Sized>(value: &T, w: &mut Writer, at: usize) {
+    // Size at least 1 so the target is never `at` itself: offset 0 is `None`.
+    let target = w.alloc(T::SIZE.max(1), T::ALIGN);
+    w.put_offset(at, target);
+    value.write(w, target);
+}
+
+/// Checks the relative pointer at `at` and the `T` it points to.
+pub fn check_boxed<T: Layout>(buf: &[u8], at: usize, cx: &mut Check) -> Result<(), Error> {
+    if read4(buf, at) == [0; 4] {
+        return Err(Error::InvalidLayout {
+            offset: at,
+            reason: "null pointer where a value is required",
+        });
+    }
+    let target = follow(buf, at)?;
+    check_inline(buf, target, T::SIZE, T::ALIGN)?;
+    cx.enter(at)?;
+    cx.visit(1, at)?;
+    T::check(buf, target, cx)?;
+    cx.leave();
+    Ok(())
+}
+
+// ---- maps -----------------------------------------------------------------
+
+/// Writes a map repr at `at`: its entries sorted by the layout's key order.
+fn write_map<'m, K: LayoutKey + 'm, V: Layout + 'm>(
+    len: usize,
+    entries: impl Iterator<Item = (&'m K, &'m V)>,
+    w: &mut Writer,
+    at: usize,
+) {
+    let (value_at, size, align) = entry_layout::<K, V>();
+    let mut sorted: Vec<(&K, &V)> = entries.collect();
+    if !sorted.is_sorted_by(|a, b| K::cmp_keys(a.0, b.0) == Ordering::Less) {
+        sorted.sort_by(|a, b| K::cmp_keys(a.0, b.0));
+    }
+    let len32 = u32::try_from(len).expect("a map in a layout holds at most 2^32 - 1 entries");
+    if len == 0 {
+        return;
+    }
+    let start = w.alloc(size * len, align);
+    w.put_offset(at, start);
+    w.put(at + 4, &len32.to_le_bytes());
+    for (i, (k, v)) in sorted.into_iter().enumerate() {
+        let entry = start + i * size;
+        k.write(w, entry);
+        v.write(w, entry + value_at);
+    }
+}
+
+impl<K: LayoutKey, V: Layout> Layout for BTreeMap<K, V> {
+    const SIZE: usize = 8;
+    const ALIGN: usize = 4;
+    type View<'a> = BareMap<'a, K, V>;
+    type ViewMut<'a> = BareMap<'a, K, V>;
+    fn write(&self, w: &mut Writer, at: usize) {
+        write_map(self.len(), self.iter(), w, at);
+    }
+    fn check(buf: &[u8], at: usize, cx: &mut Check) -> Result<(), Error> {
+        check_map::<K, V>(buf, at, cx)
+    }
+    #[inline]
+    fn view(buf: &[u8], at: usize) -> BareMap<'_, K, V> {
+        BareMap::new(buf, at)
+    }
+    #[inline]
+    fn view_mut(buf: &mut [u8], at: usize) -> BareMap<'_, K, V> {
+        BareMap::new(buf, at)
+    }
+}
+
+/// Rebuilds the entries of a checked map, calling `insert` for each.
+fn map_from_layout<'a, K: FromLayout<'a> + LayoutKey, V: FromLayout<'a>>(
+    buf: &'a [u8],
+    at: usize,
+    cx: &mut Check,
+    mut insert: impl FnMut(K, V),
+) -> Result<(), Error> {
+    let (value_at, size, _) = entry_layout::<K, V>();
+    let (start, len) = span_range(buf, at);
+    cx.enter(at)?;
+    cx.visit(len as u64, at)?;
+    cx.output((len as u64).saturating_mul(size as u64), at)?;
+    for i in 0..len {
+        let entry = start + i * size;
+        insert(
+            K::from_layout(buf, entry, cx)?,
+            V::from_layout(buf, entry + value_at, cx)?,
+        );
+    }
+    cx.leave();
+    Ok(())
+}
+
+impl<'a, K: FromLayout<'a> + LayoutKey + Ord, V: FromLayout<'a>> FromLayout<'a> for BTreeMap<K, V> {
+    fn from_layout(buf: &'a [u8], at: usize, cx: &mut Check) -> Result<Self, Error> {
+        let mut map = BTreeMap::new();
+        map_from_layout(buf, at, cx, |k, v| {
+            map.insert(k, v);
+        })?;
+        Ok(map)
+    }
+}
+
+#[cfg(feature = "std")]
+mod hash_map {
+    use std::collections::HashMap;
+    use std::hash::{BuildHasher, Hash};
+
+    use super::*;
+
+    /// Written sorted by key like a `BTreeMap`, so equal maps give equal
+    /// images whatever their iteration order.
+    impl<K: LayoutKey, V: Layout, S> Layout for HashMap<K, V, S> {
+        const SIZE: usize = 8;
+        const ALIGN: usize = 4;
+        type View<'a> = BareMap<'a, K, V>;
+        type ViewMut<'a> = BareMap<'a, K, V>;
+        fn write(&self, w: &mut Writer, at: usize) {
+            write_map(self.len(), self.iter(), w, at);
+        }
+        fn check(buf: &[u8], at: usize, cx: &mut Check) -> Result<(), Error> {
+            check_map::<K, V>(buf, at, cx)
+        }
+        #[inline]
+        fn view(buf: &[u8], at: usize) -> BareMap<'_, K, V> {
+            BareMap::new(buf, at)
+        }
+        #[inline]
+        fn view_mut(buf: &mut [u8], at: usize) -> BareMap<'_, K, V> {
+            BareMap::new(buf, at)
+        }
+    }
+
+    impl<'a, K, V, S> FromLayout<'a> for HashMap<K, V, S>
+    where
+        K: FromLayout<'a> + LayoutKey + Eq + Hash,
+        V: FromLayout<'a>,
+        S: BuildHasher + Default,
+    {
+        fn from_layout(buf: &'a [u8], at: usize, cx: &mut Check) -> Result<Self, Error> {
+            let mut map = HashMap::with_hasher(S::default());
+            map_from_layout(buf, at, cx, |k, v| {
+                map.insert(k, v);
+            })?;
+            Ok(map)
+        }
+    }
+}
+
+// ---- tuples ---------------------------------------------------------------
+
+macro_rules! tuples {
+    ($(($n:literal; $($name:ident $idx:tt),+))*) => {$(
+        /// A tuple is laid out as a struct of its fields, in order.
+        impl<$($name: Layout),+> Layout for ($($name,)+) {
+            const SIZE: usize = Self::LAYOUT.size;
+            const ALIGN: usize = Self::LAYOUT.align;
+            const TRIVIAL: bool = true $(&& $name::TRIVIAL)+;
+            type View<'a> = ($($name::View<'a>,)+);
+            type ViewMut<'a> = ($($name::View<'a>,)+);
+            fn write(&self, w: &mut Writer, at: usize) {
+                $(self.$idx.write(w, at + Self::LAYOUT.offsets[$idx]);)+
+            }
+            fn check(buf: &[u8], at: usize, cx: &mut Check) -> Result<(), Error> {
+                $($name::check(buf, at + Self::LAYOUT.offsets[$idx], cx)?;)+
+                Ok(())
+            }
+            #[inline]
+            fn view(buf: &[u8], at: usize) -> Self::View<'_> {
+                ($($name::view(buf, at + Self::LAYOUT.offsets[$idx]),)+)
+            }
+            #[inline]
+            fn view_mut(buf: &mut [u8], at: usize) -> Self::ViewMut<'_> {
+                let buf: &[u8] = buf;
+                ($($name::view(buf, at + Self::LAYOUT.offsets[$idx]),)+)
+            }
+        }
+
+        impl<$($name: Layout),+> TupleLayout<$n> for ($($name,)+) {
+            const LAYOUT: super::StructLayout<$n> =
+                super::StructLayout::compute([$(($name::SIZE, $name::ALIGN)),+], true, 1);
+        }
+
+        impl<'a, $($name: FromLayout<'a>),+> FromLayout<'a> for ($($name,)+) {
+            fn from_layout(buf: &'a [u8], at: usize, cx: &mut Check) -> Result<Self, Error> {
+                Ok(($($name::from_layout(buf, at + Self::LAYOUT.offsets[$idx], cx)?,)+))
+            }
+        }
+    )*};
+}
+
+/// The computed layout of a tuple.
+trait TupleLayout<const N: usize> {
+    const LAYOUT: super::StructLayout<N>;
+}
+
+tuples! {
+    (1; A 0)
+    (2; A 0, B 1)
+    (3; A 0, B 1, C 2)
+    (4; A 0, B 1, C 2, D 3)
+}
