@@ -18,7 +18,7 @@ use rkyv::util::AlignedVec;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::corpus::{ArchivedCorpus, Corpus};
+use crate::corpus::{ArchivedCorpus, Corpus, CorpusRef};
 use crate::log::{ArchivedLogs, Logs};
 use crate::mesh::{ArchivedMesh, Mesh};
 use crate::minecraft::{ArchivedPlayers, Players};
@@ -128,17 +128,17 @@ pub trait Dataset:
 }
 
 macro_rules! dataset {
-    ($t:ident, $archived:ident, $name:literal, $seed:literal, borrows: $borrows:literal, $ref:ty) => {
+    ($t:ty, $archived:ty, $name:literal, $seed:literal, borrows: $borrows:literal, $ref:ty) => {
         impl Dataset for $t {
             const NAME: &'static str = $name;
             const SEED: u64 = $seed;
             const BORROWS: bool = $borrows;
             type Ref<'a> = $ref;
             fn generate() -> Self {
-                $t::generate(Self::SEED)
+                <$t>::generate(Self::SEED)
             }
             fn read(&self) -> u64 {
-                $t::read(self)
+                <$t>::read(self)
             }
             fn read_ref(value: &Self::Ref<'_>) -> u64 {
                 value.read()
@@ -150,10 +150,17 @@ macro_rules! dataset {
     };
 }
 
-dataset!(Logs, ArchivedLogs, "log", 0x106, borrows: true, Logs<&'a str>);
+dataset!(Logs<String>, ArchivedLogs<String>, "log", 0x106, borrows: true, Logs<&'a str>);
 dataset!(Mesh, ArchivedMesh, "mesh", 0x3e54, borrows: false, Mesh);
-dataset!(Players, ArchivedPlayers, "minecraft", 0x3c, borrows: true, crate::minecraft::Players<&'a str>);
-dataset!(Corpus, ArchivedCorpus, "corpus", 0xc0, borrows: true, Corpus<&'a str>);
+dataset!(
+    Players<String>,
+    ArchivedPlayers<String>,
+    "minecraft",
+    0x3c,
+    borrows: true,
+    Players<&'a str>
+);
+dataset!(Corpus, ArchivedCorpus, "corpus", 0xc0, borrows: true, CorpusRef<'a>);
 
 /// The dataset names, in report order.
 pub const DATASETS: [&str; 4] = ["log", "mesh", "minecraft", "corpus"];
@@ -162,9 +169,9 @@ pub const DATASETS: [&str; 4] = ["log", "mesh", "minecraft", "corpus"];
 /// unknown name.
 pub fn dataset_cases(name: &str) -> Option<Vec<Case>> {
     Some(match name {
-        "log" => cases::<Logs>(),
+        "log" => cases::<Logs<String>>(),
         "mesh" => cases::<Mesh>(),
-        "minecraft" => cases::<Players>(),
+        "minecraft" => cases::<Players<String>>(),
         "corpus" => cases::<Corpus>(),
         _ => return None,
     })

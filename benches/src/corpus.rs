@@ -10,7 +10,7 @@ use crate::rng::{Rng, Sum};
 /// Documents in the dataset.
 pub const DOCUMENTS: usize = 10_000;
 
-/// One document. `S` is `String` (owned) or `&str` (borrowed).
+/// One document.
 ///
 /// The metadata is a `BTreeMap`, so its bytes are canonical (sorted keys) in
 /// every format.
@@ -25,16 +25,16 @@ pub const DOCUMENTS: usize = 10_000;
     Clone,
     PartialEq,
 )]
-pub struct Document<S: Ord + barewire::MapKey = String> {
+pub struct Document {
     /// Document id.
     pub id: u64,
     /// 50 to 500 words of text.
-    pub text: S,
+    pub text: String,
     /// 2 to 6 entries.
-    pub metadata: BTreeMap<S, S>,
+    pub metadata: BTreeMap<String, String>,
 }
 
-/// The dataset. `Corpus<&str>` is its borrowed form.
+/// The dataset.
 #[derive(
     Bare,
     Serialize,
@@ -46,9 +46,29 @@ pub struct Document<S: Ord + barewire::MapKey = String> {
     Clone,
     PartialEq,
 )]
-pub struct Corpus<S: Ord + barewire::MapKey = String> {
+pub struct Corpus {
     /// The documents.
-    pub documents: Vec<Document<S>>,
+    pub documents: Vec<Document>,
+}
+
+/// [`Document`] with its strings borrowed from the input.
+#[derive(Bare, Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct DocumentRef<'a> {
+    /// Document id.
+    pub id: u64,
+    /// 50 to 500 words of text.
+    pub text: &'a str,
+    /// 2 to 6 entries.
+    #[serde(borrow)]
+    pub metadata: BTreeMap<&'a str, &'a str>,
+}
+
+/// [`Corpus`] with its strings borrowed from the input.
+#[derive(Bare, Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct CorpusRef<'a> {
+    /// The documents.
+    #[serde(borrow)]
+    pub documents: Vec<DocumentRef<'a>>,
 }
 
 impl Corpus {
@@ -94,17 +114,43 @@ impl Corpus {
     }
 }
 
-impl<S: Ord + barewire::MapKey + AsRef<str>> Corpus<S> {
+fn read_document<'x>(
+    s: &mut Sum,
+    id: u64,
+    text: &str,
+    metadata: impl Iterator<Item = (&'x str, &'x str)>,
+) {
+    s.add(id);
+    s.str(text);
+    for (k, v) in metadata {
+        s.str(k);
+        s.str(v);
+    }
+}
+
+impl Corpus {
     /// Reads every field (strings by length) into a checksum.
     pub fn read(&self) -> u64 {
         let mut s = Sum::default();
         for d in &self.documents {
-            s.add(d.id);
-            s.str(d.text.as_ref());
-            for (k, v) in &d.metadata {
-                s.str(k.as_ref());
-                s.str(v.as_ref());
-            }
+            let metadata = d.metadata.iter().map(|(k, v)| (k.as_str(), v.as_str()));
+            read_document(&mut s, d.id, &d.text, metadata);
+        }
+        s.0
+    }
+}
+
+impl CorpusRef<'_> {
+    /// Reads every field, as [`Corpus::read`] does.
+    pub fn read(&self) -> u64 {
+        let mut s = Sum::default();
+        for d in &self.documents {
+            read_document(
+                &mut s,
+                d.id,
+                d.text,
+                d.metadata.iter().map(|(k, v)| (*k, *v)),
+            );
         }
         s.0
     }
@@ -115,12 +161,8 @@ impl ArchivedCorpus {
     pub fn read(&self) -> u64 {
         let mut s = Sum::default();
         for d in self.documents.iter() {
-            s.add(d.id.to_native());
-            s.str(&d.text);
-            for (k, v) in d.metadata.iter() {
-                s.str(k);
-                s.str(v);
-            }
+            let metadata = d.metadata.iter().map(|(k, v)| (k.as_str(), v.as_str()));
+            read_document(&mut s, d.id.to_native(), &d.text, metadata);
         }
         s.0
     }

@@ -20,7 +20,7 @@ pub const RECORDS: usize = 10_000;
     Clone,
     PartialEq,
 )]
-pub struct Log<S = String> {
+pub struct Log<S> {
     /// Client IPv4 address.
     pub address: [u8; 4],
     /// Authenticated user, or `-`.
@@ -49,12 +49,12 @@ pub struct Log<S = String> {
     Clone,
     PartialEq,
 )]
-pub struct Logs<S = String> {
+pub struct Logs<S> {
     /// The records.
     pub logs: Vec<Log<S>>,
 }
 
-impl Logs {
+impl Logs<String> {
     /// Generates [`RECORDS`] records from `seed`.
     pub fn generate(seed: u64) -> Self {
         const METHODS: &[&str] = &["GET", "GET", "GET", "POST", "PUT", "HEAD", "DELETE"];
@@ -126,7 +126,7 @@ impl<S: AsRef<str>> Logs<S> {
     }
 }
 
-impl ArchivedLogs {
+impl ArchivedLogs<String> {
     /// Reads every field in place, as [`Logs::read`] does.
     pub fn read(&self) -> u64 {
         let mut s = Sum::default();

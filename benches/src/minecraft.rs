@@ -46,7 +46,7 @@ pub enum GameType {
     Clone,
     PartialEq,
 )]
-pub enum Dimension<S = String> {
+pub enum Dimension<S> {
     /// The overworld.
     Overworld,
     /// The nether.
@@ -69,7 +69,7 @@ pub enum Dimension<S = String> {
     Clone,
     PartialEq,
 )]
-pub struct Item<S = String> {
+pub struct Item<S> {
     /// Stack size.
     pub count: i8,
     /// Slot number.
@@ -119,7 +119,7 @@ pub struct Abilities {
     Clone,
     PartialEq,
 )]
-pub struct Entity<S = String> {
+pub struct Entity<S> {
     /// Entity type id.
     pub id: S,
     /// Position.
@@ -166,7 +166,7 @@ pub struct Entity<S = String> {
     Clone,
     PartialEq,
 )]
-pub struct RecipeBook<S = String> {
+pub struct RecipeBook<S> {
     /// Unlocked recipes.
     pub recipes: Vec<S>,
     /// Recipes not yet seen.
@@ -193,7 +193,7 @@ pub struct RecipeBook<S = String> {
     Clone,
     PartialEq,
 )]
-pub struct Player<S = String> {
+pub struct Player<S> {
     /// Current game mode.
     pub game_type: GameType,
     /// Previous game mode.
@@ -264,7 +264,7 @@ pub struct Player<S = String> {
     Clone,
     PartialEq,
 )]
-pub struct Players<S = String> {
+pub struct Players<S> {
     /// The players.
     pub players: Vec<Player<S>>,
 }
@@ -300,7 +300,7 @@ fn game_type(rng: &mut Rng) -> GameType {
     ])
 }
 
-fn dimension(rng: &mut Rng) -> Dimension {
+fn dimension(rng: &mut Rng) -> Dimension<String> {
     match rng.below(5) {
         0 | 1 => Dimension::Overworld,
         2 => Dimension::Nether,
@@ -309,7 +309,7 @@ fn dimension(rng: &mut Rng) -> Dimension {
     }
 }
 
-fn item(rng: &mut Rng) -> Item {
+fn item(rng: &mut Rng) -> Item<String> {
     Item {
         count: rng.range(1, 64) as i8,
         slot: rng.below(36) as u8,
@@ -321,7 +321,7 @@ fn f64_in(rng: &mut Rng, scale: f64) -> f64 {
     rng.unit_f64() * 2.0 * scale - scale
 }
 
-fn entity(rng: &mut Rng) -> Entity {
+fn entity(rng: &mut Rng) -> Entity<String> {
     Entity {
         id: format!("minecraft:{}", rng.pick(ENTITIES)),
         pos: [f64_in(rng, 1e4), f64_in(rng, 256.0), f64_in(rng, 1e4)],
@@ -348,7 +348,7 @@ fn recipes(rng: &mut Rng, max: usize) -> Vec<String> {
         .collect()
 }
 
-impl Players {
+impl Players<String> {
     /// Generates [`PLAYERS`] players from `seed`.
     pub fn generate(seed: u64) -> Self {
         let mut rng = Rng::new(seed);
@@ -529,7 +529,7 @@ impl<S: AsRef<str>> Players<S> {
     }
 }
 
-impl ArchivedDimension {
+impl ArchivedDimension<String> {
     fn read(&self, s: &mut Sum) {
         match self {
             ArchivedDimension::Overworld => s.add(0),
@@ -543,7 +543,7 @@ impl ArchivedDimension {
     }
 }
 
-impl ArchivedItem {
+impl ArchivedItem<String> {
     fn read(&self, s: &mut Sum) {
         s.add(self.count as u64);
         s.add(u64::from(self.slot));
@@ -551,7 +551,7 @@ impl ArchivedItem {
     }
 }
 
-impl ArchivedEntity {
+impl ArchivedEntity<String> {
     fn read(&self, s: &mut Sum) {
         s.str(&self.id);
         self.pos
@@ -587,7 +587,7 @@ fn archived_game_type(g: &ArchivedGameType) -> u64 {
     }
 }
 
-impl ArchivedPlayers {
+impl ArchivedPlayers<String> {
     /// Reads every field in place, as [`Players::read`] does.
     pub fn read(&self) -> u64 {
         let mut s = Sum::default();
