@@ -165,10 +165,15 @@ impl Arena {
     #[inline]
     #[cfg_attr(feature = "track", track_caller)]
     pub fn alloc<T>(&self, value: T) -> Owned<'_, T> {
-        match self.try_alloc(value) {
-            Ok(v) => v,
+        let ptr = match self.raw_alloc(Layout::new::<T>(), caller_site()) {
+            Ok(p) => p.cast::<T>(),
             Err(e) => exhausted(e),
-        }
+        };
+        // SAFETY: as in `try_alloc`: `ptr` is fresh, aligned arena memory for
+        // one `T`.
+        unsafe { ptr.as_ptr().write(value) };
+        // SAFETY: as in `try_alloc`.
+        unsafe { Owned::from_arena(ptr, self) }
     }
 
     /// Moves `value` into the arena, or says why it does not fit (the value is

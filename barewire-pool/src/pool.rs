@@ -422,11 +422,24 @@ impl<T> Pool<T> {
 
     #[inline]
     fn check(&self, h: Handle<T>, freeing: bool) -> Result<&Slot<T>, HandleError> {
+        if h.pool == self.id && h.index < self.slots.get() {
+            let slot = self.slot(h.index);
+            if slot.generation.get() == h.generation && slot.state.get() == State::Handle {
+                return Ok(slot);
+            }
+        }
+        Err(self.refuse(h, freeing))
+    }
+
+    /// Why `check` refused `h` (the cold path).
+    #[cold]
+    #[inline(never)]
+    fn refuse(&self, h: Handle<T>, freeing: bool) -> HandleError {
         if h.pool != self.id {
-            return Err(HandleError::WrongPool {
+            return HandleError::WrongPool {
                 expected: self.id,
                 found: h.pool,
-            });
+            };
         }
         // A handle of this pool always has `index < slots`; checked anyway so
         // no lookup can go out of bounds.
@@ -447,13 +460,9 @@ impl<T> Pool<T> {
             }
         };
         if h.index >= self.slots.get() {
-            return Err(stale(0));
+            return stale(0);
         }
-        let slot = self.slot(h.index);
-        if slot.generation.get() != h.generation || slot.state.get() != State::Handle {
-            return Err(stale(slot.generation.get()));
-        }
-        Ok(slot)
+        stale(self.slot(h.index).generation.get())
     }
 
     /// Marks slot `index` free (its value already dropped or moved out).
@@ -481,6 +490,11 @@ impl<T> Pool<T> {
     /// Slot `index` is in the owned state, holds a valid `T`, and its one
     /// `Owned` is going away.
     pub(crate) unsafe fn release_owned(&self, index: u32) {
+        if !mem::needs_drop::<T>() {
+            // Nothing to drop, so nothing nested to queue.
+            self.release_slot(index);
+            return;
+        }
         self.drops.drop_or_defer(index, |i| self.drop_owned(i));
     }
 
