@@ -481,7 +481,7 @@ fn expand_union(input: &Input<'_>, variants: &[UnionVariant<'_>]) -> Expanded {
         let active: Vec<&Field<'_>> = v.fields.iter().filter(|f| !f.skip).collect();
         let n = active.len();
         let expr = compute(&active, input.declared_order, 1);
-        quote!(pub const #c: __bw::layout::StructLayout<#n> = #expr;)
+        quote!(#[doc(hidden)] pub const #c: __bw::layout::StructLayout<#n> = #expr;)
     });
     let payload_align = consts.iter().fold(
         quote!(1usize),
