@@ -1,5 +1,5 @@
 //! Criterion benches: every case of every dataset (see
-//! `barewire_benches::cases`), with throughput in bytes so criterion prints
+//! `barewire_benches::cases`), with decimal byte throughput so criterion prints
 //! MB/s. Filter as usual: `cargo bench -p barewire-benches -- log/`.
 
 use std::hint::black_box;
@@ -12,7 +12,7 @@ fn bench(c: &mut Criterion) {
     for name in DATASETS {
         let mut group = c.benchmark_group(name);
         for mut case in dataset_cases(name).expect("known dataset") {
-            group.throughput(Throughput::Bytes(case.bytes as u64));
+            group.throughput(Throughput::BytesDecimal(case.bytes as u64));
             group.bench_function(format!("{}/{}", case.format, case.op), |b| {
                 b.iter(|| black_box((case.run)()))
             });

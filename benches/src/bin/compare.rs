@@ -25,8 +25,8 @@ struct Options {
 
 fn options() -> Options {
     let mut o = Options {
-        rounds: 21,
-        round_time: Duration::from_millis(40),
+        rounds: 25,
+        round_time: Duration::from_millis(50),
         datasets: Vec::new(),
         json: concat!(env!("CARGO_MANIFEST_DIR"), "/../target/compare.json").to_string(),
     };
@@ -57,7 +57,7 @@ fn options() -> Options {
 
 fn usage(problem: &str) -> ! {
     eprintln!(
-        "{problem}\nusage: compare [--rounds N (21)] [--round-ms MS per case per round (40)] \
+        "{problem}\nusage: compare [--rounds N (25)] [--round-ms MS per case per round (50)] \
          [--dataset {}]... [--json PATH (target/compare.json)]",
         DATASETS.join("|")
     );
@@ -143,11 +143,121 @@ fn reference_op(reference: &str, op: &str) -> Option<&'static str> {
 /// same round.
 fn ratio(m: &Measured, all: &[Measured], reference: &str) -> Option<f64> {
     let ref_op = reference_op(reference, m.op)?;
-    let r = all
-        .iter()
-        .find(|x| x.format == reference && x.op == ref_op)?;
-    let mut per_round: Vec<f64> = m.rounds.iter().zip(&r.rounds).map(|(a, b)| a / b).collect();
+    pair_ratio(all, (m.format, m.op), (reference, ref_op))
+}
+
+/// Median over rounds of case `a`'s time divided by case `b`'s.
+fn pair_ratio(all: &[Measured], a: (&str, &str), b: (&str, &str)) -> Option<f64> {
+    let find = |(f, o): (&str, &str)| all.iter().find(|x| x.format == f && x.op == o);
+    let (a, b) = (find(a)?, find(b)?);
+    let mut per_round: Vec<f64> = a.rounds.iter().zip(&b.rounds).map(|(a, b)| a / b).collect();
     Some(median(&mut per_round))
+}
+
+/// A target of issue 7: on `dataset` (or every dataset, `None`), `case`
+/// takes at most `max` times the time of `reference`, in the same round.
+struct Target {
+    dataset: Option<&'static str>,
+    case: (&'static str, &'static str),
+    reference: (&'static str, &'static str),
+    max: f64,
+}
+
+const fn target(
+    dataset: Option<&'static str>,
+    case: (&'static str, &'static str),
+    reference: (&'static str, &'static str),
+    max: f64,
+) -> Target {
+    Target {
+        dataset,
+        case,
+        reference,
+        max,
+    }
+}
+
+/// The time targets. (Size targets are checked when the cases are built:
+/// barewire's bytes must equal serde_bare's.)
+const TARGETS: &[Target] = &[
+    target(
+        Some("log"),
+        (format::BAREWIRE, op::ENCODE),
+        (format::SERDE_BARE, op::ENCODE),
+        1.0 / 3.0,
+    ),
+    target(
+        Some("log"),
+        (format::BAREWIRE, op::DECODE),
+        (format::SERDE_BARE, op::DECODE),
+        0.5,
+    ),
+    target(
+        Some("log"),
+        (format::BAREWIRE, op::DECODE_BORROWED),
+        (format::SERDE_BARE, op::DECODE),
+        0.1,
+    ),
+    target(
+        Some("mesh"),
+        (format::BAREWIRE, op::ENCODE),
+        (format::SERDE_BARE, op::ENCODE),
+        0.1,
+    ),
+    target(
+        Some("mesh"),
+        (format::BAREWIRE, op::DECODE),
+        (format::SERDE_BARE, op::DECODE),
+        0.2,
+    ),
+    target(
+        None,
+        (format::BAREWIRE, op::ENCODE),
+        (format::POSTCARD, op::ENCODE),
+        1.0,
+    ),
+    target(
+        None,
+        (format::BAREWIRE, op::ENCODE),
+        (format::BINCODE, op::ENCODE),
+        1.0,
+    ),
+    target(
+        None,
+        (format::BAREWIRE, op::DECODE),
+        (format::POSTCARD, op::DECODE),
+        1.0,
+    ),
+    target(
+        None,
+        (format::BAREWIRE, op::DECODE),
+        (format::BINCODE, op::DECODE),
+        1.0,
+    ),
+];
+
+/// Markdown lines for the targets that apply to `dataset`.
+fn target_rows(dataset: &str, measured: &[Measured]) -> String {
+    let mut t = String::new();
+    for g in TARGETS {
+        if g.dataset.is_some_and(|d| d != dataset) {
+            continue;
+        }
+        let Some(r) = pair_ratio(measured, g.case, g.reference) else {
+            continue;
+        };
+        let _ = writeln!(
+            t,
+            "| {dataset} | {} {} ≤ {:.2}x {} {} | {r:.2}x | {} |",
+            g.case.0,
+            g.case.1,
+            g.max,
+            g.reference.0,
+            g.reference.1,
+            if r <= g.max { "met" } else { "**missed**" }
+        );
+    }
+    t
 }
 
 struct Row {
@@ -250,11 +360,14 @@ fn main() {
     println!("# barewire comparison\n\nMachine: {}\n", machine());
     let mut json = String::from("[\n");
     let mut first = true;
+    let mut targets = String::new();
     for dataset in &o.datasets {
         let Some(cases) = dataset_cases(dataset) else {
             usage(&format!("unknown dataset {dataset}"));
         };
-        let rows = rows(&measure(cases, &o));
+        let measured = measure(cases, &o);
+        targets.push_str(&target_rows(dataset, &measured));
+        let rows = rows(&measured);
         print!("{}", table(dataset, &rows, &o));
         for r in &rows {
             if !first {
@@ -277,6 +390,9 @@ fn main() {
         }
     }
     json.push_str("\n]\n");
+    println!(
+        "### targets (issue 7)\n\n| dataset | target | median per-round ratio | |\n|---|---|--:|---|\n{targets}"
+    );
     if let Some(dir) = std::path::Path::new(&o.json).parent() {
         let _ = std::fs::create_dir_all(dir);
     }
