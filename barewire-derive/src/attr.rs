@@ -52,7 +52,9 @@ impl Place {
     fn allowed(self) -> &'static str {
         match self {
             Place::Container => "`crate`, `rename`, `bound`, `layout`, `order`, `align`",
-            Place::Field => "`rename`, `skip`, `align`, `out_of_line`, `intern`",
+            Place::Field => {
+                "`rename`, `skip`, `align`, `out_of_line`, `intern` (and in #[derive(Layout)]: `field`, `padding`)"
+            }
             Place::Variant => "`rename`, `tag`",
         }
     }
@@ -71,6 +73,8 @@ pub struct Attrs {
     pub align: Slot<u64>,
     pub out_of_line: Slot<()>,
     pub intern: Slot<()>,
+    pub field: Slot<u64>,
+    pub padding: Slot<()>,
 }
 
 /// Parses the `#[bare(...)]` attributes among `attrs` written at `place`.
@@ -86,6 +90,8 @@ pub fn parse(cx: &mut Ctxt, attrs: &[Attribute], place: Place) -> Attrs {
         align: Slot::new("align"),
         out_of_line: Slot::new("out_of_line"),
         intern: Slot::new("intern"),
+        field: Slot::new("field"),
+        padding: Slot::new("padding"),
     };
     for attr in attrs.iter().filter(|a| a.path().is_ident("bare")) {
         if let syn::Meta::Path(_) = attr.meta {
@@ -171,8 +177,17 @@ pub fn parse(cx: &mut Ctxt, attrs: &[Attribute], place: Place) -> Attrs {
                     out.align.set(cx, lit.span(), align);
                 }
                 "out_of_line" if place == Place::Field => out.out_of_line.set(cx, span, ()),
+                "padding" if place == Place::Field => out.padding.set(cx, span, ()),
+                "field" if place == Place::Field => {
+                    let lit: LitInt = meta.value()?.parse()?;
+                    let index = lit
+                        .base10_parse::<u64>()
+                        .map_err(|_| syn::Error::new(lit.span(), "`field` is the field's position on the wire: 0, 1, 2, ..."))?;
+                    out.field.set(cx, lit.span(), index);
+                }
                 "intern" if place == Place::Field => out.intern.set(cx, span, ()),
-                "crate" | "bound" | "skip" | "tag" | "layout" | "order" | "align" | "out_of_line" | "intern" => {
+                "crate" | "bound" | "skip" | "tag" | "layout" | "order" | "align" | "out_of_line" | "intern"
+                | "field" | "padding" => {
                     return Err(misplaced(what));
                 }
                 _ => {

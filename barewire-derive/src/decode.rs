@@ -102,19 +102,46 @@ pub fn expand(input: &Input<'_>) -> TokenStream {
 /// `path { a: decode?, ... }`, `path(decode?, ...)` or `path`, with skipped
 /// fields set to their default.
 fn construct(path: TokenStream, style: Style, fields: &[Field<'_>]) -> TokenStream {
-    let values = fields.iter().map(|f| {
+    let in_order = fields.windows(2).all(|w| w[0].wire_index < w[1].wire_index);
+    let value = |f: &Field<'_>| {
         if f.skip {
             quote!(__bw::__private::Default::default())
         } else {
             quote!(__bw::Decode::decode(__r)?)
         }
-    });
-    match style {
+    };
+    // Fields decode in wire order; when that differs from declaration order
+    // (explicit layouts), into locals first.
+    let (lets, values): (TokenStream, Vec<TokenStream>) = if in_order {
+        (quote!(), fields.iter().map(value).collect())
+    } else {
+        let local = |i: usize| format_ident!("__w{}", i);
+        let mut order: Vec<usize> = (0..fields.len()).filter(|&i| !fields[i].skip).collect();
+        order.sort_by_key(|&i| fields[i].wire_index);
+        let lets = order.iter().map(|&i| {
+            let l = local(i);
+            let v = value(&fields[i]);
+            quote!(let #l = #v;)
+        });
+        let values = (0..fields.len())
+            .map(|i| {
+                if fields[i].skip {
+                    value(&fields[i])
+                } else {
+                    let l = local(i);
+                    quote!(#l)
+                }
+            })
+            .collect();
+        (quote!(#(#lets)*), values)
+    };
+    let build = match style {
         Style::Unit => path,
         Style::Tuple => quote!(#path( #(#values),* )),
         Style::Named => {
             let members = fields.iter().map(|f| &f.member);
             quote!(#path { #(#members: #values),* })
         }
-    }
+    };
+    quote!({ #lets #build })
 }

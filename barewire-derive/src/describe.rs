@@ -70,7 +70,7 @@ pub fn expand(input: &Input<'_>) -> TokenStream {
 
 /// `vec![(name, type), ...]` for the fields that are not skipped.
 fn field_list(fields: &[Field<'_>]) -> TokenStream {
-    let entries = fields.iter().filter(|f| !f.skip).map(|f| {
+    let entries = crate::model::wire_fields(fields).into_iter().map(|f| {
         let name = &f.schema_name;
         let ty = f.ty;
         quote!((__bw::__private::string(#name), <#ty as __bw::schema::Describe>::describe(__b)))

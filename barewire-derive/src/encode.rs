@@ -77,7 +77,7 @@ pub fn expand(input: &Input<'_>) -> TokenStream {
 
 /// Encode body, size hint and plainness of a struct.
 fn struct_body(fields: &[Field<'_>]) -> (TokenStream, TokenStream, TokenStream) {
-    let active: Vec<&Field<'_>> = fields.iter().filter(|f| !f.skip).collect();
+    let active = crate::model::wire_fields(fields);
     let writes = active.iter().map(|f| {
         let m = &f.member;
         quote!(__bw::Encode::encode(&self.#m, __out);)
@@ -106,7 +106,7 @@ pub fn plain_proof(fields: &[Field<'_>], trait_path: &TokenStream) -> TokenStrea
     }
     let mut conditions = Vec::new();
     let mut offset = quote!(0);
-    for f in fields {
+    for f in crate::model::wire_fields(fields) {
         let ty = f.ty;
         let m = &f.member;
         conditions.push(quote!(<#ty as #trait_path>::PLAIN.is_plain()));

@@ -223,7 +223,9 @@ fn view_common(input: &Input<'_>) -> TokenStream {
 
 fn expand_struct(input: &Input<'_>, fields: &[Field<'_>], style: Style) -> Expanded {
     let ident = input.ident;
-    let active: Vec<&Field<'_>> = fields.iter().filter(|f| !f.skip).collect();
+    // Explicit padding is in the layout but has no accessor and is never
+    // written or checked (the writer leaves it zero).
+    let active: Vec<&Field<'_>> = fields.iter().filter(|f| !f.skip || f.padding).collect();
     let n = active.len();
     let layout_expr = compute(&active, input.declared_order, input.align);
     let generics = layout_generics(input);
@@ -244,16 +246,24 @@ fn expand_struct(input: &Input<'_>, fields: &[Field<'_>], style: Style) -> Expan
         })
         .collect();
 
-    let writes = active.iter().enumerate().map(|(i, f)| {
-        let m = &f.member;
-        let at = off(i);
-        write_field(f, quote!(&self.#m), quote!(__at + #at))
-    });
-    let checks = active.iter().enumerate().map(|(i, f)| {
-        let at = off(i);
-        check_field(f, quote!(__at + #at))
-    });
-    let trivial = active.iter().map(|f| {
+    let writes = active
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| !f.padding)
+        .map(|(i, f)| {
+            let m = &f.member;
+            let at = off(i);
+            write_field(f, quote!(&self.#m), quote!(__at + #at))
+        });
+    let checks = active
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| !f.padding)
+        .map(|(i, f)| {
+            let at = off(i);
+            check_field(f, quote!(__at + #at))
+        });
+    let trivial = active.iter().filter(|f| !f.padding).map(|f| {
         let ty = f.ty;
         if f.out_of_line || f.intern {
             quote!(&&false)
@@ -266,7 +276,7 @@ fn expand_struct(input: &Input<'_>, fields: &[Field<'_>], style: Style) -> Expan
     let from_fields: Vec<TokenStream> = fields
         .iter()
         .map(|f| {
-            if f.skip {
+            if f.skip && !f.padding {
                 from_field(f, quote!())
             } else {
                 let at = off(position);
@@ -292,46 +302,58 @@ fn expand_struct(input: &Input<'_>, fields: &[Field<'_>], style: Style) -> Expan
     let generic_buf = view_ty(input, quote!(__B));
     let b_params = params_with(&generics, None, Some(quote!(__B)));
     let v_params = params_with(&generics, Some(quote!('__v)), None);
-    let accessors = active.iter().enumerate().map(|(i, f)| {
-        let ty = f.ty;
-        let name = accessor(&f.member);
-        let at = off(i);
-        let view = view_field(f, quote!(self.at + #at), false);
-        let doc = format!("Reads `{}` in place.", names[i]);
-        quote! {
-            #[doc = #doc]
-            #[inline]
-            pub fn #name(&self) -> <#ty as __bw::layout::Layout>::View<'__v> {
-                let __buf: &'__v [u8] = self.buf;
-                #view
+    let accessors = active
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| !f.padding)
+        .map(|(i, f)| {
+            let ty = f.ty;
+            let name = accessor(&f.member);
+            let at = off(i);
+            let view = view_field(f, quote!(self.at + #at), false);
+            let doc = format!("Reads `{}` in place.", names[i]);
+            quote! {
+                #[doc = #doc]
+                #[inline]
+                pub fn #name(&self) -> <#ty as __bw::layout::Layout>::View<'__v> {
+                    let __buf: &'__v [u8] = self.buf;
+                    #view
+                }
             }
-        }
-    });
-    let accessors_mut = active.iter().enumerate().map(|(i, f)| {
-        let ty = f.ty;
-        let name = accessor_mut(&f.member);
-        let at = off(i);
-        let view = view_field(f, quote!(self.at + #at), true);
-        let doc = format!("`{}` in place, through which scalars can be set.", names[i]);
-        quote! {
-            #[doc = #doc]
-            #[inline]
-            pub fn #name(&mut self) -> <#ty as __bw::layout::Layout>::ViewMut<'_> {
-                let __buf: &mut [u8] = &mut *self.buf;
-                #view
+        });
+    let accessors_mut = active
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| !f.padding)
+        .map(|(i, f)| {
+            let ty = f.ty;
+            let name = accessor_mut(&f.member);
+            let at = off(i);
+            let view = view_field(f, quote!(self.at + #at), true);
+            let doc = format!("`{}` in place, through which scalars can be set.", names[i]);
+            quote! {
+                #[doc = #doc]
+                #[inline]
+                pub fn #name(&mut self) -> <#ty as __bw::layout::Layout>::ViewMut<'_> {
+                    let __buf: &mut [u8] = &mut *self.buf;
+                    #view
+                }
             }
-        }
-    });
-    let debug_fields = active.iter().enumerate().map(|(i, f)| {
-        let name = accessor(&f.member);
-        let label = &names[i];
-        let _ = f;
-        quote!(.field(#label, &self.#name()))
-    });
+        });
+    let debug_fields = active
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| !f.padding)
+        .map(|(i, f)| {
+            let name = accessor(&f.member);
+            let label = &names[i];
+            let _ = f;
+            quote!(.field(#label, &self.#name()))
+        });
     // Generic views need bounds on their fields' views; concrete ones need
     // none (and must have none, or a recursive type's bound never ends).
     let generic = input.generics.type_params().next().is_some();
-    let debug_bounds = active.iter().filter(|_| generic).map(|f| {
+    let debug_bounds = active.iter().filter(|f| generic && !f.padding).map(|f| {
         let ty = f.ty;
         quote!(<#ty as __bw::layout::Layout>::View<'__v>: __bw::__private::Debug,)
     });
@@ -424,13 +446,65 @@ fn expand_struct(input: &Input<'_>, fields: &[Field<'_>], style: Style) -> Expan
     }
 }
 
+/// The compile-time proofs of a `#[derive(Layout)]` struct: each field is
+/// plain data whose Rust size is its layout size, sits at the offset the
+/// layout rules give it with no implicit padding before it, and the struct
+/// ends where its last field does. A failure names the field.
+pub fn explicit_proofs(input: &Input<'_>) -> TokenStream {
+    let Shape::Struct(fields, _) = &input.shape else {
+        return quote!();
+    };
+    let ident = input.ident;
+    let unit_view = view_ty(input, quote!(()));
+    let layout = quote!(<#unit_view>::__LAYOUT);
+    let mut checks = Vec::new();
+    let mut end = quote!(0usize);
+    for (i, f) in fields.iter().enumerate() {
+        let ty = f.ty;
+        let m = &f.member;
+        let name = accessor(m).to_string();
+        let not_plain = format!(
+            "field `{name}` of `{ident}`: an explicit layout holds only plain data (numbers, arrays, bool, `Uint`/`Int` and other #[derive(Layout)] structs) whose memory is its layout; use #[derive(Bare)] for strings, lists and pointers"
+        );
+        let misplaced = format!(
+            "field `{name}` of `{ident}`: Rust places it at another offset than the layout does; check #[repr(C)], the field order and its `align`"
+        );
+        let padded = format!(
+            "field `{name}` of `{ident}`: the layout needs padding before it (its alignment); add an explicit `#[bare(padding)] _pad: [u8; N]` field before it"
+        );
+        checks.push(quote! {
+            __bw::__private::assert!(
+                __bw::__private::size_of::<#ty>() == <#ty as __bw::layout::Layout>::SIZE
+                    && <#ty as __bw::layout::Layout>::PLAIN.is_plain(),
+                #not_plain
+            );
+            __bw::__private::assert!(#layout.offsets[#i] == #end, #padded);
+            __bw::__private::assert!(__bw::__private::offset_of!(#ident, #m) == #layout.offsets[#i], #misplaced);
+        });
+        end = quote!(#layout.offsets[#i] + <#ty as __bw::layout::Layout>::SIZE);
+    }
+    let tail = format!(
+        "`{ident}`: the layout needs padding at the end (to a multiple of its alignment); add an explicit `#[bare(padding)]` field at the end"
+    );
+    let size = format!(
+        "`{ident}`: Rust's size differs from the layout's; check #[repr(C)] and the `align` hints"
+    );
+    quote! {
+        const _: () = {
+            #(#checks)*
+            __bw::__private::assert!(#layout.size == #end, #tail);
+            __bw::__private::assert!(__bw::__private::size_of::<#ident>() == #layout.size, #size);
+        };
+    }
+}
+
 /// The layout `Plain` proof of a struct: every field plain, no hints, the
 /// memory offsets equal to the layout offsets, and no padding anywhere.
 fn plain_proof(fields: &[Field<'_>], layout_const: &TokenStream) -> TokenStream {
     if fields.is_empty()
         || fields
             .iter()
-            .any(|f| f.skip || f.out_of_line || f.intern || f.align > 1)
+            .any(|f| (f.skip && !f.padding) || f.out_of_line || f.intern || f.align > 1)
     {
         return quote!(__bw::__private::Plain::NO);
     }

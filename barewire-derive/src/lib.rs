@@ -26,7 +26,24 @@ use proc_macro::TokenStream;
 #[proc_macro_derive(Bare, attributes(bare))]
 pub fn derive_bare(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as syn::DeriveInput);
-    match model::Input::from_ast(&input) {
+    expand(&input, false)
+}
+
+/// Derives everything `Bare` does for a `#[repr(C)]` struct whose layout is
+/// written by hand: fields in declaration order are the layout, each field's
+/// `#[bare(field = N)]` is its position on the wire, `#[bare(padding)]`
+/// fields (`[u8; N]`) make padding explicit, and `#[bare(align = A)]` raises
+/// an alignment. The layout is proved at compile time: a field at the wrong
+/// offset, implicit padding, or a field that is not plain data fails to
+/// compile with a message that names the field.
+#[proc_macro_derive(Layout, attributes(bare))]
+pub fn derive_layout(input: TokenStream) -> TokenStream {
+    let input = syn::parse_macro_input!(input as syn::DeriveInput);
+    expand(&input, true)
+}
+
+fn expand(input: &syn::DeriveInput, explicit: bool) -> TokenStream {
+    match model::Input::from_ast(input, explicit) {
         Ok(model) => {
             let encode = encode::expand(&model);
             let decode = decode::expand(&model);
@@ -35,6 +52,11 @@ pub fn derive_bare(input: TokenStream) -> TokenStream {
                 view_type,
                 impls: layout,
             } = layout::expand(&model);
+            let proofs = if explicit {
+                layout::explicit_proofs(&model)
+            } else {
+                quote::quote!()
+            };
             let krate = &model.krate;
             let map_key = match model.shape {
                 model::Shape::Enum(_) => {
@@ -54,6 +76,7 @@ pub fn derive_bare(input: TokenStream) -> TokenStream {
                     #describe
                     #map_key
                     #layout
+                    #proofs
                 };
             }
             .into()

@@ -1,6 +1,7 @@
 //! The typed model of a derive input: parsed, then checked, before any code
 //! is generated.
 
+use proc_macro2::Span;
 use syn::spanned::Spanned;
 use syn::{Data, DeriveInput, Fields, Generics, Ident, Member, Type};
 
@@ -57,6 +58,19 @@ pub struct Field<'a> {
     pub out_of_line: bool,
     /// Identical strings written once in the layout.
     pub intern: bool,
+    /// Explicit padding of a `#[derive(Layout)]` struct: in the layout, not
+    /// on the wire (also marked `skip`).
+    pub padding: bool,
+    /// The field's position on the wire, for `#[derive(Layout)]` structs
+    /// (`#[bare(field = N)]`); declaration order otherwise.
+    pub wire_index: u64,
+}
+
+/// The fields that are on the wire, in wire order.
+pub fn wire_fields<'f, 'a>(fields: &'f [Field<'a>]) -> Vec<&'f Field<'a>> {
+    let mut out: Vec<&Field<'a>> = fields.iter().filter(|f| !f.skip).collect();
+    out.sort_by_key(|f| f.wire_index);
+    out
 }
 
 /// One member of a field-less enum.
@@ -74,8 +88,11 @@ pub struct UnionVariant<'a> {
 }
 
 impl<'a> Input<'a> {
-    /// Parses and checks `input`, returning every error found.
-    pub fn from_ast(input: &'a DeriveInput) -> Result<Self, syn::Error> {
+    /// Parses and checks `input`, returning every error found. `explicit`
+    /// is true for `#[derive(Layout)]`: a `#[repr(C)]` struct whose
+    /// declaration order is its layout and whose fields carry their wire
+    /// position.
+    pub fn from_ast(input: &'a DeriveInput, explicit: bool) -> Result<Self, syn::Error> {
         let mut cx = Ctxt::default();
         let attrs = attr::parse(&mut cx, &input.attrs, Place::Container);
         let krate = attrs
@@ -91,12 +108,28 @@ impl<'a> Input<'a> {
             || quote::format_ident!("{}Layout", input.ident),
             |l| l.value.clone(),
         );
-        let declared_order = attrs.declared_order.get().is_some_and(|d| d.value);
+        let declared_order = explicit || attrs.declared_order.get().is_some_and(|d| d.value);
+        if let (true, Some(o)) = (explicit, attrs.declared_order.get()) {
+            cx.syn_error(syn::Error::new(
+                o.span,
+                "an explicit layout is always in declaration order; remove `order`",
+            ));
+        }
         let align = attrs.align.get().map_or(1, |a| a.value);
         let shape = match &input.data {
             Data::Struct(data) => {
-                let (fields, style) = parse_fields(&mut cx, &data.fields);
+                let (mut fields, style) = parse_fields(&mut cx, &data.fields);
+                if explicit {
+                    check_explicit(&mut cx, input, &data.fields, &mut fields);
+                }
                 Shape::Struct(fields, style)
+            }
+            Data::Enum(data) if explicit => {
+                cx.error_spanned_by(
+                    data.enum_token,
+                    "#[derive(Layout)] is for #[repr(C)] structs; use #[derive(Bare)] for enums and unions",
+                );
+                Shape::Enum(Vec::new())
             }
             Data::Enum(data) => parse_enum(&mut cx, input, data),
             Data::Union(data) => {
@@ -180,9 +213,91 @@ fn parse_fields<'a>(cx: &mut Ctxt, fields: &'a Fields) -> (Vec<Field<'a>>, Style
             align: attrs.align.get().map_or(1, |a| a.value),
             out_of_line,
             intern,
+            padding: false,
+            wire_index: i as u64,
         });
     }
     (out, style)
+}
+
+/// The rules of `#[derive(Layout)]`: `#[repr(C)]`, no generics, `field = N`
+/// on every data field forming 0..n, `padding` only on `[u8; N]` fields,
+/// no `skip`, `out_of_line` or `intern`.
+fn check_explicit(cx: &mut Ctxt, input: &DeriveInput, ast: &Fields, fields: &mut [Field<'_>]) {
+    let repr_c = input
+        .attrs
+        .iter()
+        .filter(|a| a.path().is_ident("repr"))
+        .any(|a| {
+            let mut c = false;
+            let _ = a.parse_nested_meta(|m| {
+                c |= m.path.is_ident("C");
+                Ok(())
+            });
+            c
+        });
+    if !repr_c {
+        cx.error_spanned_by(&input.ident, "#[derive(Layout)] needs #[repr(C)], so that Rust keeps the fields where the layout puts them");
+    }
+    if !input.generics.params.is_empty() {
+        cx.error_spanned_by(
+            &input.generics,
+            "an explicit layout cannot be generic: its offsets are proved for one concrete type",
+        );
+    }
+    let mut seen: Vec<(u64, Span)> = Vec::new();
+    for (field, ast) in fields.iter_mut().zip(ast.iter()) {
+        let attrs = attr::parse(&mut Ctxt::default(), &ast.attrs, Place::Field);
+        if let Some(s) = attrs.skip.get() {
+            cx.syn_error(syn::Error::new(s.span, "an explicit layout cannot skip fields: every byte is in the layout; use `padding` for filler"));
+        }
+        for hint in [
+            attrs.out_of_line.get().map(|h| h.span),
+            attrs.intern.get().map(|h| h.span),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            cx.syn_error(syn::Error::new(
+                hint,
+                "an explicit layout holds only plain data: no `out_of_line` or `intern`",
+            ));
+        }
+        match (attrs.padding.get(), attrs.field.get()) {
+            (Some(p), Some(_)) => cx.syn_error(syn::Error::new(p.span, "a padding field is not on the wire: remove `field`")),
+            (Some(p), None) => {
+                let is_bytes = matches!(&ast.ty, Type::Array(a) if matches!(&*a.elem, Type::Path(e) if e.path.is_ident("u8")));
+                if !is_bytes {
+                    cx.syn_error(syn::Error::new(p.span, "padding must be a `[u8; N]` field"));
+                }
+                field.padding = true;
+                field.skip = true;
+            }
+            (None, Some(index)) => {
+                if let Some((_, _)) = seen.iter().find(|(i, _)| *i == index.value) {
+                    cx.syn_error(syn::Error::new(index.span, format!("two fields are at wire position {}", index.value)));
+                }
+                seen.push((index.value, index.span));
+                field.wire_index = index.value;
+            }
+            (None, None) => cx.error_spanned_by(
+                ast,
+                "every field of an explicit layout says its position on the wire: #[bare(field = N)] (or #[bare(padding)] for filler)",
+            ),
+        }
+    }
+    let count = seen.len() as u64;
+    for (index, span) in &seen {
+        if *index >= count {
+            cx.syn_error(syn::Error::new(
+                *span,
+                format!(
+                    "wire positions must be 0 to {} with none missing; {index} is out of range",
+                    count.saturating_sub(1)
+                ),
+            ));
+        }
+    }
 }
 
 fn member_name(member: &Member) -> String {

@@ -160,6 +160,102 @@ pub enum Error {
     #[cfg(feature = "std")]
     #[error("I/O error: {0}")]
     Io(#[from] std::io::Error),
+    /// An image file's header is not a valid barewire header: bad magic,
+    /// damaged bytes (its check word does not match), or a field out of range.
+    #[error("invalid image file header at byte {offset}: {reason}")]
+    FileHeader {
+        /// Where in the file the problem is.
+        offset: usize,
+        /// What is wrong.
+        reason: &'static str,
+    },
+    /// An image file or channel was written by a newer barewire whose format
+    /// version this one does not know.
+    #[error(
+        "unsupported format version {found}: this barewire reads version {supported} and older"
+    )]
+    UnsupportedVersion {
+        /// The version found.
+        found: u32,
+        /// The newest version this build understands.
+        supported: u32,
+    },
+    /// An image file or channel was written for another type, or for an
+    /// older definition of this one (its schema or field layout changed).
+    #[error(
+        "image is of another type: fingerprint {found:#018x}, expected {expected:#018x} for {type_name}"
+    )]
+    WrongType {
+        /// The Rust type it was opened as.
+        type_name: &'static str,
+        /// The fingerprint of that type.
+        expected: u64,
+        /// The fingerprint stored in the file or channel.
+        found: u64,
+    },
+    /// A file is shorter than its header says.
+    #[error("truncated file: the header promises {expected} bytes, the file has {actual}")]
+    TruncatedFile {
+        /// The file length the header implies.
+        expected: u64,
+        /// The actual file length.
+        actual: u64,
+    },
+    /// The image bytes do not match the checksum in the file header.
+    #[error(
+        "checksum mismatch: the image hashes to {actual:#018x}, the header says {expected:#018x}"
+    )]
+    ChecksumMismatch {
+        /// The checksum stored in the header.
+        expected: u64,
+        /// The checksum of the bytes found.
+        actual: u64,
+    },
+    /// A frame (its length prefix, or a frame to be sent) is larger than the
+    /// maximum frame size; found before any buffer was allocated for it.
+    #[error("frame of {size} bytes exceeds the maximum frame size of {limit} bytes")]
+    FrameTooLarge {
+        /// The frame length announced or attempted.
+        size: u64,
+        /// The limit in force.
+        limit: u64,
+    },
+    /// The peer closed the stream in the middle of a frame.
+    #[error(
+        "peer closed the connection in the middle of a frame: received {received} of {expected} bytes"
+    )]
+    TruncatedFrame {
+        /// The frame's length (prefix included), as far as it is known.
+        expected: u64,
+        /// The bytes of the frame that arrived.
+        received: u64,
+    },
+    /// A message is larger than a shared-memory channel can ever hold.
+    #[error("message of {size} bytes does not fit the channel: at most {max} bytes per message")]
+    MessageTooLarge {
+        /// The message size asked for.
+        size: u64,
+        /// The largest message this channel takes.
+        max: u64,
+    },
+    /// The other end of a shared-memory channel has closed it (and, for a
+    /// receiver, every message sent before has been received).
+    #[error("channel closed by the other end")]
+    ChannelClosed,
+    /// A channel end was opened twice: a channel has one sender and one
+    /// receiver.
+    #[error("channel already has a {role} attached")]
+    ChannelBusy {
+        /// `"sender"` or `"receiver"`.
+        role: &'static str,
+    },
+    /// The shared state of a channel is inconsistent: the peer broke the
+    /// protocol (a bug, a crash in the middle of setup, or a hostile peer).
+    #[error("shared-memory channel is corrupt: {reason}")]
+    ChannelCorrupt {
+        /// What is wrong.
+        reason: &'static str,
+    },
     /// A stream ended in the middle of a message or frame.
     #[error("stream ended in the middle of a message after {received} bytes")]
     TruncatedStream {

@@ -6,11 +6,17 @@
 extern crate alloc;
 
 mod error;
+#[cfg(feature = "std")]
+pub mod frame;
+#[cfg(feature = "ipc")]
+pub mod ipc;
 pub mod layout;
+#[cfg(feature = "mmap")]
+pub mod mmap;
 pub mod schema;
 pub mod wire;
 
-pub use barewire_derive::Bare;
+pub use barewire_derive::{Bare, Layout};
 pub use error::Error;
 pub use layout::{FromLayout, Layout, LayoutBuf, to_layout, view, view_mut, view_unchecked};
 #[cfg(feature = "std")]

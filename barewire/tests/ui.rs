@@ -7,3 +7,10 @@ fn derive_misuse_fails_to_compile() {
     let t = trybuild::TestCases::new();
     t.compile_fail("tests/ui/derive/*.rs");
 }
+
+#[test]
+#[cfg_attr(miri, ignore)]
+fn wrong_explicit_layouts_fail_to_compile() {
+    let t = trybuild::TestCases::new();
+    t.compile_fail("tests/ui/layout/*.rs");
+}

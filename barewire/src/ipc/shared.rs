@@ -1,0 +1,165 @@
+//! The shared mapping of a channel: the one place in `ipc` with `unsafe`.
+//!
+//! The mapping is split in two parts that never overlap:
+//!
+//! - the **header**, bytes `0..HEADER_BYTES`, touched only as [`AtomicU64`]
+//!   words through [`SharedRegion::word`], in this process and (by the
+//!   protocol) in the peer;
+//! - the **data ring**, bytes `HEADER_BYTES..`, read and written as bytes at
+//!   positions the channel protocol hands to one side at a time.
+//!
+//! No reference to the whole mapping is ever made, so a reference to data
+//! bytes never covers a header word that the peer updates concurrently.
+
+use core::sync::atomic::AtomicU64;
+
+use memmap2::MmapRaw;
+
+use crate::Error;
+
+/// Bytes of header before the data ring (four cache lines: static fields,
+/// the sender's words, the receiver's words, reserved).
+pub(crate) const HEADER_BYTES: usize = 256;
+
+/// Header words.
+pub(crate) const HEADER_WORDS: usize = HEADER_BYTES / 8;
+
+/// A read-write shared mapping of a channel file.
+pub(crate) struct SharedRegion {
+    map: MmapRaw,
+    data_len: usize,
+}
+
+impl SharedRegion {
+    /// Wraps a mapping of at least [`HEADER_BYTES`] bytes whose start is
+    /// aligned to 64 (every mapping is page-aligned; checked anyway).
+    pub(crate) fn new(map: MmapRaw) -> Result<Self, Error> {
+        if map.len() < HEADER_BYTES {
+            return Err(Error::ChannelCorrupt {
+                reason: "shared file is smaller than the channel header",
+            });
+        }
+        if map.as_ptr() as usize % 64 != 0 {
+            return Err(Error::Misaligned { align: 64 });
+        }
+        let data_len = map.len() - HEADER_BYTES;
+        Ok(SharedRegion { map, data_len })
+    }
+
+    /// Header word `index` (byte offset `8 * index`), as an atomic.
+    #[inline]
+    pub(crate) fn word(&self, index: usize) -> &AtomicU64 {
+        assert!(index < HEADER_WORDS, "header word out of range");
+        let ptr = self.map.as_mut_ptr().wrapping_add(index * 8);
+        // SAFETY: `AtomicU64::from_ptr` requires:
+        // 1. alignment to 8: the mapping starts 64-aligned (checked in
+        //    `new`) and the offset `8 * index` is a multiple of 8;
+        // 2. validity for reads and writes for the returned lifetime: the
+        //    bytes `8 * index .. 8 * index + 8` lie inside the header, which
+        //    `new` checked is inside the mapping; the mapping is read-write
+        //    and shared, and is unmapped only when `self` drops, which the
+        //    returned borrow of `self` prevents while it lives;
+        // 3. no non-atomic access to these bytes while the reference lives:
+        //    in this process the header is reached only through this
+        //    function (data slices start at `HEADER_BYTES`, see
+        //    `data_range`), and the peer follows the same rule. A peer that
+        //    breaks it is another process, outside Rust's memory model; an
+        //    aligned 8-byte load or store is single-copy atomic on every
+        //    platform Rust's `AtomicU64` supports, so the worst it can do is
+        //    store values the protocol then rejects.
+        unsafe { AtomicU64::from_ptr(ptr.cast::<u64>()) }
+    }
+
+    /// Length of the data ring in bytes.
+    #[inline]
+    pub(crate) fn data_len(&self) -> usize {
+        self.data_len
+    }
+
+    /// A pointer to data bytes `at..at + len`, after checking they are inside
+    /// the ring.
+    #[inline]
+    fn data_range(&self, at: usize, len: usize) -> *mut u8 {
+        assert!(
+            at <= self.data_len && len <= self.data_len - at,
+            "data range outside the ring"
+        );
+        self.map.as_mut_ptr().wrapping_add(HEADER_BYTES + at)
+    }
+
+    /// Copies data bytes `at..at + out.len()` into `out` with volatile reads,
+    /// never holding a reference to the shared bytes: defined whatever the
+    /// peer writes meanwhile (the copy may then be torn, and is checked
+    /// afterwards like any untrusted input).
+    pub(crate) fn copy_out(&self, at: usize, out: &mut [u8]) {
+        let src = self.data_range(at, out.len());
+        let aligned = src as usize % 8 == 0;
+        let mut words = out.chunks_exact_mut(8);
+        let mut i = 0;
+        if aligned {
+            for chunk in &mut words {
+                // SAFETY: 1. bounds: `src + i .. src + i + 8` is inside the
+                // range `data_range` checked (`i + 8 <= out.len()`);
+                // 2. alignment: `src` is 8-aligned and `i` a multiple of 8;
+                // 3. validity: the mapping is live for `&self` and any bit
+                // pattern is a valid `u64`; a volatile read makes no
+                // promise the bytes stay unchanged.
+                let word = unsafe { core::ptr::read_volatile(src.wrapping_add(i).cast::<u64>()) };
+                chunk.copy_from_slice(&word.to_ne_bytes());
+                i += 8;
+            }
+        }
+        for byte in out[i..].iter_mut() {
+            // SAFETY: bounds: `i < out.len()`, inside the checked range; a
+            // byte has no alignment; the mapping is live for `&self`.
+            *byte = unsafe { core::ptr::read_volatile(src.wrapping_add(i)) };
+            i += 1;
+        }
+    }
+
+    /// Reads the little-endian `u64` at data byte `at` with a volatile read.
+    #[inline]
+    pub(crate) fn read_u64(&self, at: usize) -> u64 {
+        let mut bytes = [0u8; 8];
+        self.copy_out(at, &mut bytes);
+        u64::from_le_bytes(bytes)
+    }
+
+    /// Data bytes `at..at + len`, shared.
+    ///
+    /// # Safety
+    ///
+    /// While the returned slice lives: (1) no mutable reference to any of
+    /// these bytes exists in this process, and (2) the peer does not write
+    /// them (the channel protocol: a committed, unreleased message is not
+    /// written by the sender). Bounds are checked here.
+    #[inline]
+    pub(crate) unsafe fn bytes(&self, at: usize, len: usize) -> &[u8] {
+        let ptr = self.data_range(at, len);
+        // SAFETY: 1. bounds: `data_range` checked `at..at + len` is inside
+        // the ring, which is inside the mapping; 2. the mapping is live and
+        // readable for the borrow of `self`; 3. `u8` needs no alignment and
+        // any byte is valid; 4. aliasing: no `&mut` overlaps and the bytes
+        // do not change, by the caller's contract.
+        unsafe { core::slice::from_raw_parts(ptr, len) }
+    }
+
+    /// Data bytes `at..at + len`, exclusive.
+    ///
+    /// # Safety
+    ///
+    /// While the returned slice lives, no other reference to any of these
+    /// bytes exists in this process and the peer does not read or write
+    /// them (the channel protocol: space between the receiver's released
+    /// position and the sender's reservation belongs to the sender). Bounds
+    /// are checked here.
+    #[inline]
+    #[allow(clippy::mut_from_ref)]
+    pub(crate) unsafe fn bytes_mut(&self, at: usize, len: usize) -> &mut [u8] {
+        let ptr = self.data_range(at, len);
+        // SAFETY: 1. bounds: checked by `data_range`; 2. the mapping is live
+        // and writable (mapped read-write) for the borrow of `self`; 3. `u8`
+        // needs no alignment; 4. exclusivity by the caller's contract.
+        unsafe { core::slice::from_raw_parts_mut(ptr, len) }
+    }
+}

@@ -1,0 +1,309 @@
+//! Layout images in files: written with a small typed header, opened with a
+//! memory map and read in place (feature `mmap`).
+//!
+//! A file is a 64-byte [`ImageHeader`] followed by the layout image of one
+//! root value, so the image starts at file offset 64 and a (page-aligned)
+//! mapping puts it at a 64-byte-aligned address, as views need.
+//!
+//! ```
+//! use barewire::mmap::{self, ImageFile};
+//!
+//! #[derive(barewire::Bare, Debug, PartialEq)]
+//! struct Log { address: [u8; 4], request: String, code: u16, size: u64 }
+//!
+//! let path = std::env::temp_dir().join(format!("barewire-doc-{}.img", std::process::id()));
+//! let log = Log { address: [10, 0, 0, 1], request: "GET /".into(), code: 200, size: 512 };
+//! mmap::write_file(&path, &log)?;
+//!
+//! // SAFETY: nothing modifies or truncates this file while it is open.
+//! let file = unsafe { ImageFile::<Log>::open(&path)? }; // O(1): header, type, length
+//! let view = file.view()?;                               // structural check, then in place
+//! assert_eq!(view.code(), 200);
+//! file.verify()?;                                        // checksum: reads every byte
+//!
+//! // Without `unsafe`: read the image into memory instead of mapping it.
+//! let copy = ImageFile::<Log>::load(&path)?;
+//! assert_eq!(copy.to_owned()?, log);
+//! # drop(file); std::fs::remove_file(&path)?;
+//! # Ok::<(), barewire::Error>(())
+//! ```
+//!
+//! # Cost of opening
+//!
+//! [`ImageFile::open`] reads nothing but the header: it checks the magic,
+//! the format version, the header's own check word, the type
+//! [`fingerprint`], the file length and that the root's inline part fits.
+//! Pages of the image are read by the kernel only when something touches
+//! them, so opening a 1 GiB file and reading one record costs about what it
+//! costs for a 1 MiB file (the `boundaries` bench shows it).
+//!
+//! [`ImageFile::view`] then runs [`barewire::view`](crate::view)'s
+//! structural check of everything reachable from the root. That is O(1) for
+//! fixed-size data and lists of plain records (their items need no check),
+//! and O(image) for images with many strings, boxes or unions. When the
+//! image is known good (you wrote it, or [`ImageFile::verify`] matched the
+//! checksum of an image you checked before), [`ImageFile::view_unchecked`]
+//! skips the check.
+//!
+//! # What a memory map cannot protect against
+//!
+//! A mapping shows the file as it is *now*, not as it was when opened:
+//!
+//! - If another process (or this one) **truncates** the file while it is
+//!   mapped, touching a page past the new end raises `SIGBUS` and kills the
+//!   process. No check at open time can prevent it.
+//! - If another process **modifies** the file, the bytes behind a view
+//!   change while it is borrowed. In Rust's rules that is undefined
+//!   behaviour for any `&[u8]`; in practice barewire's views read through
+//!   bounds-checked indexing, so the result is wrong values or a panic,
+//!   and a checked view may no longer be valid.
+//!
+//! What the API does about it:
+//!
+//! - [`ImageFile::open`] is `unsafe`, like `memmap2::Mmap::map`: the caller
+//!   promises that nobody truncates or modifies the file while it is open.
+//! - barewire's writers ([`write_file`], [`write_image_file`]) never modify
+//!   a file in place: they write a new file beside it and rename it over
+//!   the old one, so readers that mapped the old file keep seeing the old,
+//!   complete image. Among programs that only use these writers the promise
+//!   holds.
+//! - [`ImageFile::load`] is the safe alternative: it reads the image into a
+//!   private, aligned [`LayoutBuf`] (one copy, O(file)), after which nothing
+//!   another process does to the file can affect it.
+
+mod header;
+
+pub use header::{
+    FORMAT_VERSION, HEADER_LEN, ImageHeader, MAGIC, checksum, fingerprint, fingerprint_text,
+    fnv1a64,
+};
+
+use core::marker::PhantomData;
+use std::fs::File;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+use memmap2::Mmap;
+
+use crate::Error;
+use crate::layout::{FromLayout, Layout, LayoutBuf};
+use crate::schema::Describe;
+
+/// Writes `header ++ image` to `out`: the file form of an image of a `T`.
+///
+/// ```
+/// let image = barewire::to_layout(&42u32);
+/// let mut file = Vec::new();
+/// barewire::mmap::write_image::<u32, _>(&mut file, &image)?;
+/// assert_eq!(file.len(), 64 + image.len());
+/// # Ok::<(), barewire::Error>(())
+/// ```
+pub fn write_image<T: Layout + Describe + ?Sized, W: Write>(
+    mut out: W,
+    image: &[u8],
+) -> Result<(), Error> {
+    let header = ImageHeader::for_image::<T>(image);
+    out.write_all(&header.to_bytes())?;
+    out.write_all(image)?;
+    out.flush()?;
+    Ok(())
+}
+
+/// Writes the image of `value` to the file at `path`, replacing it
+/// atomically (see [`write_image_file`]).
+pub fn write_file<T: Layout + Describe + ?Sized>(
+    path: impl AsRef<Path>,
+    value: &T,
+) -> Result<(), Error> {
+    let image = crate::to_layout(value);
+    write_image_file::<T>(path, &image)
+}
+
+/// Writes `image`, an image of a `T`, to the file at `path`.
+///
+/// The bytes go to a new file beside `path` that is then renamed over it, so
+/// a reader never sees a half-written file, and processes that have the old
+/// file mapped keep their complete old image. The data is not `fsync`ed: after
+/// a power loss the file may be missing or short, which opening reports
+/// ([`Error::TruncatedFile`]) rather than misreads.
+pub fn write_image_file<T: Layout + Describe + ?Sized>(
+    path: impl AsRef<Path>,
+    image: &[u8],
+) -> Result<(), Error> {
+    let path = path.as_ref();
+    let tmp = temp_beside(path);
+    let result = (|| {
+        let file = File::create(&tmp)?;
+        write_image::<T, _>(std::io::BufWriter::new(&file), image)?;
+        std::fs::rename(&tmp, path)?;
+        Ok(())
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+fn temp_beside(path: &Path) -> PathBuf {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(format!(".{}.tmp", std::process::id()));
+    path.with_file_name(name)
+}
+
+enum Backing {
+    /// The whole file, mapped read-only; the image is at 64.
+    Mapped(Mmap),
+    /// The image alone, read into memory.
+    Loaded(LayoutBuf),
+}
+
+/// An image file of a `T`, opened: mapped ([`open`](Self::open)) or read
+/// into memory ([`load`](Self::load)).
+///
+/// See the [module docs](self) for the costs and for what mapping cannot
+/// protect against.
+pub struct ImageFile<T> {
+    backing: Backing,
+    header: ImageHeader,
+    _type: PhantomData<fn() -> T>,
+}
+
+impl<T> core::fmt::Debug for ImageFile<T> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("ImageFile")
+            .field("type", &core::any::type_name::<T>())
+            .field("mapped", &matches!(self.backing, Backing::Mapped(_)))
+            .field("header", &self.header)
+            .finish()
+    }
+}
+
+impl<T: Layout + Describe> ImageFile<T> {
+    /// Maps the file at `path` and checks its header for a `T`: magic,
+    /// version, header check word, fingerprint, file length, and room for
+    /// the root's inline part. Reads only the header: O(1).
+    ///
+    /// Errors: [`Error::FileHeader`] (not an image file, or a damaged
+    /// header), [`Error::UnsupportedVersion`], [`Error::WrongType`],
+    /// [`Error::TruncatedFile`], [`Error::Io`].
+    ///
+    /// # Safety
+    ///
+    /// While the returned value or anything borrowed from it lives, the file
+    /// must not be truncated or modified by this or any other process (the
+    /// contract of `memmap2::Mmap::map`). Truncation makes reads raise
+    /// `SIGBUS`; modification changes bytes behind shared references.
+    /// Files written only by [`write_file`] / [`write_image_file`], which
+    /// replace files by renaming, keep this promise. Use
+    /// [`load`](Self::load) when you cannot promise it.
+    pub unsafe fn open(path: impl AsRef<Path>) -> Result<Self, Error> {
+        let file = File::open(path)?;
+        let len = file.metadata()?.len();
+        if len < HEADER_LEN as u64 {
+            // Too short to map usefully: read what there is for the error.
+            let mut bytes = Vec::new();
+            (&file).take(HEADER_LEN as u64).read_to_end(&mut bytes)?;
+            ImageHeader::parse(&bytes)?;
+            return Err(Error::TruncatedFile {
+                expected: HEADER_LEN as u64,
+                actual: bytes.len() as u64,
+            });
+        }
+        // SAFETY: the caller promises (this function's contract) that the
+        // file is neither modified nor truncated while the map lives, which
+        // is `Mmap::map`'s requirement; the map lives in the returned value
+        // and every borrow of its bytes borrows that value.
+        let map = unsafe { Mmap::map(&file)? };
+        let header = ImageHeader::parse(&map[..HEADER_LEN])?;
+        header.check_for::<T>(map.len() as u64)?;
+        Ok(ImageFile {
+            backing: Backing::Mapped(map),
+            header,
+            _type: PhantomData,
+        })
+    }
+
+    /// Reads the file at `path` into memory (an aligned [`LayoutBuf`]) and
+    /// checks its header like [`open`](Self::open): safe whatever other
+    /// processes do to the file, at the cost of reading all of it.
+    pub fn load(path: impl AsRef<Path>) -> Result<Self, Error> {
+        let mut file = File::open(path)?;
+        let mut head = Vec::with_capacity(HEADER_LEN);
+        (&mut file).take(HEADER_LEN as u64).read_to_end(&mut head)?;
+        let header = ImageHeader::parse(&head)?;
+        let file_len = file.metadata()?.len();
+        header.check_for::<T>(file_len)?;
+        let mut image = LayoutBuf::zeroed(header.image_len as usize);
+        file.read_exact(&mut image).map_err(|e| match e.kind() {
+            std::io::ErrorKind::UnexpectedEof => Error::TruncatedFile {
+                expected: HEADER_LEN as u64 + header.image_len,
+                actual: file_len,
+            },
+            _ => Error::Io(e),
+        })?;
+        Ok(ImageFile {
+            backing: Backing::Loaded(image),
+            header,
+            _type: PhantomData,
+        })
+    }
+
+    /// The file's header.
+    pub fn header(&self) -> &ImageHeader {
+        &self.header
+    }
+
+    /// Whether the image is memory-mapped (from [`open`](Self::open)) rather
+    /// than read into memory.
+    pub fn is_mapped(&self) -> bool {
+        matches!(self.backing, Backing::Mapped(_))
+    }
+
+    /// The image bytes (after the header), aligned to 64.
+    pub fn image(&self) -> &[u8] {
+        match &self.backing {
+            Backing::Mapped(map) => &map[HEADER_LEN..],
+            Backing::Loaded(buf) => buf,
+        }
+    }
+
+    /// Checks the structure of the image (see [`barewire::view`](crate::view))
+    /// and returns the view of the root, read in place.
+    pub fn view(&self) -> Result<T::View<'_>, Error> {
+        crate::view::<T>(self.image())
+    }
+
+    /// Like [`view`](Self::view), checking the UTF-8 of every string too.
+    pub fn check_full(&self) -> Result<T::View<'_>, Error> {
+        crate::layout::check_full::<T>(self.image())
+    }
+
+    /// The view of the root without the structural check: O(1).
+    ///
+    /// # Safety
+    ///
+    /// The image must be one [`view`](Self::view) accepts, as for
+    /// [`barewire::view_unchecked`](crate::view_unchecked): for example an
+    /// image written by barewire for this `T` whose [`verify`](Self::verify)
+    /// passed. Views never read outside the image even otherwise, but may
+    /// panic or return meaningless values.
+    pub unsafe fn view_unchecked(&self) -> T::View<'_> {
+        // SAFETY: forwarded: the caller guarantees the image passes `view`.
+        unsafe { crate::view_unchecked::<T>(self.image()) }
+    }
+
+    /// Hashes the whole image and compares it with the header's checksum:
+    /// catches damaged contents that a structural check cannot (a changed
+    /// number). O(image); run it when you want to, opening does not.
+    pub fn verify(&self) -> Result<(), Error> {
+        self.header.verify(self.image())
+    }
+
+    /// Checks the image (UTF-8 included) and rebuilds the value.
+    pub fn to_owned<'a>(&'a self) -> Result<T, Error>
+    where
+        T: FromLayout<'a>,
+    {
+        crate::layout::to_owned::<T>(self.image())
+    }
+}

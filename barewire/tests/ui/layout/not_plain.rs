@@ -1,0 +1,10 @@
+use barewire::Layout;
+
+#[derive(Layout)]
+#[repr(C)]
+struct Named {
+    #[bare(field = 0)]
+    name: String,
+}
+
+fn main() {}
