@@ -67,7 +67,10 @@ fn xxh64_matches_reference_vectors() {
         ((0..32).collect(), 0xcbf59c5116ff32b4),
         ((0..37).collect(), 0xd93fa2dfee5c24c9),
         ((0..100).collect(), 0x6ac1e58032166597),
-        ((0..1000u32).map(|i| (i * 7 % 251) as u8).collect(), 0x023fd2ed1ff957d5),
+        (
+            (0..1000u32).map(|i| (i * 7 % 251) as u8).collect(),
+            0x023fd2ed1ff957d5,
+        ),
     ];
     for (data, expected) in cases {
         assert_eq!(mmap::checksum(&data), expected, "len {}", data.len());
@@ -90,7 +93,10 @@ fn header_bytes_are_exact() {
     assert_eq!(&bytes[14..16], &[8, 0]);
     assert_eq!(&bytes[16..24], &[8, 7, 6, 5, 4, 3, 2, 1]);
     assert_eq!(&bytes[24..32], &[24, 0, 0, 0, 0, 0, 0, 0]);
-    assert_eq!(&bytes[32..40], &[0x11, 0, 0xff, 0xee, 0xdd, 0xcc, 0xbb, 0xaa]);
+    assert_eq!(
+        &bytes[32..40],
+        &[0x11, 0, 0xff, 0xee, 0xdd, 0xcc, 0xbb, 0xaa]
+    );
     assert_eq!(&bytes[40..56], &[0; 16]);
     assert_eq!(
         u64::from_le_bytes(bytes[56..64].try_into().unwrap()),
@@ -112,12 +118,30 @@ fn header_errors_are_specific() {
     );
 
     let err = ImageHeader::parse(&good[..40]).unwrap_err();
-    assert!(matches!(err, Error::TruncatedFile { expected: 64, actual: 40 }), "{err}");
+    assert!(
+        matches!(
+            err,
+            Error::TruncatedFile {
+                expected: 64,
+                actual: 40
+            }
+        ),
+        "{err}"
+    );
 
     let mut future = good;
     future[8] = 2;
     let err = ImageHeader::parse(&future).unwrap_err();
-    assert!(matches!(err, Error::UnsupportedVersion { found: 2, supported: 1 }), "{err}");
+    assert!(
+        matches!(
+            err,
+            Error::UnsupportedVersion {
+                found: 2,
+                supported: 1
+            }
+        ),
+        "{err}"
+    );
     assert_eq!(
         err.to_string(),
         "unsupported format version 2: this barewire reads version 1 and older"
@@ -128,7 +152,10 @@ fn header_errors_are_specific() {
         let mut damaged = good;
         damaged[at] ^= 0x10;
         let err = ImageHeader::parse(&damaged).unwrap_err();
-        assert!(matches!(err, Error::FileHeader { offset: 56, .. }), "byte {at}: {err}");
+        assert!(
+            matches!(err, Error::FileHeader { offset: 56, .. }),
+            "byte {at}: {err}"
+        );
     }
 }
 
@@ -182,7 +209,11 @@ fn header_check_for_type_and_length() {
     header.check_for::<Log>(file_len).unwrap();
     let err = header.check_for::<Logs>(file_len).unwrap_err();
     assert!(matches!(err, Error::WrongType { .. }), "{err}");
-    assert!(err.to_string().starts_with("image is of another type: fingerprint 0x"), "{err}");
+    assert!(
+        err.to_string()
+            .starts_with("image is of another type: fingerprint 0x"),
+        "{err}"
+    );
     let err = header.check_for::<Log>(file_len - 1).unwrap_err();
     assert!(matches!(err, Error::TruncatedFile { .. }), "{err}");
     let err = header.check_for::<Log>(file_len + 1).unwrap_err();
@@ -286,7 +317,10 @@ fn open_errors() {
     let mut future = good.clone();
     future[8..12].copy_from_slice(&7u32.to_le_bytes());
     let (a, _) = open(&future);
-    assert!(matches!(a, Error::UnsupportedVersion { found: 7, .. }), "{a}");
+    assert!(
+        matches!(a, Error::UnsupportedVersion { found: 7, .. }),
+        "{a}"
+    );
 
     // Not an image at all.
     let (a, _) = open(b"hello, this is a text file and not a barewire image at all, honestly");
@@ -316,7 +350,11 @@ fn damaged_contents_found_by_checksum_and_structure() {
     let file = unsafe { ImageFile::<Logs>::open(&path.0) }.unwrap();
     let err = file.verify().unwrap_err();
     assert!(matches!(err, Error::ChecksumMismatch { .. }), "{err}");
-    assert!(err.to_string().starts_with("checksum mismatch: the image hashes to 0x"), "{err}");
+    assert!(
+        err.to_string()
+            .starts_with("checksum mismatch: the image hashes to 0x"),
+        "{err}"
+    );
     drop(file);
 
     // A broken offset: the structural check catches it.
@@ -356,5 +394,8 @@ fn write_image_to_any_writer() {
     let mut file = std::fs::File::create(&path.0).unwrap();
     mmap::write_image::<Logs, _>(&mut file, &image).unwrap();
     file.flush().unwrap();
-    assert_eq!(file.seek(SeekFrom::End(0)).unwrap(), (HEADER_LEN + image.len()) as u64);
+    assert_eq!(
+        file.seek(SeekFrom::End(0)).unwrap(),
+        (HEADER_LEN + image.len()) as u64
+    );
 }

@@ -525,6 +525,14 @@ impl<T: Layout + Describe> Sender<T> {
     }
 }
 
+impl<T> core::fmt::Debug for Reservation<'_, T> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Reservation")
+            .field("len", &self.len)
+            .finish()
+    }
+}
+
 impl<T> Reservation<'_, T> {
     /// The reserved bytes, 64-byte aligned, `len` long. Their contents are
     /// whatever an earlier message left: zero them first if you build an
