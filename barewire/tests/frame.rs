@@ -174,7 +174,7 @@ mod codec {
         let mut codec = BareCodec::<Msg>::new();
         let mut all = BytesMut::new();
         for seq in 0..20 {
-            codec.encode(&msg(seq), &mut all).unwrap();
+            codec.encode(msg(seq), &mut all).unwrap();
         }
         // Feed one byte at a time.
         let mut buf = BytesMut::new();
@@ -258,7 +258,7 @@ mod tcp {
         let mut framed = Framed::new(socket, BareCodec::<Msg>::with_max_frame(64 * 1024));
         while let Some(item) = framed.next().await {
             match item {
-                Ok(m) => framed.send(&m).await.unwrap(),
+                Ok(m) => framed.send(m).await.unwrap(),
                 Err(e) => return Some(e),
             }
         }

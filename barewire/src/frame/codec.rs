@@ -122,7 +122,13 @@ impl Encoder<Bytes> for FrameCodec {
 }
 
 /// Frames holding one BARE message of type `T` each: decodes to `T`
-/// (strictly: the message must fill its frame), encodes `T` and `&T`.
+/// (strictly: the message must fill its frame) and encodes `T`.
+///
+/// It encodes owned values only, the tokio convention: a second
+/// `Encoder<&T>` impl would make `SinkExt::flush` and `close` need type
+/// annotations, and split sinks store their item type. To send a value you
+/// keep, encode it with [`to_vec`](crate::to_vec) and send the bytes through
+/// a [`FrameCodec`] (same bytes on the wire).
 ///
 /// ```
 /// use bytes::BytesMut;
@@ -133,14 +139,14 @@ impl Encoder<Bytes> for FrameCodec {
 ///
 /// let mut codec = barewire::frame::BareCodec::<Ping>::new();
 /// let mut buf = BytesMut::new();
-/// codec.encode(&Ping { seq: 7 }, &mut buf)?;
+/// codec.encode(Ping { seq: 7 }, &mut buf)?;
 /// assert_eq!(&buf[..], &[4, 0, 0, 0, 7, 0, 0, 0]);
 /// assert_eq!(codec.decode(&mut buf)?, Some(Ping { seq: 7 }));
 /// # Ok::<(), barewire::Error>(())
 /// ```
 ///
 /// With tokio: `Framed::new(tcp_stream, BareCodec::<Ping>::new())` is a
-/// `Stream` of `Result<Ping, Error>` and a `Sink` of `Ping` / `&Ping`.
+/// `Stream` of `Result<Ping, Error>` and a `Sink` of `Ping`.
 pub struct BareCodec<T> {
     frames: FrameCodec,
     scratch: Vec<u8>,
@@ -204,20 +210,12 @@ impl<T: DecodeOwned> Decoder for BareCodec<T> {
     }
 }
 
-impl<T: Encode> Encoder<&T> for BareCodec<T> {
-    type Error = Error;
-
-    fn encode(&mut self, value: &T, dst: &mut BytesMut) -> Result<(), Error> {
-        self.scratch.clear();
-        crate::encode_into(value, &mut self.scratch);
-        self.frames.encode(&self.scratch[..], dst)
-    }
-}
-
 impl<T: Encode> Encoder<T> for BareCodec<T> {
     type Error = Error;
 
     fn encode(&mut self, value: T, dst: &mut BytesMut) -> Result<(), Error> {
-        self.encode(&value, dst)
+        self.scratch.clear();
+        crate::encode_into(&value, &mut self.scratch);
+        self.frames.encode(&self.scratch[..], dst)
     }
 }
