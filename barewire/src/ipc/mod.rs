@@ -60,9 +60,10 @@
 //! wherever the ring's positions are; a larger one is
 //! [`Error::MessageTooLarge`], not a hang. A full ring blocks
 //! [`Sender::reserve`] (back-pressure) or makes [`Sender::try_reserve`]
-//! return `None`. Waiting spins briefly, then yields, then sleeps up to a
-//! millisecond, so an idle channel costs little CPU and a busy one has
-//! microsecond latency.
+//! return `None`. A waiter spins for about 2 µs, then yields the CPU until
+//! about 1 ms has passed, then sleeps in steps of up to 1 ms: a busy channel
+//! has microsecond latency, an idle one costs little CPU (but a message that
+//! arrives during the sleeps waits up to a millisecond).
 //!
 //! # Trust model
 //!
@@ -305,28 +306,38 @@ impl Drop for Channel {
     }
 }
 
-/// Waiting with increasing patience: spin, then yield, then sleep.
+/// Waiting with increasing patience: spin for about 2 µs, yield until
+/// about 1 ms, then sleep in steps up to 1 ms.
 struct Backoff {
-    step: u32,
+    start: Option<Instant>,
+    sleeps: u32,
 }
+
+/// How long a waiter spins before it yields, and yields before it sleeps.
+const SPIN_FOR: Duration = Duration::from_micros(2);
+const YIELD_UNTIL: Duration = Duration::from_millis(1);
 
 impl Backoff {
     fn new() -> Self {
-        Backoff { step: 0 }
+        Backoff {
+            start: None,
+            sleeps: 0,
+        }
     }
 
     fn snooze(&mut self) {
-        if self.step < 10 {
-            for _ in 0..(1u32 << self.step.min(6)) {
+        let elapsed = self.start.get_or_insert_with(Instant::now).elapsed();
+        if elapsed < SPIN_FOR {
+            for _ in 0..32 {
                 core::hint::spin_loop();
             }
-        } else if self.step < 50 {
+        } else if elapsed < YIELD_UNTIL {
             std::thread::yield_now();
         } else {
-            let micros = 50u64 << (self.step - 50).min(4);
+            let micros = 50u64 << self.sleeps.min(5);
             std::thread::sleep(Duration::from_micros(micros.min(1000)));
+            self.sleeps += 1;
         }
-        self.step = self.step.saturating_add(1);
     }
 }
 
