@@ -163,3 +163,51 @@ impl SharedRegion {
         unsafe { core::slice::from_raw_parts_mut(ptr, len) }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use core::sync::atomic::Ordering;
+
+    /// An anonymous mapping: runs under Miri, which has no file mappings.
+    fn region(len: usize) -> SharedRegion {
+        let map = memmap2::MmapOptions::new().len(len).map_anon().unwrap();
+        SharedRegion::new(MmapRaw::from(map)).unwrap()
+    }
+
+    #[test]
+    fn header_words_and_data_are_disjoint() {
+        let region = region(HEADER_BYTES + 256);
+        assert_eq!(region.data_len(), 256);
+        for i in 0..HEADER_WORDS {
+            region.word(i).store(i as u64 * 3, Ordering::Release);
+        }
+        // SAFETY: no other reference to the data exists; no peer.
+        let data = unsafe { region.bytes_mut(0, 256) };
+        data.fill(0xab);
+        for i in 0..HEADER_WORDS {
+            assert_eq!(region.word(i).load(Ordering::Acquire), i as u64 * 3);
+        }
+        assert_eq!(region.read_u64(8), u64::from_le_bytes([0xab; 8]));
+        let mut out = [0u8; 13];
+        region.copy_out(243, &mut out);
+        assert_eq!(out, [0xab; 13]);
+        // SAFETY: the `&mut` above is no longer used; no peer.
+        let shared = unsafe { region.bytes(64, 64) };
+        assert!(shared.iter().all(|&b| b == 0xab));
+    }
+
+    #[test]
+    #[should_panic(expected = "data range outside the ring")]
+    fn out_of_range_data_panics() {
+        let region = region(HEADER_BYTES + 64);
+        let mut out = [0u8; 8];
+        region.copy_out(60, &mut out);
+    }
+
+    #[test]
+    fn too_small_mappings_are_refused() {
+        let map = memmap2::MmapOptions::new().len(64).map_anon().unwrap();
+        assert!(SharedRegion::new(MmapRaw::from(map)).is_err());
+    }
+}
