@@ -49,9 +49,17 @@ fn view_generics(input: &Input<'_>) -> ViewGenerics {
         .insert(lifetimes, GenericParam::Type(syn::parse_quote!(#buf)));
     def.where_clause = None;
     for param in def.params.iter_mut() {
-        if let GenericParam::Type(t) = param {
-            t.bounds.clear();
-            t.default = None;
+        match param {
+            GenericParam::Type(t) => {
+                t.bounds.clear();
+                t.eq_token = None;
+                t.default = None;
+            }
+            GenericParam::Const(c) => {
+                c.eq_token = None;
+                c.default = None;
+            }
+            GenericParam::Lifetime(l) => l.bounds.clear(),
         }
     }
     ViewGenerics { def, buf }
@@ -937,10 +945,25 @@ fn params_with(
         .params
         .iter()
         .partition(|p| matches!(p, GenericParam::Lifetime(_)));
+    let strip = |p: &GenericParam| match p {
+        GenericParam::Type(t) => {
+            let mut t = t.clone();
+            t.eq_token = None;
+            t.default = None;
+            quote!(#t)
+        }
+        GenericParam::Const(c) => {
+            let mut c = c.clone();
+            c.eq_token = None;
+            c.default = None;
+            quote!(#c)
+        }
+        GenericParam::Lifetime(l) => quote!(#l),
+    };
     let all = lifetime
         .into_iter()
-        .chain(lifetimes.into_iter().map(|p| quote!(#p)))
-        .chain(others.into_iter().map(|p| quote!(#p)))
+        .chain(lifetimes.into_iter().map(strip))
+        .chain(others.into_iter().map(strip))
         .chain(ty);
     quote!(<#(#all),*>)
 }

@@ -291,3 +291,24 @@ fn renames_skips_newtypes_and_units() {
     assert_eq!(barewire::from_slice::<Unit>(&[]).unwrap(), Unit);
     assert_eq!(barewire::schema::<Unit>(), "type Unit void\n");
 }
+
+#[derive(Bare, Debug, PartialEq)]
+struct Defaulted<S = String> {
+    name: S,
+}
+
+#[test]
+fn default_type_parameters() {
+    let d: Defaulted = Defaulted { name: "x".into() };
+    let bytes = barewire::to_vec(&d);
+    assert_eq!(barewire::from_slice::<Defaulted>(&bytes).unwrap(), d);
+    let image = barewire::to_layout(&d);
+    assert_eq!(
+        barewire::view::<Defaulted>(&image)
+            .unwrap()
+            .name()
+            .as_str()
+            .unwrap(),
+        "x"
+    );
+}
