@@ -14,6 +14,7 @@ pub mod layout;
 #[cfg(feature = "mmap")]
 pub mod mmap;
 pub mod schema;
+mod utf8;
 pub mod wire;
 
 pub use barewire_derive::{Bare, Layout};

@@ -72,8 +72,8 @@ impl<'a> BareStr<'a> {
     /// The string, after checking its UTF-8.
     #[inline]
     pub fn as_str(&self) -> Result<&'a str, Error> {
-        core::str::from_utf8(self.bytes).map_err(|e| Error::InvalidUtf8 {
-            offset: self.at + e.valid_up_to(),
+        crate::utf8::to_str(self.bytes).map_err(|valid| Error::InvalidUtf8 {
+            offset: self.at + valid,
         })
     }
 
@@ -172,9 +172,9 @@ pub(crate) fn check_str(buf: &[u8], at: usize, cx: &mut Check) -> Result<(), Err
         (at, len)
     };
     if cx.utf8() {
-        if let Err(e) = core::str::from_utf8(&buf[start..start + len]) {
+        if let Err(valid) = crate::utf8::to_str(&buf[start..start + len]) {
             return Err(Error::InvalidUtf8 {
-                offset: start + e.valid_up_to(),
+                offset: start + valid,
             });
         }
     }

@@ -267,8 +267,8 @@ impl<'de> Reader<'de> {
     #[inline]
     pub fn str(&mut self) -> Result<&'de str, Error> {
         let bytes = self.data()?;
-        core::str::from_utf8(bytes).map_err(|e| Error::InvalidUtf8 {
-            offset: self.pos - bytes.len() + e.valid_up_to(),
+        crate::utf8::to_str(bytes).map_err(|valid| Error::InvalidUtf8 {
+            offset: self.pos - bytes.len() + valid,
         })
     }
 

@@ -1,0 +1,72 @@
+//! UTF-8 checking with a fast path for ASCII, which most strings in
+//! messages are: a word-at-a-time scan instead of the general validator.
+
+/// `bytes` as `&str` if they are valid UTF-8; otherwise the length of the
+/// longest valid prefix (where the first bad byte is).
+#[inline]
+pub(crate) fn to_str(bytes: &[u8]) -> Result<&str, usize> {
+    if is_ascii(bytes) {
+        // SAFETY: every byte is below 0x80 (checked just above), and a
+        // sequence of ASCII bytes is valid UTF-8: each is a one-byte code
+        // point.
+        return Ok(unsafe { core::str::from_utf8_unchecked(bytes) });
+    }
+    core::str::from_utf8(bytes).map_err(|e| e.valid_up_to())
+}
+
+/// Whether every byte is ASCII: sixteen bytes per step, the tail as one
+/// overlapping eight-byte word.
+#[inline]
+fn is_ascii(bytes: &[u8]) -> bool {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let word = |at: usize| {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(&bytes[at..at + 8]);
+        u64::from_ne_bytes(w)
+    };
+    let n = bytes.len();
+    if n < 8 {
+        return bytes.iter().fold(0u8, |acc, &b| acc | b) < 0x80;
+    }
+    let mut acc = 0u64;
+    let mut i = 0;
+    while i + 16 <= n {
+        acc |= word(i) | word(i + 8);
+        i += 16;
+    }
+    if i + 8 <= n {
+        acc |= word(i);
+    }
+    // The last eight bytes, overlapping what was read: covers any tail.
+    acc |= word(n - 8);
+    acc & HIGH == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ascii_and_not() {
+        assert_eq!(to_str(b""), Ok(""));
+        assert_eq!(
+            to_str(b"plain ascii text, longer than eight"),
+            Ok("plain ascii text, longer than eight")
+        );
+        assert_eq!(
+            to_str("héllo wörld, long enough".as_bytes()),
+            Ok("héllo wörld, long enough")
+        );
+        assert_eq!(to_str(b"abc\xffdef"), Err(3));
+        assert_eq!(to_str(b"abcdefgh\x80"), Err(8));
+        assert_eq!(
+            to_str(b"\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f"),
+            Ok("\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f")
+        );
+        for i in 0..20 {
+            let mut v = vec![b'a'; 20];
+            v[i] = 0xc3;
+            assert_eq!(to_str(&v), Err(i), "bad lead byte at {i}");
+        }
+    }
+}
