@@ -312,3 +312,21 @@ fn default_type_parameters() {
         "x"
     );
 }
+
+#[test]
+fn streams_of_zero_byte_messages_end() {
+    let mut decoder = barewire::SliceDecoder::new(&[1, 2]);
+    assert!(matches!(
+        decoder.decode::<()>(),
+        Err(barewire::Error::TrailingBytes {
+            offset: 0,
+            remaining: 2
+        })
+    ));
+    assert_eq!(
+        barewire::SliceDecoder::new(&[]).decode::<()>().unwrap(),
+        None
+    );
+    let mut io = barewire::IoDecoder::new(std::io::Cursor::new(vec![7u8]));
+    assert!(io.decode::<()>().is_err());
+}

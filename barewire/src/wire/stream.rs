@@ -56,6 +56,13 @@ impl<'de> SliceDecoder<'de> {
         let mut r = Reader::with_limits(window, limits);
         r.rewind(start);
         match T::decode(&mut r) {
+            // A message of no bytes (a `void` type) cannot be told apart
+            // from the next one: with bytes left, that is an error, not an
+            // endless stream of empty messages.
+            Ok(_) if r.position() == start => Err(Error::TrailingBytes {
+                offset: start,
+                remaining: input.len() - start,
+            }),
             Ok(value) => {
                 self.reader.rewind(r.position());
                 Ok(Some(value))
@@ -183,6 +190,12 @@ mod io {
                     let window = &window[..window.len().min(self.max_size())];
                     let mut r = Reader::with_limits(window, self.limits);
                     match T::decode(&mut r) {
+                        Ok(_) if r.position() == 0 => {
+                            return Err(Error::TrailingBytes {
+                                offset: 0,
+                                remaining: buffered,
+                            });
+                        }
                         Ok(value) => {
                             self.start += r.position();
                             return Ok(Some(value));
