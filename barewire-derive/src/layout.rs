@@ -370,7 +370,7 @@ fn expand_struct(input: &Input<'_>, fields: &[Field<'_>], style: Style) -> Expan
         quote!(#(#p,)*)
     });
     let view_name_str = input.layout_name.to_string();
-    let view_name = &input.layout_name;
+    let view_fns = view_fns(&input.layout_name);
     let common = view_common(input);
     let doc = format!(
         "The in-place view of [`{ident}`] in a layout image (see `barewire::view`): one accessor per field."
@@ -408,14 +408,7 @@ fn expand_struct(input: &Input<'_>, fields: &[Field<'_>], style: Style) -> Expan
                 #(#checks)*
                 __bw::__private::Ok(())
             }
-            #[inline]
-            fn view(__buf: &[u8], __at: usize) -> Self::View<'_> {
-                #view_name { buf: __buf, at: __at, _marker: __bw::__private::PhantomData }
-            }
-            #[inline]
-            fn view_mut(__buf: &mut [u8], __at: usize) -> Self::ViewMut<'_> {
-                #view_name { buf: __buf, at: __at, _marker: __bw::__private::PhantomData }
-            }
+            #view_fns
         }
 
         impl #de_impl __bw::layout::FromLayout<'__de> for #ident #ty_generics #de_where {
@@ -503,6 +496,21 @@ pub fn explicit_proofs(input: &Input<'_>) -> TokenStream {
             __bw::__private::assert!(#layout.size == #end, #tail);
             __bw::__private::assert!(__bw::__private::size_of::<#ident>() == #layout.size, #size);
         };
+    }
+}
+
+/// `Layout::view` and `Layout::view_mut` of a derived type: its view type
+/// over the shared or the mutable buffer.
+fn view_fns(view_name: &Ident) -> TokenStream {
+    quote! {
+        #[inline]
+        fn view(__buf: &[u8], __at: usize) -> Self::View<'_> {
+            #view_name { buf: __buf, at: __at, _marker: __bw::__private::PhantomData }
+        }
+        #[inline]
+        fn view_mut(__buf: &mut [u8], __at: usize) -> Self::ViewMut<'_> {
+            #view_name { buf: __buf, at: __at, _marker: __bw::__private::PhantomData }
+        }
     }
 }
 
@@ -729,7 +737,7 @@ fn expand_union(input: &Input<'_>, variants: &[UnionVariant<'_>]) -> Expanded {
     });
     let name = &input.schema_name;
     let view_name_str = input.layout_name.to_string();
-    let view_name = &input.layout_name;
+    let view_fns = view_fns(&input.layout_name);
     let common = view_common(input);
     let doc = format!(
         "The in-place view of [`{ident}`] in a layout image: its tag and one accessor per variant."
@@ -771,14 +779,7 @@ fn expand_union(input: &Input<'_>, variants: &[UnionVariant<'_>]) -> Expanded {
                     }),
                 }
             }
-            #[inline]
-            fn view(__buf: &[u8], __at: usize) -> Self::View<'_> {
-                #view_name { buf: __buf, at: __at, _marker: __bw::__private::PhantomData }
-            }
-            #[inline]
-            fn view_mut(__buf: &mut [u8], __at: usize) -> Self::ViewMut<'_> {
-                #view_name { buf: __buf, at: __at, _marker: __bw::__private::PhantomData }
-            }
+            #view_fns
         }
 
         impl #de_impl __bw::layout::FromLayout<'__de> for #ident #ty_generics #de_where {

@@ -360,28 +360,39 @@ fn list_from_layout<'a, T: FromLayout<'a>>(
     Ok(out)
 }
 
-impl<T: Layout> Layout for Vec<T> {
-    const SIZE: usize = 8;
-    const ALIGN: usize = 4;
-    type View<'a> = BareSpan<'a, T>;
-    type ViewMut<'a> = BareSpanMut<'a, T>;
-    #[inline]
-    fn write(&self, w: &mut Writer, at: usize) {
-        write_list(self, w, at);
-    }
-    #[inline]
-    fn check(buf: &[u8], at: usize, cx: &mut Check) -> Result<(), Error> {
-        check_span::<T>(buf, at, cx).map(|_| ())
-    }
-    #[inline]
-    fn view(buf: &[u8], at: usize) -> BareSpan<'_, T> {
-        BareSpan::new(buf, at)
-    }
-    #[inline]
-    fn view_mut(buf: &mut [u8], at: usize) -> BareSpanMut<'_, T> {
-        let (start, len) = span_range(buf, at);
-        BareSpanMut::from_parts(buf, start, len)
-    }
+macro_rules! lists {
+    ($($(#[$doc:meta])* impl[$($g:tt)*] $t:ty => $item:ty;)*) => {$(
+        $(#[$doc])*
+        impl<$($g)*> Layout for $t {
+            const SIZE: usize = 8;
+            const ALIGN: usize = 4;
+            type View<'a> = BareSpan<'a, $item>;
+            type ViewMut<'a> = BareSpanMut<'a, $item>;
+            #[inline]
+            fn write(&self, w: &mut Writer, at: usize) {
+                write_list(self, w, at);
+            }
+            #[inline]
+            fn check(buf: &[u8], at: usize, cx: &mut Check) -> Result<(), Error> {
+                check_span::<$item>(buf, at, cx).map(|_| ())
+            }
+            #[inline]
+            fn view(buf: &[u8], at: usize) -> BareSpan<'_, $item> {
+                BareSpan::new(buf, at)
+            }
+            #[inline]
+            fn view_mut(buf: &mut [u8], at: usize) -> BareSpanMut<'_, $item> {
+                let (start, len) = span_range(buf, at);
+                BareSpanMut::from_parts(buf, start, len)
+            }
+        }
+    )*};
+}
+lists! {
+    impl[T: Layout] Vec<T> => T;
+    impl[T: Layout] Box<[T]> => T;
+    /// `data` borrowed from an image.
+    impl['x] &'x [u8] => u8;
 }
 
 impl<'a, T: FromLayout<'a>> FromLayout<'a> for Vec<T> {
@@ -390,28 +401,9 @@ impl<'a, T: FromLayout<'a>> FromLayout<'a> for Vec<T> {
     }
 }
 
-/// `data` borrowed from an image.
-impl Layout for &[u8] {
-    const SIZE: usize = 8;
-    const ALIGN: usize = 4;
-    type View<'a> = BareSpan<'a, u8>;
-    type ViewMut<'a> = BareSpanMut<'a, u8>;
-    #[inline]
-    fn write(&self, w: &mut Writer, at: usize) {
-        write_list(self, w, at);
-    }
-    #[inline]
-    fn check(buf: &[u8], at: usize, cx: &mut Check) -> Result<(), Error> {
-        check_span::<u8>(buf, at, cx).map(|_| ())
-    }
-    #[inline]
-    fn view(buf: &[u8], at: usize) -> BareSpan<'_, u8> {
-        BareSpan::new(buf, at)
-    }
-    #[inline]
-    fn view_mut(buf: &mut [u8], at: usize) -> BareSpanMut<'_, u8> {
-        let (start, len) = span_range(buf, at);
-        BareSpanMut::from_parts(buf, start, len)
+impl<'a, T: FromLayout<'a>> FromLayout<'a> for Box<[T]> {
+    fn from_layout(buf: &'a [u8], at: usize, cx: &mut Check) -> Result<Self, Error> {
+        list_from_layout(buf, at, cx).map(Vec::into_boxed_slice)
     }
 }
 
