@@ -97,12 +97,14 @@ impl LayoutBuf {
 
 impl Deref for LayoutBuf {
     type Target = [u8];
+    #[inline]
     fn deref(&self) -> &[u8] {
         &bytemuck::cast_slice(&self.blocks)[..self.len]
     }
 }
 
 impl DerefMut for LayoutBuf {
+    #[inline]
     fn deref_mut(&mut self) -> &mut [u8] {
         let len = self.len;
         &mut self.bytes_mut_all()[..len]

@@ -36,16 +36,21 @@ pub struct BareStr<'a> {
     at: usize,
 }
 
+/// The length held in the head of an out-of-line string repr.
+#[inline]
+fn out_of_line_len(head: [u8; 4]) -> usize {
+    (usize::from(head[0]) & 0x3f)
+        | (usize::from(head[1]) << 6)
+        | (usize::from(head[2]) << 14)
+        | (usize::from(head[3]) << 22)
+}
+
 /// Where the bytes of the string whose repr is at `at` are: `(start, len)`.
 #[inline]
 fn str_bytes_range(buf: &[u8], at: usize) -> (usize, usize) {
     let head = read4(buf, at);
     if head[0] & 0xc0 == 0x80 {
-        let len = (usize::from(head[0]) & 0x3f)
-            | (usize::from(head[1]) << 6)
-            | (usize::from(head[2]) << 14)
-            | (usize::from(head[3]) << 22);
-        (follow_unchecked(buf, at + 4), len)
+        (follow_unchecked(buf, at + 4), out_of_line_len(head))
     } else {
         let inline = &buf[at..at + INLINE_STR];
         let len = inline.iter().position(|&b| b == 0xff).unwrap_or(INLINE_STR);
@@ -148,10 +153,11 @@ pub(crate) fn write_str(w: &mut Writer, at: usize, s: &[u8], intern: bool) {
 }
 
 /// Checks the repr of a string at `at` (8 bytes, in bounds, aligned).
+#[inline]
 pub(crate) fn check_str(buf: &[u8], at: usize, cx: &mut Check) -> Result<(), Error> {
     let head = read4(buf, at);
     let (start, len) = if head[0] & 0xc0 == 0x80 {
-        let (_, len) = str_bytes_range(buf, at);
+        let len = out_of_line_len(head);
         let start = follow(buf, at + 4)?;
         if len > buf.len() - start {
             return Err(Error::InvalidLayout {
