@@ -9,6 +9,8 @@ use std::fmt::Debug;
 use std::hint::black_box;
 use std::rc::Rc;
 
+use barewire::layout::{self, FromLayout, Layout};
+
 use rkyv::api::high::{HighSerializer, HighValidator};
 use rkyv::bytecheck::CheckBytes;
 use rkyv::de::Pool;
@@ -35,13 +37,16 @@ pub mod format {
     pub const POSTCARD: &str = "postcard";
     /// rkyv 0.8 (zero-copy archive).
     pub const RKYV: &str = "rkyv";
+    /// barewire's zero-copy layout (`to_layout`, `view`, `view_mut`).
+    pub const LAYOUT: &str = "barewire layout";
     /// A plain copy of the same number of bytes: the physical limit.
     pub const MEMCPY: &str = "memcpy";
 }
 
 /// Operation names, as the report prints them.
 pub mod op {
-    /// Serialize into a reused buffer.
+    /// Serialize into a reused buffer (for barewire layout: `to_layout`
+    /// into a new buffer).
     pub const ENCODE: &str = "encode";
     /// Deserialize into owned values (for rkyv: checked access plus
     /// deserialize, the strict equivalent).
@@ -52,10 +57,19 @@ pub mod op {
     pub const ACCESS: &str = "access+read";
     /// Validate, access in place, then read every field.
     pub const ACCESS_CHECKED: &str = "checked access+read";
-    /// Change values in place in the encoded bytes.
+    /// Access in place without validation, then read one scalar from every
+    /// record (`code` of log, `v0[0]` of mesh, `score` of minecraft, `id` of
+    /// corpus).
+    pub const ACCESS_SCALAR: &str = "access+read one";
+    /// Validate, access in place, then read one scalar from every record.
+    pub const ACCESS_CHECKED_SCALAR: &str = "checked access+read one";
+    /// Validate, then set one scalar of every record in place in the encoded
+    /// bytes.
     pub const UPDATE: &str = "update in place";
-    /// Copy the bytes (memcpy).
+    /// Copy the bytes (memcpy) of the wire encoding's size.
     pub const COPY: &str = "copy";
+    /// Copy the bytes (memcpy) of the layout image's size.
+    pub const COPY_LAYOUT: &str = "copy (layout size)";
 }
 
 /// One benchmark: `run` performs the operation once and returns a value that
@@ -125,10 +139,15 @@ pub trait Dataset:
     fn read_ref(value: &Self::Ref<'_>) -> u64;
     /// Reads every field of the rkyv archive in place.
     fn read_archived(value: &Self::Archived) -> u64;
+    /// Reads one scalar from every record into a sum (see
+    /// [`op::ACCESS_SCALAR`]).
+    fn scalar(&self) -> u64;
+    /// Reads the same scalars as [`Dataset::scalar`] from the rkyv archive.
+    fn scalar_archived(value: &Self::Archived) -> u64;
 }
 
 macro_rules! dataset {
-    ($t:ty, $archived:ty, $name:literal, $seed:literal, borrows: $borrows:literal, $ref:ty) => {
+    ($t:ty, $archived:ty, $name:literal, $seed:literal, borrows: $borrows:literal, $ref:ty, scalar: $scalar:ident) => {
         impl Dataset for $t {
             const NAME: &'static str = $name;
             const SEED: u64 = $seed;
@@ -146,21 +165,128 @@ macro_rules! dataset {
             fn read_archived(value: &$archived) -> u64 {
                 value.read()
             }
+            fn scalar(&self) -> u64 {
+                <$t>::$scalar(self)
+            }
+            fn scalar_archived(value: &$archived) -> u64 {
+                value.$scalar()
+            }
         }
     };
 }
 
-dataset!(Logs<String>, ArchivedLogs<String>, "log", 0x106, borrows: true, Logs<&'a str>);
-dataset!(Mesh, ArchivedMesh, "mesh", 0x3e54, borrows: false, Mesh);
+dataset!(
+    Logs<String>,
+    ArchivedLogs<String>,
+    "log",
+    0x106,
+    borrows: true,
+    Logs<&'a str>,
+    scalar: sum_codes
+);
+dataset!(
+    Mesh,
+    ArchivedMesh,
+    "mesh",
+    0x3e54,
+    borrows: false,
+    Mesh,
+    scalar: sum_x
+);
 dataset!(
     Players<String>,
     ArchivedPlayers<String>,
     "minecraft",
     0x3c,
     borrows: true,
-    Players<&'a str>
+    Players<&'a str>,
+    scalar: sum_scores
 );
-dataset!(Corpus, ArchivedCorpus, "corpus", 0xc0, borrows: true, CorpusRef<'a>);
+dataset!(
+    Corpus,
+    ArchivedCorpus,
+    "corpus",
+    0xc0,
+    borrows: true,
+    CorpusRef<'a>,
+    scalar: sum_ids
+);
+
+/// A dataset's paths through barewire's zero-copy layout: the same scalar
+/// [`Dataset::scalar`] reads, read and set through the layout's views.
+pub trait LayoutDataset: Dataset + Layout + for<'a> FromLayout<'a> + Clone {
+    /// [`Dataset::scalar`] through the view of the image.
+    fn scalar_view(view: &Self::View<'_>) -> u64;
+    /// [`Dataset::read`] through the view of the image, strings read as
+    /// checked `&str`; `None` where this dataset has no such reader.
+    fn read_view(view: &Self::View<'_>) -> Option<Result<u64, barewire::Error>>;
+    /// Sets the scalar [`Dataset::scalar`] reads to [`Self::set_value`]'s
+    /// value in every record through the mutable view; returns the number of
+    /// records.
+    fn set_view(view: &mut Self::ViewMut<'_>) -> usize;
+    /// What [`LayoutDataset::set_view`] does, on the owned value.
+    fn set_value(&mut self);
+}
+
+impl LayoutDataset for Logs<String> {
+    fn scalar_view(view: &Self::View<'_>) -> u64 {
+        view.sum_codes()
+    }
+    fn read_view(view: &Self::View<'_>) -> Option<Result<u64, barewire::Error>> {
+        Some(view.read())
+    }
+    fn set_view(view: &mut Self::ViewMut<'_>) -> usize {
+        view.set_codes(404)
+    }
+    fn set_value(&mut self) {
+        self.set_codes(404);
+    }
+}
+
+impl LayoutDataset for Mesh {
+    fn scalar_view(view: &Self::View<'_>) -> u64 {
+        view.sum_x()
+    }
+    fn read_view(view: &Self::View<'_>) -> Option<Result<u64, barewire::Error>> {
+        Some(Ok(view.read()))
+    }
+    fn set_view(view: &mut Self::ViewMut<'_>) -> usize {
+        view.set_x(0.5)
+    }
+    fn set_value(&mut self) {
+        self.set_x(0.5);
+    }
+}
+
+impl LayoutDataset for Players<String> {
+    fn scalar_view(view: &Self::View<'_>) -> u64 {
+        view.sum_scores()
+    }
+    fn read_view(_: &Self::View<'_>) -> Option<Result<u64, barewire::Error>> {
+        None
+    }
+    fn set_view(view: &mut Self::ViewMut<'_>) -> usize {
+        view.set_scores(7)
+    }
+    fn set_value(&mut self) {
+        self.set_scores(7);
+    }
+}
+
+impl LayoutDataset for Corpus {
+    fn scalar_view(view: &Self::View<'_>) -> u64 {
+        view.sum_ids()
+    }
+    fn read_view(view: &Self::View<'_>) -> Option<Result<u64, barewire::Error>> {
+        Some(view.read())
+    }
+    fn set_view(view: &mut Self::ViewMut<'_>) -> usize {
+        view.set_ids(1)
+    }
+    fn set_value(&mut self) {
+        self.set_ids(1);
+    }
+}
 
 /// The dataset names, in report order.
 pub const DATASETS: [&str; 4] = ["log", "mesh", "minecraft", "corpus"];
@@ -193,7 +319,7 @@ impl<T> RkyvDataset for T where
 /// instead of posting a figure.
 pub fn cases<D>() -> Vec<Case>
 where
-    D: RkyvDataset,
+    D: RkyvDataset + LayoutDataset,
     D::Archived: for<'a> CheckBytes<HighValidator<'a, rancor::Error>>
         + rkyv::Deserialize<D, Strategy<Pool, rancor::Error>>,
 {
@@ -204,7 +330,8 @@ where
     bincode_cases(&data, &mut out);
     postcard_cases(&data, &mut out);
     rkyv_cases(&data, &mut out);
-    memcpy_case(wire.len(), &mut out);
+    layout_cases(&data, &mut out);
+    memcpy_case(wire.len(), op::COPY, &mut out);
     out
 }
 
@@ -382,8 +509,9 @@ pub fn postcard_cases<D: Dataset>(data: &Rc<D>, out: &mut Vec<Case>) {
 }
 
 /// rkyv 0.8: write (`to_bytes_in` a reused buffer), access unchecked plus
-/// read, checked access plus read, and decode (checked access plus
-/// deserialize, i.e. `from_bytes`).
+/// read (one scalar per record, and every field), checked access plus read
+/// (the same two), and decode (checked access plus deserialize, i.e.
+/// `from_bytes`).
 pub fn rkyv_cases<D>(data: &Rc<D>, out: &mut Vec<Case>)
 where
     D: RkyvDataset,
@@ -401,6 +529,12 @@ where
         "{}: rkyv read",
         D::NAME
     );
+    assert_eq!(
+        D::scalar_archived(archived),
+        data.scalar(),
+        "{}: rkyv scalar read",
+        D::NAME
+    );
     let n = bytes.len();
 
     let d = data.clone();
@@ -412,6 +546,22 @@ where
         buf.len()
     }));
     let input = Rc::new(bytes);
+    let i = input.clone();
+    out.push(Case::new(format::RKYV, op::ACCESS_SCALAR, n, move || {
+        // SAFETY: as for the access+read case below.
+        let a = unsafe { rkyv::access_unchecked::<D::Archived>(black_box(&i)) };
+        D::scalar_archived(a) as usize
+    }));
+    let i = input.clone();
+    out.push(Case::new(
+        format::RKYV,
+        op::ACCESS_CHECKED_SCALAR,
+        n,
+        move || {
+            let a = rkyv::access::<D::Archived, rancor::Error>(black_box(&i)).unwrap();
+            D::scalar_archived(a) as usize
+        },
+    ));
     let i = input.clone();
     out.push(Case::new(format::RKYV, op::ACCESS, n, move || {
         // SAFETY: `i` holds the bytes rkyv wrote for `D` above, which
@@ -432,12 +582,110 @@ where
     }));
 }
 
-/// A plain copy of `n` bytes into a reused buffer: the physical limit of
-/// any write of `n` bytes.
-pub fn memcpy_case(n: usize, out: &mut Vec<Case>) {
+/// barewire layout: write (`to_layout`; reports the image size), access
+/// unchecked plus read (one scalar per record; every field where the dataset
+/// has a view reader), checked access (`view`) plus the same reads, and
+/// update in place (`view_mut`, then set one scalar per record). Also a
+/// memcpy of the image's size ([`op::COPY_LAYOUT`]), the limit of the write.
+pub fn layout_cases<D: LayoutDataset>(data: &Rc<D>, out: &mut Vec<Case>) {
+    let image = barewire::to_layout(&**data);
+    let back: D = layout::to_owned::<D>(&image).expect("barewire reads its own layout");
+    assert!(back == **data, "{}: layout round trip differs", D::NAME);
+    let scalar = data.scalar();
+    {
+        // SAFETY: `image` was written by `to_layout` for a `D` just above
+        // and is not changed.
+        let unchecked = unsafe { barewire::view_unchecked::<D>(&image) };
+        assert_eq!(
+            D::scalar_view(&unchecked),
+            scalar,
+            "{}: layout scalar",
+            D::NAME
+        );
+        let checked = barewire::view::<D>(&image).expect("view of a written image");
+        assert_eq!(
+            D::scalar_view(&checked),
+            scalar,
+            "{}: layout scalar",
+            D::NAME
+        );
+    }
+    let reads_all = {
+        let full = layout::check_full::<D>(&image).expect("full check of a written image");
+        match D::read_view(&full) {
+            Some(sum) => {
+                let sum = sum.expect("layout strings are UTF-8");
+                assert_eq!(sum, data.read(), "{}: layout read", D::NAME);
+                true
+            }
+            None => false,
+        }
+    };
+    let mut updated = image.clone();
+    {
+        let mut view = barewire::view_mut::<D>(&mut updated).expect("mutable view");
+        assert!(D::set_view(&mut view) > 0, "{}: layout update", D::NAME);
+    }
+    let mut expected = (**data).clone();
+    expected.set_value();
+    let back: D = layout::to_owned::<D>(&updated).expect("updated image");
+    assert!(back == expected, "{}: layout update differs", D::NAME);
+    let n = image.len();
+
+    let d = data.clone();
+    out.push(Case::new(format::LAYOUT, op::ENCODE, n, move || {
+        barewire::to_layout(black_box(&*d)).len()
+    }));
+    memcpy_case(n, op::COPY_LAYOUT, out);
+    let image = Rc::new(image);
+    let i = image.clone();
+    out.push(Case::new(format::LAYOUT, op::ACCESS_SCALAR, n, move || {
+        // SAFETY: `i` holds the image `to_layout` wrote for `D` above, which
+        // `view` checked before this case was built; it is never modified.
+        let v = unsafe { barewire::view_unchecked::<D>(black_box(&i[..])) };
+        D::scalar_view(&v) as usize
+    }));
+    let i = image.clone();
+    out.push(Case::new(
+        format::LAYOUT,
+        op::ACCESS_CHECKED_SCALAR,
+        n,
+        move || {
+            let v = barewire::view::<D>(black_box(&i[..])).unwrap();
+            D::scalar_view(&v) as usize
+        },
+    ));
+    if reads_all {
+        let i = image.clone();
+        out.push(Case::new(format::LAYOUT, op::ACCESS, n, move || {
+            // SAFETY: as for the access+read one case above.
+            let v = unsafe { barewire::view_unchecked::<D>(black_box(&i[..])) };
+            D::read_view(&v).unwrap().unwrap() as usize
+        }));
+        let i = image.clone();
+        out.push(Case::new(
+            format::LAYOUT,
+            op::ACCESS_CHECKED,
+            n,
+            move || {
+                let v = barewire::view::<D>(black_box(&i[..])).unwrap();
+                D::read_view(&v).unwrap().unwrap() as usize
+            },
+        ));
+    }
+    let mut buf = updated;
+    out.push(Case::new(format::LAYOUT, op::UPDATE, n, move || {
+        let mut v = barewire::view_mut::<D>(black_box(&mut buf[..])).unwrap();
+        D::set_view(&mut v)
+    }));
+}
+
+/// A plain copy of `n` bytes into a reused buffer, named `op`: the physical
+/// limit of any write of `n` bytes.
+pub fn memcpy_case(n: usize, op: &'static str, out: &mut Vec<Case>) {
     let src: Vec<u8> = (0..n).map(|i| i as u8).collect();
     let mut dst = vec![0u8; n];
-    out.push(Case::new(format::MEMCPY, op::COPY, n, move || {
+    out.push(Case::new(format::MEMCPY, op, n, move || {
         dst.copy_from_slice(black_box(&src));
         black_box(&mut dst);
         dst.len()

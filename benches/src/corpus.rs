@@ -167,3 +167,62 @@ impl ArchivedCorpus {
         s.0
     }
 }
+
+// ---- read one scalar, and the zero-copy layout ---------------------------
+
+impl Corpus {
+    /// The sum of every document's `id`: the "read one scalar from every
+    /// record" step of the access benchmarks.
+    pub fn sum_ids(&self) -> u64 {
+        self.documents.iter().map(|d| d.id).sum()
+    }
+
+    /// [`CorpusLayout::set_ids`] on the owned value.
+    pub fn set_ids(&mut self, id: u64) {
+        self.documents.iter_mut().for_each(|d| d.id = id);
+    }
+}
+
+impl ArchivedCorpus {
+    /// [`Corpus::sum_ids`] in place.
+    pub fn sum_ids(&self) -> u64 {
+        self.documents.iter().map(|d| d.id.to_native()).sum()
+    }
+}
+
+impl CorpusLayout<&[u8]> {
+    /// [`Corpus::sum_ids`] in place.
+    pub fn sum_ids(&self) -> u64 {
+        self.documents().iter().map(|d| d.id()).sum()
+    }
+
+    /// Reads every field in place, as [`Corpus::read`] does, with every
+    /// string read as a checked `&str`.
+    pub fn read(&self) -> Result<u64, barewire::Error> {
+        let mut s = Sum::default();
+        for d in self.documents().iter() {
+            s.add(d.id());
+            s.str(d.text().as_str()?);
+            for (k, v) in d.metadata().iter() {
+                s.str(k.as_str()?);
+                s.str(v.as_str()?);
+            }
+        }
+        Ok(s.0)
+    }
+}
+
+impl CorpusLayout<&mut [u8]> {
+    /// Sets every document's `id` in place; returns the number of documents.
+    pub fn set_ids(&mut self, id: u64) -> usize {
+        let mut documents = self.documents_mut();
+        for i in 0..documents.len() {
+            documents
+                .get_mut(i)
+                .expect("index below len")
+                .id_mut()
+                .set(id);
+        }
+        documents.len()
+    }
+}

@@ -142,3 +142,67 @@ impl ArchivedLogs<String> {
         s.0
     }
 }
+
+// ---- read one scalar, and the zero-copy layout ---------------------------
+
+impl<S> Logs<S> {
+    /// The sum of every record's `code`: the "read one scalar from every
+    /// record" step of the access benchmarks.
+    pub fn sum_codes(&self) -> u64 {
+        self.logs.iter().map(|l| u64::from(l.code)).sum()
+    }
+}
+
+impl ArchivedLogs<String> {
+    /// [`Logs::sum_codes`] in place.
+    pub fn sum_codes(&self) -> u64 {
+        self.logs
+            .iter()
+            .map(|l| u64::from(l.code.to_native()))
+            .sum()
+    }
+}
+
+impl LogsLayout<&[u8], String> {
+    /// [`Logs::sum_codes`] in place.
+    pub fn sum_codes(&self) -> u64 {
+        self.logs().iter().map(|l| u64::from(l.code())).sum()
+    }
+
+    /// Reads every field in place, as [`Logs::read`] does, with every string
+    /// read as a checked `&str`.
+    pub fn read(&self) -> Result<u64, barewire::Error> {
+        let mut s = Sum::default();
+        for log in self.logs().iter() {
+            s.add(u64::from(u32::from_le_bytes(*log.address().as_array())));
+            s.str(log.user().as_str()?);
+            s.str(log.request().as_str()?);
+            s.str(log.referrer().as_str()?);
+            s.str(log.agent().as_str()?);
+            s.add(u64::from(log.code()));
+            s.add(log.size());
+        }
+        Ok(s.0)
+    }
+}
+
+impl LogsLayout<&mut [u8], String> {
+    /// Sets every record's `code` in place; returns the number of records.
+    pub fn set_codes(&mut self, code: u16) -> usize {
+        let mut logs = self.logs_mut();
+        for i in 0..logs.len() {
+            logs.get_mut(i)
+                .expect("index below len")
+                .code_mut()
+                .set(code);
+        }
+        logs.len()
+    }
+}
+
+impl<S> Logs<S> {
+    /// [`LogsLayout::set_codes`] on the owned value.
+    pub fn set_codes(&mut self, code: u16) {
+        self.logs.iter_mut().for_each(|l| l.code = code);
+    }
+}

@@ -106,3 +106,65 @@ impl ArchivedMesh {
         s.0
     }
 }
+
+// ---- read one scalar, and the zero-copy layout ---------------------------
+
+impl Mesh {
+    /// The sum of the bits of every triangle's first coordinate (`v0[0]`):
+    /// the "read one scalar from every record" step of the access benchmarks.
+    pub fn sum_x(&self) -> u64 {
+        self.triangles
+            .iter()
+            .map(|t| u64::from(t.v0[0].to_bits()))
+            .sum()
+    }
+
+    /// [`MeshLayout::set_x`] on the owned value.
+    pub fn set_x(&mut self, x: f32) {
+        self.triangles.iter_mut().for_each(|t| t.v0[0] = x);
+    }
+}
+
+impl ArchivedMesh {
+    /// [`Mesh::sum_x`] in place.
+    pub fn sum_x(&self) -> u64 {
+        self.triangles
+            .iter()
+            .map(|t| u64::from(t.v0[0].to_native().to_bits()))
+            .sum()
+    }
+}
+
+impl MeshLayout<&[u8]> {
+    /// [`Mesh::sum_x`] in place.
+    pub fn sum_x(&self) -> u64 {
+        self.triangles()
+            .iter()
+            .map(|t| u64::from(t.v0().get(0).expect("three coordinates").to_bits()))
+            .sum()
+    }
+
+    /// Reads every float in place, as [`Mesh::read`] does.
+    pub fn read(&self) -> u64 {
+        let mut s = Sum::default();
+        for t in self.triangles().iter() {
+            for v in [t.v0(), t.v1(), t.v2(), t.normal()] {
+                v.as_slice().iter().for_each(|&x| s.f32(x));
+            }
+        }
+        s.0
+    }
+}
+
+impl MeshLayout<&mut [u8]> {
+    /// Sets every triangle's first coordinate in place; returns the number
+    /// of triangles.
+    pub fn set_x(&mut self, x: f32) -> usize {
+        let mut triangles = self.triangles_mut();
+        for i in 0..triangles.len() {
+            let mut t = triangles.get_mut(i).expect("index below len");
+            t.v0_mut().get_mut(0).expect("three coordinates").set(x);
+        }
+        triangles.len()
+    }
+}

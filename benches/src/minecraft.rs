@@ -658,3 +658,51 @@ impl ArchivedPlayers<String> {
         s.0
     }
 }
+
+// ---- read one scalar, and the zero-copy layout ---------------------------
+
+impl<S> Players<S> {
+    /// The wrapping sum of every player's `score`: the "read one scalar from
+    /// every record" step of the access benchmarks.
+    pub fn sum_scores(&self) -> u64 {
+        self.players.iter().fold(0, |a, p| a.wrapping_add(p.score))
+    }
+
+    /// [`PlayersLayout::set_scores`] on the owned value.
+    pub fn set_scores(&mut self, score: u64) {
+        self.players.iter_mut().for_each(|p| p.score = score);
+    }
+}
+
+impl ArchivedPlayers<String> {
+    /// [`Players::sum_scores`] in place.
+    pub fn sum_scores(&self) -> u64 {
+        self.players
+            .iter()
+            .fold(0, |a, p| a.wrapping_add(p.score.to_native()))
+    }
+}
+
+impl PlayersLayout<&[u8], String> {
+    /// [`Players::sum_scores`] in place.
+    pub fn sum_scores(&self) -> u64 {
+        self.players()
+            .iter()
+            .fold(0, |a, p| a.wrapping_add(p.score()))
+    }
+}
+
+impl PlayersLayout<&mut [u8], String> {
+    /// Sets every player's `score` in place; returns the number of players.
+    pub fn set_scores(&mut self, score: u64) -> usize {
+        let mut players = self.players_mut();
+        for i in 0..players.len() {
+            players
+                .get_mut(i)
+                .expect("index below len")
+                .score_mut()
+                .set(score);
+        }
+        players.len()
+    }
+}

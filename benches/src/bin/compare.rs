@@ -120,20 +120,27 @@ fn measure(mut cases: Vec<Case>, o: &Options) -> Vec<Measured> {
         .collect()
 }
 
-/// The operation of `reference` that `op` is compared with, if any.
-fn reference_op(reference: &str, op: &str) -> Option<&'static str> {
+/// The operation of `reference` that `format`'s `op` is compared with, if
+/// any.
+fn reference_op(reference: &str, format: &str, op: &str) -> Option<&'static str> {
     match reference {
         format::SERDE_BARE => Some(match op {
-            op::ENCODE | op::COPY | op::UPDATE => op::ENCODE,
+            op::ENCODE | op::COPY | op::COPY_LAYOUT | op::UPDATE => op::ENCODE,
             _ => op::DECODE,
         }),
         format::RKYV => match op {
-            op::ENCODE | op::COPY => Some(op::ENCODE),
+            op::ENCODE | op::COPY | op::COPY_LAYOUT => Some(op::ENCODE),
             op::DECODE => Some(op::DECODE),
             op::DECODE_BORROWED | op::ACCESS_CHECKED => Some(op::ACCESS_CHECKED),
             op::ACCESS => Some(op::ACCESS),
+            op::ACCESS_SCALAR => Some(op::ACCESS_SCALAR),
+            op::ACCESS_CHECKED_SCALAR => Some(op::ACCESS_CHECKED_SCALAR),
             _ => None,
         },
+        // Each write against a copy of its own size.
+        format::MEMCPY if format == format::LAYOUT || op == op::COPY_LAYOUT => {
+            Some(op::COPY_LAYOUT)
+        }
         format::MEMCPY => Some(op::COPY),
         _ => None,
     }
@@ -142,7 +149,7 @@ fn reference_op(reference: &str, op: &str) -> Option<&'static str> {
 /// Median over rounds of `m`'s time divided by the reference's time in the
 /// same round.
 fn ratio(m: &Measured, all: &[Measured], reference: &str) -> Option<f64> {
-    let ref_op = reference_op(reference, m.op)?;
+    let ref_op = reference_op(reference, m.format, m.op)?;
     pair_ratio(all, (m.format, m.op), (reference, ref_op))
 }
 
@@ -154,13 +161,15 @@ fn pair_ratio(all: &[Measured], a: (&str, &str), b: (&str, &str)) -> Option<f64>
     Some(median(&mut per_round))
 }
 
-/// A target of issue 7: on `dataset` (or every dataset, `None`), `case`
-/// takes at most `max` times the time of `reference`, in the same round.
+/// A target of issues 4 and 7: on `dataset` (or every dataset, `None`),
+/// `case` takes at most `max` times the time of `reference`, in the same
+/// round (or, with `size`, its size is at most `max` times the reference's).
 struct Target {
     dataset: Option<&'static str>,
     case: (&'static str, &'static str),
     reference: (&'static str, &'static str),
     max: f64,
+    size: bool,
 }
 
 const fn target(
@@ -174,10 +183,23 @@ const fn target(
         case,
         reference,
         max,
+        size: false,
     }
 }
 
-/// The time targets. (Size targets are checked when the cases are built:
+const fn size_target(
+    dataset: Option<&'static str>,
+    case: (&'static str, &'static str),
+    reference: (&'static str, &'static str),
+    max: f64,
+) -> Target {
+    Target {
+        size: true,
+        ..target(dataset, case, reference, max)
+    }
+}
+
+/// The targets. (The wire size target is checked when the cases are built:
 /// barewire's bytes must equal serde_bare's.)
 const TARGETS: &[Target] = &[
     target(
@@ -234,6 +256,55 @@ const TARGETS: &[Target] = &[
         (format::BINCODE, op::DECODE),
         1.0,
     ),
+    // Issue 4 (the layout), on log and mesh.
+    target(
+        Some("log"),
+        (format::LAYOUT, op::ENCODE),
+        (format::RKYV, op::ENCODE),
+        1.0,
+    ),
+    target(
+        Some("mesh"),
+        (format::LAYOUT, op::ENCODE),
+        (format::RKYV, op::ENCODE),
+        1.0,
+    ),
+    target(
+        Some("mesh"),
+        (format::LAYOUT, op::ENCODE),
+        (format::MEMCPY, op::COPY_LAYOUT),
+        1.5,
+    ),
+    target(
+        Some("log"),
+        (format::LAYOUT, op::ACCESS_SCALAR),
+        (format::RKYV, op::ACCESS_SCALAR),
+        1.1,
+    ),
+    target(
+        Some("mesh"),
+        (format::LAYOUT, op::ACCESS_SCALAR),
+        (format::RKYV, op::ACCESS_SCALAR),
+        1.1,
+    ),
+    target(
+        Some("log"),
+        (format::LAYOUT, op::ACCESS_CHECKED_SCALAR),
+        (format::RKYV, op::ACCESS_CHECKED_SCALAR),
+        0.2,
+    ),
+    target(
+        Some("mesh"),
+        (format::LAYOUT, op::ACCESS_CHECKED_SCALAR),
+        (format::RKYV, op::ACCESS_SCALAR),
+        1.2,
+    ),
+    size_target(
+        None,
+        (format::LAYOUT, op::ENCODE),
+        (format::RKYV, op::ENCODE),
+        1.0,
+    ),
 ];
 
 /// Markdown lines for the targets that apply to `dataset`.
@@ -243,14 +314,27 @@ fn target_rows(dataset: &str, measured: &[Measured]) -> String {
         if g.dataset.is_some_and(|d| d != dataset) {
             continue;
         }
-        let Some(r) = pair_ratio(measured, g.case, g.reference) else {
+        let r = if g.size {
+            let find = |(f, o): (&str, &str)| {
+                measured
+                    .iter()
+                    .find(|x| x.format == f && x.op == o)
+                    .map(|x| x.bytes as f64)
+            };
+            find(g.case).zip(find(g.reference)).map(|(a, b)| a / b)
+        } else {
+            pair_ratio(measured, g.case, g.reference)
+        };
+        let Some(r) = r else {
             continue;
         };
+        let prec = if g.size { 3 } else { 2 };
         let _ = writeln!(
             t,
-            "| {dataset} | {} {} ≤ {:.2}x {} {} | {r:.2}x | {} |",
+            "| {dataset} | {} {} {}≤ {:.2}x {} {} | {r:.prec$}x | {} |",
             g.case.0,
             g.case.1,
+            if g.size { "size " } else { "" },
             g.max,
             g.reference.0,
             g.reference.1,
@@ -391,7 +475,7 @@ fn main() {
     }
     json.push_str("\n]\n");
     println!(
-        "### targets (issue 7)\n\n| dataset | target | median per-round ratio | |\n|---|---|--:|---|\n{targets}"
+        "### targets (issues 4 and 7)\n\n| dataset | target | median per-round ratio (sizes: ratio) | |\n|---|---|--:|---|\n{targets}"
     );
     if let Some(dir) = std::path::Path::new(&o.json).parent() {
         let _ = std::fs::create_dir_all(dir);
