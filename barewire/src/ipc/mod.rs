@@ -437,6 +437,14 @@ impl<T: Layout + Describe> Sender<T> {
                 reason: "the receiver's position is ahead of the sender's or too far behind",
             });
         }
+        if self.head % RECORD_HEADER as u64 != 0 {
+            // Records start on 64-byte boundaries: a `head` elsewhere (the
+            // shared word is read at attach) would put a wrap marker past
+            // the ring.
+            return Err(Error::ChannelCorrupt {
+                reason: "the sender's position is not at a record boundary",
+            });
+        }
         let free = capacity - used;
         let offset = self.head % capacity;
         let contiguous = capacity - offset;
@@ -678,6 +686,11 @@ impl<T: Layout + Describe> Receiver<T> {
             return corrupt(
                 "the sender's position is behind the receiver's or more than the capacity ahead",
             );
+        }
+        // Records start on 64-byte boundaries; a `tail` elsewhere (the shared
+        // word is read at attach) would put the length word past the ring.
+        if self.tail % RECORD_HEADER as u64 != 0 {
+            return corrupt("the receiver's position is not at a record boundary");
         }
         let mut position = self.tail;
         let mut offset = (position % capacity) as usize;

@@ -484,7 +484,13 @@ pub unsafe fn view_unchecked<T: Layout>(bytes: &[u8]) -> T::View<'_> {
 
 /// Checks the image like [`view`] and returns a mutable view, through which
 /// scalar fields can be set in place. Tags, lengths and offsets cannot be
-/// changed through it, so the image stays valid.
+/// changed through it, so an image written by [`to_layout`] stays valid.
+///
+/// The check does not reject images whose parts overlap (a hostile image
+/// may place one value's scalar on the bytes of another's offset or tag), so
+/// setting a scalar in such an image can make it invalid: reads stay in
+/// bounds, but may panic or return meaningless values, and the next check
+/// fails. Edit only images you wrote, or check again before trusting it.
 pub fn view_mut<T: Layout>(bytes: &mut [u8]) -> Result<T::ViewMut<'_>, Error> {
     check_root::<T>(bytes)?;
     T::check(

@@ -1,0 +1,159 @@
+//! Inputs the fuzz targets (`fuzz/`) found, kept as regression tests: each
+//! once made barewire panic or broke a documented property. The bytes are
+//! the fuzzer's own (after the target's control bytes), as literals.
+
+/// `layout_view`: a hostile image whose parts overlap, so that a scalar of
+/// one value shares bytes with an offset of another. `view_mut` accepts it;
+/// setting scalars then makes it invalid. Reads must stay in bounds and the
+/// next check must fail with an error, not a panic (see `view_mut`'s docs).
+mod overlapping_image {
+    use barewire::layout::LayoutBuf;
+    use barewire::{Bare, Int, Uint};
+
+    // The fuzz crate's `Canon` type, field for field (same layout).
+    #[derive(Bare, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+    enum Kind {
+        A,
+        B = 7,
+        C = 70000,
+    }
+
+    #[derive(Bare, Debug, Clone, PartialEq)]
+    enum Item {
+        Number(i64),
+        Text(String),
+        Pair {
+            left: u8,
+            right: Option<Box<Item>>,
+        },
+        Nothing,
+        #[bare(tag = 300)]
+        Floats(Vec<f32>),
+    }
+
+    #[derive(Bare, Debug, Clone, PartialEq)]
+    struct Canon {
+        id: Uint,
+        delta: Int,
+        flag: bool,
+        kind: Kind,
+        small: i8,
+        short: i16,
+        word: u32,
+        wide: u64,
+        ratio: f32,
+        name: String,
+        bytes: Vec<u8>,
+        floats: Vec<f64>,
+        fixed: [u16; 3],
+        tag: [u8; 4],
+        maybe: Option<u32>,
+        items: Vec<Item>,
+        nested: Vec<Vec<i16>>,
+        unit: (),
+        next: Option<Box<Canon>>,
+    }
+
+    #[rustfmt::skip]
+    const IMAGE: [u8; 253] = [
+        0x84, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x19, 0xff, 0xff, 0xff, 0xff, 0x00,
+        0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+        0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+        0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+        0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+        0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x05, 0x00, 0x00,
+        0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+        0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+        0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+        0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+        0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+        0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+        0x00, 0x00, 0x80, 0x3e, 0x00, 0x00, 0x80, 0x7f, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+        0x08, 0x00, 0x00, 0x00, 0x03, 0x00, 0x00, 0x00, 0x01, 0x00, 0xfe, 0xff, 0x00, 0x00, 0x00, 0x00,
+        0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x08,
+        0x00, 0x00, 0x00, 0x03, 0x00, 0x00, 0x00, 0x01, 0x00, 0xfe, 0xff, 0x03, 0x00,
+    ];
+
+    #[test]
+    fn setting_scalars_in_an_overlapping_image_is_caught_by_the_next_check() {
+        let mut image = LayoutBuf::from_bytes(&IMAGE);
+        barewire::view::<Canon>(&image).expect("the structural check accepts the image");
+        {
+            let mut view = barewire::view_mut::<Canon>(&mut image).unwrap();
+            let word = view.word_mut().get();
+            view.word_mut().set(word.wrapping_add(1));
+            view.flag_mut().set(true);
+            view.ratio_mut().set(f32::NAN);
+            view.id_mut().set(Uint(u64::MAX));
+        }
+        let err = barewire::view::<Canon>(&image).unwrap_err();
+        assert!(
+            matches!(err, barewire::Error::InvalidLayout { .. }),
+            "{err:?}"
+        );
+        assert!(barewire::layout::to_owned::<Canon>(&image).is_err());
+    }
+}
+
+/// `ipc_receiver`: a channel file whose receiver position (`tail`, read
+/// from the shared header at attach) is not on a 64-byte record boundary.
+/// The receiver read the length word at `tail % capacity` = 250 of a
+/// 256-byte ring and panicked ("data range outside the ring"); now it is
+/// `ChannelCorrupt`. The sender had the same flaw with `head` (a wrap marker
+/// written at 250).
+#[cfg(feature = "ipc")]
+mod unaligned_ring_position {
+    use barewire::Error;
+    use barewire::ipc::{Receiver, Sender, shm_path};
+    use barewire::mmap::fingerprint;
+
+    const MAGIC: u64 = u64::from_le_bytes(*b"BAREIPC\0");
+
+    /// A channel file of `u64` images: header words (index = offset / 8),
+    /// then a zeroed ring of 256 bytes.
+    fn channel_file(name: &str, words: &[(usize, u64)]) -> std::path::PathBuf {
+        let mut file = vec![0u8; 256 + 256];
+        let mut put = |word: usize, value: u64| {
+            file[word * 8..word * 8 + 8].copy_from_slice(&value.to_le_bytes());
+        };
+        put(0, MAGIC);
+        put(1, 1);
+        put(2, 256);
+        put(3, fingerprint::<u64>());
+        for &(word, value) in words {
+            put(word, value);
+        }
+        let path = shm_path(&format!(
+            "barewire-fuzz-regression-{name}-{}",
+            std::process::id()
+        ));
+        std::fs::write(&path, &file).unwrap();
+        path
+    }
+
+    #[test]
+    #[cfg_attr(miri, ignore = "shared mappings")]
+    fn receiver_rejects_a_tail_off_a_record_boundary() {
+        // tail 0x6fa (the fuzzer's), head 64 bytes further, sender attached.
+        let path = channel_file("tail", &[(16, 0x6fa), (8, 0x6fa + 64), (9, 1)]);
+        let mut receiver = Receiver::<u64>::open(&path).unwrap();
+        let err = receiver.try_recv().map(|m| m.is_some()).unwrap_err();
+        assert!(matches!(err, Error::ChannelCorrupt { .. }), "{err:?}");
+        drop(receiver);
+        std::fs::remove_file(&path).unwrap();
+    }
+
+    #[test]
+    #[cfg_attr(miri, ignore = "shared mappings")]
+    fn sender_rejects_a_head_off_a_record_boundary() {
+        // head = tail = 250 (mod 256): the next record would wrap, with its
+        // wrap marker at 250.
+        let path = channel_file("head", &[(8, 250), (16, 250), (17, 1)]);
+        let mut sender = Sender::<u64>::open(&path).unwrap();
+        let image = barewire::to_layout(&7u64);
+        let err = sender.try_send_image(&image).unwrap_err();
+        assert!(matches!(err, Error::ChannelCorrupt { .. }), "{err:?}");
+        drop(sender);
+        std::fs::remove_file(&path).unwrap();
+    }
+}
