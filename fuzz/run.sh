@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Builds every fuzz target and runs each for SECONDS; fails if any target
+# finds a crash (panic, failed property, sanitizer report, timeout or OOM).
+#
+#   fuzz/run.sh SECONDS [TARGET...]
+#
+# Needs the nightly toolchain and cargo-fuzz (`cargo install cargo-fuzz`).
+# Seeds are (re)written into fuzz/corpus/<target>/ first, from sample values
+# and from the shared BARE test data (BAREWIRE_VECTORS, default
+# ../shared/bare-vectors beside the checkout; skipped if absent). Crash
+# inputs land in fuzz/artifacts/<target>/, logs in fuzz/target/run-logs/.
+# FUZZ_SKIP_BUILD=1 skips the build (when another run.sh just built), and
+# FUZZ_SKIP_SEEDS=1 the seeds.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+ALL_TARGETS=(wire_owned wire_borrowed wire_stream layout_view layout_roundtrip
+  schema_parse file_header frame_decoder ipc_receiver)
+
+if [[ $# -lt 1 || ! $1 =~ ^[0-9]+$ ]]; then
+  echo "usage: fuzz/run.sh SECONDS [TARGET...]" >&2
+  echo "targets: ${ALL_TARGETS[*]}" >&2
+  exit 2
+fi
+seconds=$1
+shift
+targets=("$@")
+[[ ${#targets[@]} -gt 0 ]] || targets=("${ALL_TARGETS[@]}")
+vectors=${BAREWIRE_VECTORS:-../shared/bare-vectors}
+logs=fuzz/target/run-logs
+host=$(rustc +nightly -vV | sed -n 's/^host: //p')
+bin=fuzz/target/$host/release
+mkdir -p "$logs"
+
+if [[ ${FUZZ_SKIP_BUILD:-0} != 1 ]]; then
+  echo "== building fuzz targets"
+  cargo +nightly fuzz build
+fi
+
+if [[ ${FUZZ_SKIP_SEEDS:-0} != 1 ]]; then
+  echo "== seeds"
+  cargo +nightly run --quiet --manifest-path fuzz/Cargo.toml --features seeds --bin seeds -- \
+    fuzz/corpus "$vectors"
+fi
+
+failed=()
+summary=()
+for target in "${targets[@]}"; do
+  echo "== $target: ${seconds}s"
+  log=$logs/$target.log
+  start=$(date +%s)
+  status=0
+  mkdir -p "fuzz/artifacts/$target" "fuzz/corpus/$target"
+  # The binary `cargo fuzz build` made, run directly so that `cargo fuzz run`
+  # does not rebuild between targets. -timeout: an input that takes over
+  # 10 s counts as a crash (a hang).
+  "$bin/$target" -artifact_prefix="fuzz/artifacts/$target/" -max_total_time="$seconds" \
+    -timeout=10 -print_final_stats=1 "fuzz/corpus/$target" >"$log" 2>&1 || status=$?
+  elapsed=$(($(date +%s) - start))
+  execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
+  cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 | grep -o '[0-9]*$' || true)
+  line=$(printf '%-17s %12s execs in %4ss  cov %s' "$target" "${execs:-?}" "$elapsed" "${cov:-?}")
+  if [[ $status -ne 0 ]]; then
+    line="$line  FAILED (exit $status, see $log)"
+    failed+=("$target")
+    grep -E 'panicked at|ERROR: (libFuzzer|AddressSanitizer)|SUMMARY|Test unit written' "$log" | head -8 || true
+  fi
+  echo "$line"
+  summary+=("$line")
+done
+
+echo "== summary"
+printf '%s\n' "${summary[@]}"
+if [[ ${#failed[@]} -gt 0 ]]; then
+  echo "fuzzing found crashes in: ${failed[*]} (inputs under fuzz/artifacts/)" >&2
+  exit 1
+fi
+echo "fuzzing passed: no crashes"

@@ -1,0 +1,248 @@
+//! Writes the seed corpora: `seeds OUT_DIR [VECTORS_DIR]` creates
+//! `OUT_DIR/<target>/` for every fuzz target and fills it with seeds from
+//! encoded sample values and, when `VECTORS_DIR` (the shared
+//! `bare-vectors` directory) exists, from its primitive vectors, go-bare
+//! messages and schema corpus. Nothing from `VECTORS_DIR` is stored in the
+//! repository: the corpora live in the git-ignored `fuzz/corpus`.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use barewire::frame::encode_frame;
+use barewire::ipc::{Receiver, Sender};
+use barewire::{Uint, to_layout, to_vec};
+use barewire_fuzz::{Canon, Item, Rich, sample_borrowed, sample_canon, sample_rich};
+
+struct Seeds {
+    dir: PathBuf,
+    count: usize,
+}
+
+impl Seeds {
+    fn new(root: &Path, target: &str) -> Self {
+        let dir = root.join(target);
+        fs::create_dir_all(&dir).expect("create corpus directory");
+        Seeds { dir, count: 0 }
+    }
+
+    fn add(&mut self, name: &str, bytes: &[u8]) {
+        let file = self.dir.join(format!("seed-{name}-{}", self.count));
+        fs::write(file, bytes).expect("write seed");
+        self.count += 1;
+    }
+}
+
+/// The `hex` values of `primitive-vectors.json` (a plain scan: the file's
+/// format is one `"hex": "..."` pair per vector).
+fn primitive_vectors(vectors: &Path) -> Vec<Vec<u8>> {
+    let Ok(text) = fs::read_to_string(vectors.join("primitive-vectors.json")) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for part in text.split("\"hex\"").skip(1) {
+        let Some(start) = part.find('"') else {
+            continue;
+        };
+        let rest = &part[start + 1..];
+        let Some(end) = rest.find('"') else { continue };
+        let hex = &rest[..end];
+        if hex.len() % 2 != 0 {
+            continue;
+        }
+        let bytes: Option<Vec<u8>> = (0..hex.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).ok())
+            .collect();
+        if let Some(bytes) = bytes {
+            out.push(bytes);
+        }
+    }
+    out
+}
+
+fn go_bare(vectors: &Path) -> Vec<(String, Vec<u8>)> {
+    let dir = vectors.join("go-bare-example");
+    let mut out = Vec::new();
+    for name in ["customer", "employee", "terminated", "people"] {
+        if let Ok(bytes) = fs::read(dir.join(format!("{name}.bin"))) {
+            out.push((name.to_string(), bytes));
+        }
+    }
+    out
+}
+
+fn schema_files(vectors: &Path) -> Vec<Vec<u8>> {
+    let mut out = Vec::new();
+    if let Ok(text) = fs::read(vectors.join("go-bare-example/schema.bare")) {
+        out.push(text);
+    }
+    for kind in ["valid", "invalid"] {
+        let Ok(cases) = fs::read_dir(vectors.join("bare-ts-schema-corpus").join(kind)) else {
+            continue;
+        };
+        let mut cases: Vec<PathBuf> = cases.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        cases.sort();
+        for case in cases {
+            if let Ok(text) = fs::read(case.join("schema.bare")) {
+                out.push(text);
+            }
+        }
+    }
+    out
+}
+
+fn ipc_seed(value: &Rich, count: usize) -> Option<Vec<u8>> {
+    let path = std::env::temp_dir().join(format!("barewire-seed-{}.chan", std::process::id()));
+    let receiver = Receiver::<Rich>::create(&path, 4096).ok()?;
+    let mut sender = Sender::<Rich>::open(&path).ok()?;
+    for _ in 0..count {
+        sender.try_send_image(&to_layout(value)).ok()?;
+    }
+    let bytes = fs::read(&path).ok();
+    drop(sender);
+    drop(receiver);
+    bytes
+}
+
+fn main() {
+    let mut args = std::env::args_os().skip(1);
+    let out = PathBuf::from(args.next().expect("usage: seeds OUT_DIR [VECTORS_DIR]"));
+    let vectors = args.next().map(PathBuf::from);
+    let vectors = vectors.as_deref().filter(|v| v.is_dir());
+    if vectors.is_none() {
+        eprintln!("seeds: no bare-vectors directory; seeding from sample values only");
+    }
+
+    let canons: Vec<Canon> = (0..4).map(sample_canon).collect();
+    let riches: Vec<Rich> = (0..3).map(sample_rich).collect();
+    let items: Vec<Item> = canons[0].items.clone();
+    let primitives = vectors.map(primitive_vectors).unwrap_or_default();
+    let go = vectors.map(go_bare).unwrap_or_default();
+
+    // Wire decoders.
+    for target in ["wire_owned", "wire_borrowed", "layout_roundtrip"] {
+        let mut s = Seeds::new(&out, target);
+        for c in &canons {
+            s.add("canon", &to_vec(c));
+        }
+        for r in &riches {
+            s.add("rich", &to_vec(r));
+        }
+        s.add("items", &to_vec(&items));
+        s.add("borrowed", &to_vec(&sample_borrowed("hello, world")));
+        s.add("words", &to_vec(&vec!["a", "bc", ""]));
+        for p in &primitives {
+            s.add("primitive", p);
+        }
+        for (name, bytes) in &go {
+            s.add(name, bytes);
+        }
+    }
+
+    // Streams: a control prefix (limits, chunk sizes), then messages.
+    let mut s = Seeds::new(&out, "wire_stream");
+    let mut stream = Vec::new();
+    for c in &canons {
+        barewire::encode_into(c, &mut stream);
+    }
+    for select in 0..4u8 {
+        let mut seed = vec![select, 3, 0, 16];
+        seed.extend_from_slice(&stream);
+        s.add("canons", &seed);
+    }
+    let mut seed = vec![0, 1, 2, 0xff];
+    for i in &items {
+        barewire::encode_into(i, &mut seed);
+    }
+    s.add("items", &seed);
+    let mut seed = vec![0, 5, 5, 5];
+    for n in [0u64, 127, 128, 300, u64::MAX] {
+        barewire::encode_into(&Uint(n), &mut seed);
+    }
+    s.add("uints", &seed);
+    for (name, bytes) in &go {
+        let mut seed = vec![0, 7, 1, 2];
+        seed.extend_from_slice(bytes);
+        s.add(name, &seed);
+    }
+
+    // Layout views: a shift byte, then an image.
+    let mut s = Seeds::new(&out, "layout_view");
+    for (i, r) in riches.iter().enumerate() {
+        for shift in [0u8, 8, 3] {
+            let mut seed = vec![shift + i as u8 * 16];
+            seed.extend_from_slice(&to_layout(r));
+            s.add("rich", &seed);
+        }
+    }
+    for c in &canons {
+        let mut seed = vec![0];
+        seed.extend_from_slice(&to_layout(c));
+        s.add("canon", &seed);
+    }
+    let mut seed = vec![0];
+    seed.extend_from_slice(&to_layout(&items));
+    s.add("items", &seed);
+
+    // Schemas.
+    let mut s = Seeds::new(&out, "schema_parse");
+    s.add("rich", barewire::schema::<Rich>().as_bytes());
+    s.add("canon", barewire::schema::<Canon>().as_bytes());
+    s.add(
+        "legacy",
+        b"enum Dir { UP DOWN }\ntype Moves [4]Dir\ntype M map[string]data\n",
+    );
+    for text in vectors.map(schema_files).unwrap_or_default() {
+        s.add("corpus", &text);
+    }
+
+    // Image files: a fix-up byte, then header and image.
+    let mut s = Seeds::new(&out, "file_header");
+    for r in &riches {
+        let mut file = Vec::new();
+        barewire::mmap::write_image::<Rich, _>(&mut file, &to_layout(r)).expect("write image");
+        for fix in [0u8, 0x1f, 0x1e] {
+            let mut seed = vec![fix];
+            seed.extend_from_slice(&file);
+            s.add("rich", &seed);
+        }
+    }
+
+    // Frames: a control prefix (max frame, chunk sizes), then frames.
+    let mut s = Seeds::new(&out, "frame_decoder");
+    let mut frames = Vec::new();
+    for c in &canons {
+        encode_frame(&to_vec(c), &mut frames, usize::MAX).expect("frame");
+    }
+    encode_frame(&[], &mut frames, usize::MAX).expect("frame");
+    for select in 0..4u8 {
+        let mut seed = vec![select, 2, 9, 0xff];
+        seed.extend_from_slice(&frames);
+        s.add("frames", &seed);
+    }
+    let mut seed = vec![1, 0, 0, 0];
+    encode_frame(&[1, 2, 3], &mut seed, usize::MAX).expect("frame");
+    seed.extend_from_slice(&[9, 0, 0, 0, 1]);
+    s.add("short", &seed);
+
+    // Channel files: a fix-up byte, then the file a real sender left.
+    let mut s = Seeds::new(&out, "ipc_receiver");
+    for (i, r) in riches.iter().enumerate() {
+        if let Some(file) = ipc_seed(r, i + 1) {
+            for fix in [0x10u8, 0x50, 0x7f] {
+                let mut seed = vec![fix];
+                seed.extend_from_slice(&file);
+                s.add("channel", &seed);
+            }
+        }
+    }
+
+    let total: usize = fs::read_dir(&out)
+        .map(|d| {
+            d.filter_map(|e| e.ok())
+                .map(|e| fs::read_dir(e.path()).map(|d| d.count()).unwrap_or(0))
+                .sum()
+        })
+        .unwrap_or(0);
+    println!("seeds: {total} files under {}", out.display());
+}

@@ -1,0 +1,433 @@
+//! Types and checks shared by the fuzz targets (and by the seed generator).
+//!
+//! The types cover every kind of BARE type barewire maps to Rust: fixed and
+//! variable integers, floats, `bool`, `void`, enums with explicit values,
+//! unions with explicit tags and struct/tuple/unit variants, strings, data,
+//! fixed arrays, lists of lists, optionals, boxes, recursion and maps. Maps
+//! are `BTreeMap`s, which encode in key order, so a re-encoding is
+//! deterministic.
+
+use std::collections::BTreeMap;
+use std::io::{self, Read};
+
+use barewire::{Bare, Encode, Int, Uint};
+
+/// A field-less enum with values of one, two and four tag bytes.
+#[derive(Bare, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Kind {
+    /// Value 0.
+    A,
+    /// Value 7.
+    B = 7,
+    /// Value 70000: a 4-byte layout tag.
+    C = 70000,
+}
+
+/// A recursive union with an explicit tag.
+#[derive(Bare, Debug, Clone, PartialEq)]
+pub enum Item {
+    /// A tuple variant.
+    Number(i64),
+    /// A string variant.
+    Text(String),
+    /// A struct variant that recurses.
+    Pair {
+        /// A byte.
+        left: u8,
+        /// The rest.
+        right: Option<Box<Item>>,
+    },
+    /// A unit variant (`void` member).
+    Nothing,
+    /// A variant with a tag far from the others.
+    #[bare(tag = 300)]
+    Floats(Vec<f32>),
+}
+
+/// A struct without maps: what decodes from wire bytes re-encodes to exactly
+/// those bytes.
+#[derive(Bare, Debug, Clone, PartialEq)]
+pub struct Canon {
+    /// `uint`.
+    pub id: Uint,
+    /// `int`.
+    pub delta: Int,
+    /// `bool`.
+    pub flag: bool,
+    /// An enum.
+    pub kind: Kind,
+    /// `i8`.
+    pub small: i8,
+    /// `i16`.
+    pub short: i16,
+    /// `u32`.
+    pub word: u32,
+    /// `u64`.
+    pub wide: u64,
+    /// `f32`.
+    pub ratio: f32,
+    /// `str`.
+    pub name: String,
+    /// `data`.
+    pub bytes: Vec<u8>,
+    /// `list<f64>`.
+    pub floats: Vec<f64>,
+    /// `list<u16>[3]`.
+    pub fixed: [u16; 3],
+    /// `data[4]`.
+    pub tag: [u8; 4],
+    /// `optional<u32>`.
+    pub maybe: Option<u32>,
+    /// A list of unions.
+    pub items: Vec<Item>,
+    /// A list of lists.
+    pub nested: Vec<Vec<i16>>,
+    /// `void`.
+    pub unit: (),
+    /// Recursion through an optional box.
+    pub next: Option<Box<Canon>>,
+}
+
+/// [`Canon`] and maps: keys of string, enum and number types.
+#[derive(Bare, Debug, Clone, PartialEq)]
+pub struct Rich {
+    /// Everything but maps.
+    pub head: Canon,
+    /// String keys.
+    pub map: BTreeMap<String, Kind>,
+    /// Enum keys.
+    pub counts: BTreeMap<Kind, Uint>,
+    /// Number keys, optional string values.
+    pub by_id: BTreeMap<u16, Option<String>>,
+    /// Recursion through an optional box.
+    pub next: Option<Box<Rich>>,
+}
+
+/// A type that borrows its strings and data from the input.
+#[derive(Bare, Debug, Clone, PartialEq)]
+pub struct Borrowed<'a> {
+    /// A borrowed string.
+    pub name: &'a str,
+    /// Borrowed data.
+    pub data: &'a [u8],
+    /// A list of borrowed strings.
+    pub words: Vec<&'a str>,
+    /// Optional borrowed data.
+    pub blob: Option<&'a [u8]>,
+    /// A map with borrowed keys.
+    pub map: BTreeMap<&'a str, &'a [u8]>,
+    /// A union that borrows.
+    pub shape: Shape<'a>,
+    /// Recursion.
+    pub next: Option<Box<Borrowed<'a>>>,
+}
+
+/// A union with borrowed members.
+#[derive(Bare, Debug, Clone, PartialEq)]
+pub enum Shape<'a> {
+    /// A borrowed string.
+    Label(&'a str),
+    /// Borrowed data and a number.
+    Blob {
+        /// The bytes.
+        data: &'a [u8],
+        /// A number.
+        n: Uint,
+    },
+    /// Nothing.
+    Empty,
+}
+
+/// go-bare's example schema (`../shared/bare-vectors/go-bare-example`).
+pub mod go_bare {
+    use std::collections::BTreeMap;
+
+    use barewire::Bare;
+
+    /// An address.
+    #[derive(Bare, Debug, PartialEq)]
+    pub struct Address {
+        /// Four lines.
+        pub address: [String; 4],
+        /// City.
+        pub city: String,
+        /// State.
+        pub state: String,
+        /// Country.
+        pub country: String,
+    }
+
+    /// An order.
+    #[derive(Bare, Debug, PartialEq)]
+    pub struct Order {
+        /// Id.
+        pub order_id: i64,
+        /// Quantity.
+        pub quantity: i32,
+    }
+
+    /// A customer.
+    #[derive(Bare, Debug, PartialEq)]
+    pub struct Customer {
+        /// Name.
+        pub name: String,
+        /// Email.
+        pub email: String,
+        /// Address.
+        pub address: Address,
+        /// Orders.
+        pub orders: Vec<Order>,
+        /// Metadata.
+        pub metadata: BTreeMap<String, Vec<u8>>,
+    }
+
+    /// A department.
+    #[derive(Bare, Debug, PartialEq, Clone, Copy)]
+    pub enum Department {
+        /// 0.
+        Accounting,
+        /// 1.
+        Administration,
+        /// 2.
+        CustomerService,
+        /// 3.
+        Development,
+        /// 99.
+        Jsmith = 99,
+    }
+
+    /// An employee, borrowing its strings.
+    #[derive(Bare, Debug, PartialEq)]
+    pub struct Employee<'a> {
+        /// Name.
+        pub name: &'a str,
+        /// Email.
+        pub email: &'a str,
+        /// Address.
+        pub address: Address,
+        /// Department.
+        pub department: Department,
+        /// Hire date.
+        pub hire_date: &'a str,
+        /// Public key.
+        pub public_key: Option<[u8; 128]>,
+        /// Metadata.
+        pub metadata: BTreeMap<String, Vec<u8>>,
+    }
+
+    /// A person.
+    #[derive(Bare, Debug, PartialEq)]
+    pub enum Person<'a> {
+        /// Tag 0.
+        Customer(Customer),
+        /// Tag 1.
+        Employee(Employee<'a>),
+        /// Tag 2.
+        TerminatedEmployee,
+    }
+}
+
+/// A sample [`Canon`] for seeds and tests.
+pub fn sample_canon(i: u32) -> Canon {
+    Canon {
+        id: Uint(u64::from(i) * 300),
+        delta: Int(-i64::from(i) * 77),
+        flag: i % 2 == 0,
+        kind: [Kind::A, Kind::B, Kind::C][i as usize % 3],
+        small: -(i as i8),
+        short: 1000 - i as i16,
+        word: i.wrapping_mul(2654435761),
+        wide: u64::MAX - u64::from(i),
+        ratio: i as f32 / 3.0,
+        name: format!("name {i} \u{e9}"),
+        bytes: (0..i as u8 % 9).collect(),
+        floats: vec![1.5, -0.0, f64::from(i)],
+        fixed: [1, 2, i as u16],
+        tag: i.to_le_bytes(),
+        maybe: (i % 3 != 0).then_some(i),
+        items: vec![
+            Item::Number(-5),
+            Item::Text("text".into()),
+            Item::Pair {
+                left: 9,
+                right: Some(Box::new(Item::Nothing)),
+            },
+            Item::Floats(vec![0.25, f32::INFINITY]),
+        ],
+        nested: vec![vec![], vec![1, -2, 3]],
+        unit: (),
+        next: (i < 2).then(|| Box::new(sample_canon(i + 5))),
+    }
+}
+
+/// A sample [`Rich`] for seeds and tests.
+pub fn sample_rich(i: u32) -> Rich {
+    Rich {
+        head: sample_canon(i),
+        map: [("a", Kind::A), ("bb", Kind::C), ("\u{e9}", Kind::B)]
+            .into_iter()
+            .take(i as usize % 4)
+            .map(|(k, v)| (k.to_string(), v))
+            .collect(),
+        counts: BTreeMap::from([(Kind::B, Uint(u64::from(i))), (Kind::C, Uint(1 << 40))]),
+        by_id: BTreeMap::from([(3, None), (400, Some("four hundred".into()))]),
+        next: (i == 0).then(|| Box::new(sample_rich(7))),
+    }
+}
+
+/// A sample [`Borrowed`] for seeds and tests, borrowing from `text`.
+pub fn sample_borrowed(text: &str) -> Borrowed<'_> {
+    let (a, b) = text.split_at(text.len() / 2);
+    Borrowed {
+        name: a,
+        data: b.as_bytes(),
+        words: vec![a, b, ""],
+        blob: Some(a.as_bytes()),
+        map: BTreeMap::from([(a, b.as_bytes()), (b, a.as_bytes())]),
+        shape: Shape::Blob {
+            data: text.as_bytes(),
+            n: Uint(130),
+        },
+        next: Some(Box::new(Borrowed {
+            name: b,
+            data: &[],
+            words: vec![],
+            blob: None,
+            map: BTreeMap::new(),
+            shape: Shape::Label(a),
+            next: None,
+        })),
+    }
+}
+
+/// Reads every part of a checked view of a [`Canon`], as a user would.
+pub fn read_canon(view: &CanonLayout<&[u8]>, depth: u32) {
+    let _ = (view.id(), view.delta(), view.flag(), view.kind());
+    let _ = (
+        view.small(),
+        view.short(),
+        view.word(),
+        view.wide(),
+        view.ratio(),
+    );
+    let _ = view.name().as_str();
+    let _ = view.name().as_bytes().len();
+    let _ = view.bytes().as_bytes();
+    let _: f64 = view.floats().iter().sum();
+    let _ = view.floats().as_slice().len();
+    let _: u32 = view.fixed().iter().map(u32::from).sum();
+    let _ = view.tag().as_array();
+    let _ = view.maybe();
+    for item in view.items().iter() {
+        read_item(&item, 0);
+    }
+    for list in view.nested().iter() {
+        let _: i64 = list.iter().map(i64::from).sum();
+        let _ = list.as_slice();
+    }
+    let _ = view.unit();
+    let _ = format!("{view:?}");
+    if let Some(next) = view.next() {
+        if depth < 64 {
+            read_canon(&next, depth + 1);
+        }
+    }
+}
+
+/// Reads every part of a checked view of an [`Item`].
+pub fn read_item(item: &ItemLayout<&[u8]>, depth: u32) {
+    let _ = item.tag();
+    let _ = item.as_number();
+    let _ = item.as_text().map(|t| t.as_str().is_ok());
+    let _ = item.is_nothing();
+    if let Some(f) = item.as_floats() {
+        let _: f32 = f.iter().sum();
+    }
+    if let Some((left, right)) = item.as_pair() {
+        let _ = left;
+        if let Some(right) = right {
+            if depth < 300 {
+                read_item(&right, depth + 1);
+            }
+        }
+    }
+    let _ = format!("{item:?}");
+}
+
+/// Reads every part of a checked view of a [`Rich`].
+pub fn read_rich(view: &RichLayout<&[u8]>, depth: u32) {
+    read_canon(&view.head(), 0);
+    for (k, v) in view.map().iter() {
+        let _ = (k.as_str(), v);
+        if let Ok(k) = k.as_str() {
+            assert!(view.map().get(k).is_some(), "a key the map lists is found");
+        }
+    }
+    let _ = view.map().get("a");
+    let _ = view.map().len();
+    for (k, v) in view.counts().iter() {
+        assert_eq!(view.counts().get(&k), Some(v));
+    }
+    let _ = view.counts().get(&Kind::C);
+    for (k, v) in view.by_id().iter() {
+        let _ = v.map(|s| s.as_str().is_ok());
+        assert!(view.by_id().get(&k).is_some());
+    }
+    let _ = format!("{view:?}");
+    if let Some(next) = view.next() {
+        if depth < 64 {
+            read_rich(&next, depth + 1);
+        }
+    }
+}
+
+/// The wire bytes of a value (compares floats by bits, NaN included).
+pub fn bytes_of<T: Encode + ?Sized>(value: &T) -> Vec<u8> {
+    barewire::to_vec(value)
+}
+
+/// A reader that hands out its bytes in chunks of the given sizes (cycled),
+/// with an `Interrupted` error now and then, as a socket might.
+pub struct Chunked<'a> {
+    data: &'a [u8],
+    sizes: &'a [u8],
+    turn: usize,
+}
+
+impl<'a> Chunked<'a> {
+    /// A reader over `data` in chunks of `sizes[i] % 17 + 1` bytes
+    /// (`sizes` may be empty: one byte at a time); a size byte of 0xff gives
+    /// one `Interrupted` error first.
+    pub fn new(data: &'a [u8], sizes: &'a [u8]) -> Self {
+        Chunked {
+            data,
+            sizes,
+            turn: 0,
+        }
+    }
+}
+
+impl Read for Chunked<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let size = if self.sizes.is_empty() {
+            0
+        } else {
+            self.sizes[self.turn % self.sizes.len()]
+        };
+        self.turn += 1;
+        if size == 0xff && self.turn % 2 == 1 {
+            return Err(io::ErrorKind::Interrupted.into());
+        }
+        let n = (usize::from(size) % 17 + 1)
+            .min(buf.len())
+            .min(self.data.len());
+        buf[..n].copy_from_slice(&self.data[..n]);
+        self.data = &self.data[n..];
+        Ok(n)
+    }
+}
+
+/// Splits fuzz input into a control prefix of `n` bytes and the rest.
+pub fn split(data: &[u8], n: usize) -> (&[u8], &[u8]) {
+    data.split_at(n.min(data.len()))
+}
