@@ -279,6 +279,24 @@ fn expand_struct(input: &Input<'_>, fields: &[Field<'_>], style: Style) -> Expan
             quote!(&& <#ty as __bw::layout::Layout>::TRIVIAL)
         }
     });
+    let trivial_view = active.iter().filter(|f| !f.padding).map(|f| {
+        let ty = f.ty;
+        if f.out_of_line {
+            quote!(&&false)
+        } else {
+            quote!(&& <#ty as __bw::layout::Layout>::TRIVIAL_VIEW)
+        }
+    });
+    let hints = active.iter().filter(|f| !f.padding).map(|f| {
+        let m = &f.member;
+        let ty = f.ty;
+        if f.out_of_line {
+            quote!(+ <#ty as __bw::layout::Layout>::SIZE + <#ty as __bw::layout::Layout>::ALIGN
+                + __bw::layout::Layout::out_of_line_hint(&self.#m))
+        } else {
+            quote!(+ __bw::layout::Layout::out_of_line_hint(&self.#m))
+        }
+    });
     let plain = plain_proof(fields, &layout_const);
     let mut position = 0;
     let from_fields: Vec<TokenStream> = fields
@@ -390,6 +408,7 @@ fn expand_struct(input: &Input<'_>, fields: &[Field<'_>], style: Style) -> Expan
             const SIZE: usize = #layout_const.size;
             const ALIGN: usize = #layout_const.align;
             const TRIVIAL: bool = true #(#trivial)*;
+            const TRIVIAL_VIEW: bool = true #(#trivial_view)*;
             const PLAIN: __bw::__private::Plain = #plain;
             const FIELDS: &'static [__bw::layout::FieldLayout] =
                 &#layout_const.fields([#(#names),*], [#(#sizes),*]);
@@ -398,6 +417,10 @@ fn expand_struct(input: &Input<'_>, fields: &[Field<'_>], style: Style) -> Expan
             #[inline]
             fn write(&self, __w: &mut __bw::layout::Writer, __at: usize) {
                 #(#writes)*
+            }
+            #[inline]
+            fn out_of_line_hint(&self) -> usize {
+                0 #(#hints)*
             }
             #[inline]
             fn check(

@@ -316,3 +316,38 @@ fn cyclic_and_aliased_images_terminate() {
     let aliased = w.finish();
     assert!(barewire::view::<Vec<Node>>(&aliased).is_err());
 }
+
+#[test]
+fn strings_are_checked_when_read() {
+    let logs: Vec<Log> = (0..3).map(log).collect();
+    let image = barewire::to_layout(&logs);
+    // Point the second record's request past the end of the image.
+    let view = barewire::view::<Vec<Log>>(&image).unwrap();
+    let request_field = LayoutTable::of::<Log>().fields[1].offset;
+    let record = view.get(1).unwrap();
+    assert_eq!(record.request().as_str().unwrap(), "GET /item/1");
+    let mut bad = image.clone();
+    // Find the record's request repr: scan for the out-of-line head of "GET /item/1" (11 bytes).
+    let head = [0x80 | 11u8, 0, 0, 0];
+    let at = bad.windows(4).position(|w| w == head).unwrap();
+    assert_eq!((at - request_field) % 8, 0);
+    bad[at + 4..at + 8].copy_from_slice(&i32::MAX.to_le_bytes());
+    let view = barewire::view::<Vec<Log>>(&bad).expect("strings are not checked by view");
+    let broken = (0..3)
+        .map(|i| view.get(i).unwrap().request().as_str())
+        .filter(Result::is_err)
+        .count();
+    assert_eq!(broken, 1);
+    assert_eq!(view.get(0).unwrap().code(), 200);
+    assert!(layout::check_full::<Vec<Log>>(&bad).is_err());
+    assert!(layout::to_owned::<Vec<Log>>(&bad).is_err());
+    // Map keys are checked up front, so lookups never read out of bounds.
+    let map = std::collections::BTreeMap::from([("a key longer than 8".to_string(), 1u8)]);
+    let mut image = barewire::to_layout(&map);
+    let at = image
+        .windows(4)
+        .position(|w| w == [0x80 | 19u8, 0, 0, 0])
+        .unwrap();
+    image[at + 4..at + 8].copy_from_slice(&i32::MAX.to_le_bytes());
+    assert!(barewire::view::<std::collections::BTreeMap<String, u8>>(&image).is_err());
+}

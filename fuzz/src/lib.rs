@@ -311,7 +311,7 @@ pub fn read_canon(view: &CanonLayout<&[u8]>, depth: u32) {
         view.ratio(),
     );
     let _ = view.name().as_str();
-    let _ = view.name().as_bytes().len();
+    let _ = view.name().as_bytes().map(<[u8]>::len);
     let _ = view.bytes().as_bytes();
     let _: f64 = view.floats().iter().sum();
     let _ = view.floats().as_slice().len();

@@ -75,21 +75,50 @@ impl LayoutBuf {
     }
 
     /// Grows or shrinks to `len` bytes; new bytes are zero.
+    ///
+    /// Invariant: every byte of `blocks` past `len` is zero, so growing
+    /// within the blocks only moves `len`.
+    #[inline]
     fn resize(&mut self, len: usize) {
-        let blocks = len.div_ceil(MAX_ALIGN);
-        if len < self.len {
-            // Zero what is cut off, so later growth reads zeros.
-            let old = self.len;
-            self.bytes_mut_all()[len..old].fill(0);
+        if len <= self.blocks.len() * MAX_ALIGN {
+            if len < self.len {
+                let old = self.len;
+                self.bytes_mut_all()[len..old].fill(0);
+            }
+            self.len = len;
+        } else {
+            self.grow(len);
         }
-        self.blocks.resize(blocks, Block([0; MAX_ALIGN]));
+    }
+
+    /// Makes room for `len` bytes: at least doubles, so a writer's many
+    /// small allocations cost amortized constant time.
+    #[cold]
+    #[inline(never)]
+    fn grow(&mut self, len: usize) {
+        let blocks = len.div_ceil(MAX_ALIGN).max(self.blocks.len() * 2).max(4);
+        if self.blocks.is_empty() {
+            // Zeroed straight from the allocator (calloc): fresh pages cost
+            // nothing until written.
+            self.blocks = bytemuck::allocation::zeroed_vec(blocks);
+        } else {
+            self.blocks.resize(blocks, Block([0; MAX_ALIGN]));
+        }
         self.len = len;
     }
 
-    fn reserve(&mut self, additional: usize) {
-        self.blocks.reserve(additional.div_ceil(MAX_ALIGN));
+    fn reserve(&mut self, capacity: usize) {
+        if self.blocks.is_empty() && capacity > 0 {
+            self.blocks = bytemuck::allocation::zeroed_vec(capacity.div_ceil(MAX_ALIGN));
+        }
     }
 
+    /// Drops the blocks past the end, for a finished image.
+    fn shrink(&mut self) {
+        self.blocks.truncate(self.len.div_ceil(MAX_ALIGN));
+    }
+
+    #[inline]
     fn bytes_mut_all(&mut self) -> &mut [u8] {
         bytemuck::cast_slice_mut(&mut self.blocks)
     }
@@ -168,7 +197,7 @@ impl Writer {
     #[inline]
     pub fn alloc(&mut self, size: usize, align: usize) -> usize {
         debug_assert!(align.is_power_of_two() && align <= MAX_ALIGN);
-        let start = self.buf.len.next_multiple_of(align);
+        let start = (self.buf.len + align - 1) & !(align - 1);
         let end = start.checked_add(size).filter(|&e| e <= MAX_IMAGE_SIZE);
         let Some(end) = end else {
             panic!(
@@ -183,6 +212,12 @@ impl Writer {
     #[inline]
     pub fn bytes(&mut self, at: usize, len: usize) -> &mut [u8] {
         &mut self.buf[at..at + len]
+    }
+
+    /// The whole image written so far, to fill several places at once.
+    #[inline]
+    pub fn image_mut(&mut self) -> &mut [u8] {
+        &mut self.buf
     }
 
     /// Writes `bytes` at `at`.
@@ -212,7 +247,8 @@ impl Writer {
     }
 
     /// The finished image.
-    pub fn finish(self) -> LayoutBuf {
+    pub fn finish(mut self) -> LayoutBuf {
+        self.buf.shrink();
         self.buf
     }
 }

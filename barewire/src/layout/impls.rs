@@ -15,12 +15,6 @@ use super::{Check, FromLayout, Layout, Writer, check_inline, follow, follow_unch
 use crate::wire::{Plain, layout_as_bytes};
 use crate::{Error, Int, Uint};
 
-/// Whether a list of `T` needs no per-item check.
-#[inline]
-pub(crate) const fn trivially_valid<T: Layout>() -> bool {
-    T::TRIVIAL
-}
-
 macro_rules! numbers {
     ($($t:ty),*) => {$(
         impl Layout for $t {
@@ -258,6 +252,7 @@ macro_rules! strings {
         impl Layout for $t {
             const SIZE: usize = 8;
             const ALIGN: usize = 4;
+            const TRIVIAL_VIEW: bool = true;
             type View<'a> = BareStr<'a>;
             type ViewMut<'a> = BareStr<'a>;
             #[inline]
@@ -265,8 +260,14 @@ macro_rules! strings {
                 write_str(w, at, self.as_bytes(), false);
             }
             #[inline]
+            fn out_of_line_hint(&self) -> usize {
+                if self.len() > super::INLINE_STR { self.len() } else { 0 }
+            }
+            /// Strings are checked when read; only [`check_full`](super::check_full)
+            /// checks them up front.
+            #[inline]
             fn check(buf: &[u8], at: usize, cx: &mut Check) -> Result<(), Error> {
-                check_str(buf, at, cx)
+                if cx.utf8() { check_str(buf, at, true) } else { Ok(()) }
             }
             #[inline]
             fn view(buf: &[u8], at: usize) -> BareStr<'_> {
@@ -280,13 +281,19 @@ macro_rules! strings {
 
         impl LayoutKey for $t {
             type Query = str;
+            // Keys were checked by `check_key`; an unchecked image compares
+            // a key it cannot read as empty rather than panicking.
             #[inline]
             fn cmp_query(buf: &[u8], at: usize, query: &str) -> Ordering {
-                BareStr::new(buf, at).as_bytes().cmp(query.as_bytes())
+                key_bytes(buf, at).cmp(query.as_bytes())
             }
             #[inline]
             fn cmp_at(buf: &[u8], a: usize, b: usize) -> Ordering {
-                BareStr::new(buf, a).as_bytes().cmp(BareStr::new(buf, b).as_bytes())
+                key_bytes(buf, a).cmp(key_bytes(buf, b))
+            }
+            #[inline]
+            fn check_key(buf: &[u8], at: usize, cx: &mut Check) -> Result<(), Error> {
+                check_str(buf, at, cx.utf8())
             }
             #[inline]
             fn cmp_keys(a: &Self, b: &Self) -> Ordering {
@@ -296,6 +303,12 @@ macro_rules! strings {
     )*};
 }
 strings!(String, Box<str>, &str);
+
+/// The bytes of a string key (empty if they do not lie inside the image).
+#[inline]
+fn key_bytes(buf: &[u8], at: usize) -> &[u8] {
+    BareStr::new(buf, at).as_bytes().unwrap_or(&[])
+}
 
 /// The string at `at`, UTF-8 checked, charged to the output budget.
 fn str_from_layout<'a>(buf: &'a [u8], at: usize, cx: &mut Check) -> Result<&'a str, Error> {
@@ -339,6 +352,21 @@ fn write_list<T: Layout>(items: &[T], w: &mut Writer, at: usize) {
     }
 }
 
+/// The out-of-line size of a list: its items, and what each puts out of
+/// line.
+#[inline]
+fn list_hint<T: Layout>(items: &[T]) -> usize {
+    let inline = items.len().saturating_mul(T::SIZE).saturating_add(T::ALIGN);
+    if T::TRIVIAL {
+        return inline;
+    }
+    // Exact for lists of records: a pass over lengths costs little next to
+    // growing (and zeroing) the image while writing.
+    items.iter().fold(inline, |sum, item| {
+        sum.saturating_add(item.out_of_line_hint())
+    })
+}
+
 /// Rebuilds the items of the checked list whose repr is at `at`.
 fn list_from_layout<'a, T: FromLayout<'a>>(
     buf: &'a [u8],
@@ -371,6 +399,10 @@ macro_rules! lists {
             #[inline]
             fn write(&self, w: &mut Writer, at: usize) {
                 write_list(self, w, at);
+            }
+            #[inline]
+            fn out_of_line_hint(&self) -> usize {
+                list_hint(self)
             }
             #[inline]
             fn check(buf: &[u8], at: usize, cx: &mut Check) -> Result<(), Error> {
@@ -418,6 +450,7 @@ impl<T: Layout, const N: usize> Layout for [T; N] {
     const ALIGN: usize = T::ALIGN;
     const PLAIN: Plain = T::PLAIN;
     const TRIVIAL: bool = T::TRIVIAL;
+    const TRIVIAL_VIEW: bool = T::TRIVIAL_VIEW;
     type View<'a> = BareArray<'a, T, N>;
     type ViewMut<'a> = BareSpanMut<'a, T>;
     #[inline]
@@ -429,6 +462,12 @@ impl<T: Layout, const N: usize> Layout for [T; N] {
                 item.write(w, at + i * T::SIZE);
             }
         }
+    }
+    #[inline]
+    fn out_of_line_hint(&self) -> usize {
+        self.first()
+            .map_or(0, Layout::out_of_line_hint)
+            .saturating_mul(N)
     }
     #[inline]
     fn check(buf: &[u8], at: usize, cx: &mut Check) -> Result<(), Error> {
@@ -475,6 +514,10 @@ impl<T: Layout> Layout for Option<T> {
             }
             v.write(w, at + option_payload::<T>());
         }
+    }
+    #[inline]
+    fn out_of_line_hint(&self) -> usize {
+        self.as_ref().map_or(0, Layout::out_of_line_hint)
     }
     fn check(buf: &[u8], at: usize, cx: &mut Check) -> Result<(), Error> {
         if T::ZERO_NICHE {
@@ -539,6 +582,10 @@ impl<T: Layout> Layout for Box<T> {
     fn write(&self, w: &mut Writer, at: usize) {
         write_boxed(&**self, w, at);
     }
+    #[inline]
+    fn out_of_line_hint(&self) -> usize {
+        T::SIZE + T::ALIGN + (**self).out_of_line_hint()
+    }
     fn check(buf: &[u8], at: usize, cx: &mut Check) -> Result<(), Error> {
         check_boxed::<T>(buf, at, cx)
     }
@@ -588,6 +635,13 @@ pub fn check_boxed<T: Layout>(buf: &[u8], at: usize, cx: &mut Check) -> Result<(
 
 // ---- maps -----------------------------------------------------------------
 
+/// The out-of-line size estimate of a map from its length and first entry.
+fn map_hint<K: Layout, V: Layout>(len: usize, first: Option<(&K, &V)>) -> usize {
+    let (_, size, align) = entry_layout::<K, V>();
+    let extra = first.map_or(0, |(k, v)| k.out_of_line_hint() + v.out_of_line_hint());
+    len.saturating_mul(size + extra) + align
+}
+
 /// Writes a map repr at `at`: its entries sorted by the layout's key order.
 fn write_map<'m, K: LayoutKey + 'm, V: Layout + 'm>(
     len: usize,
@@ -621,6 +675,9 @@ impl<K: LayoutKey, V: Layout> Layout for BTreeMap<K, V> {
     type ViewMut<'a> = BareMap<'a, K, V>;
     fn write(&self, w: &mut Writer, at: usize) {
         write_map(self.len(), self.iter(), w, at);
+    }
+    fn out_of_line_hint(&self) -> usize {
+        map_hint(self.len(), self.iter().next())
     }
     fn check(buf: &[u8], at: usize, cx: &mut Check) -> Result<(), Error> {
         check_map::<K, V>(buf, at, cx)
@@ -685,6 +742,9 @@ mod hash_map {
         fn write(&self, w: &mut Writer, at: usize) {
             write_map(self.len(), self.iter(), w, at);
         }
+        fn out_of_line_hint(&self) -> usize {
+            map_hint(self.len(), self.iter().next())
+        }
         fn check(buf: &[u8], at: usize, cx: &mut Check) -> Result<(), Error> {
             check_map::<K, V>(buf, at, cx)
         }
@@ -723,10 +783,14 @@ macro_rules! tuples {
             const SIZE: usize = Self::LAYOUT.size;
             const ALIGN: usize = Self::LAYOUT.align;
             const TRIVIAL: bool = true $(&& $name::TRIVIAL)+;
+            const TRIVIAL_VIEW: bool = true $(&& $name::TRIVIAL_VIEW)+;
             type View<'a> = ($($name::View<'a>,)+);
             type ViewMut<'a> = ($($name::View<'a>,)+);
             fn write(&self, w: &mut Writer, at: usize) {
                 $(self.$idx.write(w, at + Self::LAYOUT.offsets[$idx]);)+
+            }
+            fn out_of_line_hint(&self) -> usize {
+                0 $(+ self.$idx.out_of_line_hint())+
             }
             fn check(buf: &[u8], at: usize, cx: &mut Check) -> Result<(), Error> {
                 $($name::check(buf, at + Self::LAYOUT.offsets[$idx], cx)?;)+

@@ -29,11 +29,12 @@
 //! # Checking
 //!
 //! [`view`](crate::view) checks the structure of the whole image before it
-//! returns: every offset and length in bounds and aligned, every `bool` 0 or 1,
-//! every enum value and union tag known, map keys sorted. It does not check
-//! UTF-8: a [`BareStr`] checks its bytes when you read it as `&str`, so reading
-//! a few numbers from a large image never pays for its strings.
-//! [`check_full`] checks UTF-8 as well. The work of a check is bounded by the
+//! returns: every list, map and pointer target in bounds and aligned, every
+//! `bool` 0 or 1, every enum value and union tag known, map keys sorted.
+//! Strings are checked when they are read: a [`BareStr`] checks that its bytes
+//! lie in the image (`as_bytes`) and are UTF-8 (`as_str`), so viewing a large
+//! image and reading a few numbers never pays for its strings. [`check_full`]
+//! checks every string up front as well. The work of a check is bounded by the
 //! image size and [`Limits::max_depth`](crate::Limits), even for a hostile
 //! image whose offsets overlap or form cycles.
 
@@ -83,6 +84,12 @@ pub trait Layout {
     /// line, so that checking a list of it needs no work per item.
     #[doc(hidden)]
     const TRIVIAL: bool = false;
+    /// Whether [`view`](crate::view)'s structural check has nothing to do for
+    /// this type: true for strings (checked when read) and for structs and
+    /// arrays of such fields; false where a tag, a `bool` or an offset must
+    /// be checked before a view may trust it.
+    #[doc(hidden)]
+    const TRIVIAL_VIEW: bool = Self::TRIVIAL;
 
     /// What reading a value in place gives: the value itself for scalars, a
     /// view (such as [`BareStr`] or a derived `FooLayout`) otherwise.
@@ -94,6 +101,14 @@ pub trait Layout {
     /// Writes the inline part at `at` (zeroed, `SIZE` bytes, aligned), and
     /// any out-of-line data through `w`.
     fn write(&self, w: &mut Writer, at: usize);
+
+    /// A cheap estimate of the bytes this value writes out of line (beyond
+    /// its inline part), used to size the image buffer up front.
+    #[doc(hidden)]
+    #[inline]
+    fn out_of_line_hint(&self) -> usize {
+        0
+    }
 
     /// Checks the value whose inline part is at `at`. The caller has checked
     /// that `at..at + SIZE` is inside `buf` and aligned.
@@ -437,7 +452,10 @@ fn check_root<T: Layout>(bytes: &[u8]) -> Result<(), Error> {
 ///
 /// If the image would exceed [`MAX_IMAGE_SIZE`] (2 GiB - 1).
 pub fn to_layout<T: Layout + ?Sized>(value: &T) -> LayoutBuf {
-    let mut w = Writer::with_capacity(T::SIZE.max(64));
+    let hint = T::SIZE
+        .saturating_add(value.out_of_line_hint())
+        .saturating_add(MAX_ALIGN);
+    let mut w = Writer::with_capacity(hint.min(MAX_IMAGE_SIZE));
     let at = w.alloc(T::SIZE, T::ALIGN);
     value.write(&mut w, at);
     w.finish()

@@ -20,8 +20,10 @@ pub const MAX_STR_LEN: usize = (1 << 30) - 1;
 ///
 /// Up to 8 bytes are stored inline (padded with `0xff`, which UTF-8 never
 /// contains); longer strings are stored elsewhere and reached by a relative
-/// offset. The UTF-8 is checked when the string is read as `&str`, not when
-/// the image is viewed.
+/// offset. A string is checked when it is read, not when the image is
+/// viewed: [`as_bytes`](Self::as_bytes) checks that its bytes lie inside the
+/// image, [`as_str`](Self::as_str) also checks their UTF-8. So viewing a
+/// large image and reading a few numbers never pays for its strings.
 ///
 /// ```
 /// let image = barewire::to_layout(&String::from("a string longer than eight bytes"));
@@ -32,7 +34,7 @@ pub const MAX_STR_LEN: usize = (1 << 30) - 1;
 /// ```
 #[derive(Clone, Copy)]
 pub struct BareStr<'a> {
-    bytes: &'a [u8],
+    buf: &'a [u8],
     at: usize,
 }
 
@@ -45,74 +47,123 @@ fn out_of_line_len(head: [u8; 4]) -> usize {
         | (usize::from(head[3]) << 22)
 }
 
-/// Where the bytes of the string whose repr is at `at` are: `(start, len)`.
+/// Whether a string repr starting with `first` is stored out of line: its
+/// first byte is a UTF-8 continuation byte, which never starts a string.
 #[inline]
-fn str_bytes_range(buf: &[u8], at: usize) -> (usize, usize) {
-    let head = read4(buf, at);
-    if head[0] & 0xc0 == 0x80 {
-        (follow_unchecked(buf, at + 4), out_of_line_len(head))
+fn is_out_of_line(first: u8) -> bool {
+    first & 0xc0 == 0x80
+}
+
+/// The length of an inline string: the position of the first `0xff` (or 8);
+/// `None` if a byte after it is not `0xff`. One word, no loop.
+#[inline]
+fn inline_len(repr: [u8; INLINE_STR]) -> Option<usize> {
+    let word = u64::from_le_bytes(repr);
+    // Bytes that were 0xff are zero in `!word`; the lowest zero byte of a
+    // word is found exactly by the classic has-zero-byte test.
+    let inverted = !word;
+    let zeros = inverted.wrapping_sub(0x0101_0101_0101_0101) & !inverted & 0x8080_8080_8080_8080;
+    let len = if zeros == 0 {
+        INLINE_STR
     } else {
-        let inline = &buf[at..at + INLINE_STR];
-        let len = inline.iter().position(|&b| b == 0xff).unwrap_or(INLINE_STR);
-        (at, len)
-    }
+        zeros.trailing_zeros() as usize / 8
+    };
+    // Everything from `len` on must be 0xff.
+    let tail = if len == INLINE_STR {
+        0
+    } else {
+        u64::MAX << (8 * len)
+    };
+    (word & tail == tail).then_some(len)
 }
 
 impl<'a> BareStr<'a> {
     #[inline]
     pub(crate) fn new(buf: &'a [u8], at: usize) -> Self {
-        let (start, len) = str_bytes_range(buf, at);
-        BareStr {
-            bytes: &buf[start..start + len],
-            at,
+        BareStr { buf, at }
+    }
+
+    #[inline]
+    fn repr(&self) -> [u8; INLINE_STR] {
+        let mut repr = [0u8; INLINE_STR];
+        repr.copy_from_slice(&self.buf[self.at..self.at + INLINE_STR]);
+        repr
+    }
+
+    /// The string's bytes, after checking that they lie inside the image
+    /// (not checked for UTF-8).
+    #[inline]
+    pub fn as_bytes(&self) -> Result<&'a [u8], Error> {
+        let repr = self.repr();
+        if is_out_of_line(repr[0]) {
+            let len = out_of_line_len([repr[0], repr[1], repr[2], repr[3]]);
+            let start = follow(self.buf, self.at + 4)?;
+            match self.buf.get(start..start + len) {
+                Some(bytes) => Ok(bytes),
+                None => Err(Error::InvalidLayout {
+                    offset: self.at,
+                    reason: "string runs past the end of the image",
+                }),
+            }
+        } else {
+            match inline_len(repr) {
+                Some(len) => Ok(&self.buf[self.at..self.at + len]),
+                None => Err(Error::InvalidLayout {
+                    offset: self.at,
+                    reason: "inline string padding is not 0xff",
+                }),
+            }
         }
     }
 
-    /// The string's bytes, not checked for UTF-8.
-    #[inline]
-    pub fn as_bytes(&self) -> &'a [u8] {
-        self.bytes
-    }
-
-    /// The string, after checking its UTF-8.
+    /// The string, after checking that its bytes lie inside the image and
+    /// are UTF-8.
     #[inline]
     pub fn as_str(&self) -> Result<&'a str, Error> {
-        crate::utf8::to_str(self.bytes).map_err(|valid| Error::InvalidUtf8 {
-            offset: self.at + valid,
+        let bytes = self.as_bytes()?;
+        crate::utf8::to_str(bytes).map_err(|valid| Error::InvalidUtf8 {
+            offset: bytes.as_ptr() as usize - self.buf.as_ptr() as usize + valid,
         })
     }
 
-    /// The length in bytes.
+    /// The length in bytes that the repr claims (checked against the image
+    /// only when the bytes are read).
     #[inline]
     pub fn len(&self) -> usize {
-        self.bytes.len()
+        let repr = self.repr();
+        if is_out_of_line(repr[0]) {
+            out_of_line_len([repr[0], repr[1], repr[2], repr[3]])
+        } else {
+            inline_len(repr).unwrap_or(0)
+        }
     }
 
     /// Whether the string is empty.
     #[inline]
     pub fn is_empty(&self) -> bool {
-        self.bytes.is_empty()
+        self.len() == 0
     }
 }
 
 impl fmt::Debug for BareStr<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.as_str() {
-            Ok(s) => fmt::Debug::fmt(s, f),
-            Err(_) => write!(f, "BareStr(invalid UTF-8: {:?})", self.bytes),
+        match (self.as_str(), self.as_bytes()) {
+            (Ok(s), _) => fmt::Debug::fmt(s, f),
+            (Err(_), Ok(bytes)) => write!(f, "BareStr(invalid UTF-8: {bytes:?})"),
+            (Err(e), Err(_)) => write!(f, "BareStr({e})"),
         }
     }
 }
 
 impl PartialEq<str> for BareStr<'_> {
     fn eq(&self, other: &str) -> bool {
-        self.bytes == other.as_bytes()
+        self.as_bytes().is_ok_and(|b| b == other.as_bytes())
     }
 }
 
 impl PartialEq<&str> for BareStr<'_> {
     fn eq(&self, other: &&str) -> bool {
-        self.bytes == other.as_bytes()
+        self.as_bytes().is_ok_and(|b| b == other.as_bytes())
     }
 }
 
@@ -137,54 +188,34 @@ pub(crate) fn write_str(w: &mut Writer, at: usize, s: &[u8], intern: bool) {
         (len >> 14) as u8,
         (len >> 22) as u8,
     ];
-    w.put(at, &head);
     let target = match intern.then(|| w.interned(s)).flatten() {
         Some(target) => target,
         None => {
             let target = w.alloc(len, 1);
-            w.put(target, s);
             if intern {
                 w.intern(s, target);
             }
+            w.image_mut()[target..target + len].copy_from_slice(s);
             target
         }
     };
-    w.put_offset(at + 4, target);
+    // Both positions are below MAX_IMAGE_SIZE, so the difference fits i32.
+    let rel = (target as i64 - (at + 4) as i64) as i32;
+    let repr = &mut w.image_mut()[at..at + INLINE_STR];
+    repr[..4].copy_from_slice(&head);
+    repr[4..].copy_from_slice(&rel.to_le_bytes());
 }
 
-/// Checks the repr of a string at `at` (8 bytes, in bounds, aligned).
+/// Checks the repr of a string at `at` (8 bytes, in bounds, aligned): its
+/// bytes inside the image, and with `utf8` their UTF-8.
 #[inline]
-pub(crate) fn check_str(buf: &[u8], at: usize, cx: &mut Check) -> Result<(), Error> {
-    let head = read4(buf, at);
-    let (start, len) = if head[0] & 0xc0 == 0x80 {
-        let len = out_of_line_len(head);
-        let start = follow(buf, at + 4)?;
-        if len > buf.len() - start {
-            return Err(Error::InvalidLayout {
-                offset: at,
-                reason: "string runs past the end of the image",
-            });
-        }
-        (start, len)
+pub(crate) fn check_str(buf: &[u8], at: usize, utf8: bool) -> Result<(), Error> {
+    let s = BareStr::new(buf, at);
+    if utf8 {
+        s.as_str().map(|_| ())
     } else {
-        let inline = &buf[at..at + INLINE_STR];
-        let len = inline.iter().position(|&b| b == 0xff).unwrap_or(INLINE_STR);
-        if inline[len..].iter().any(|&b| b != 0xff) {
-            return Err(Error::InvalidLayout {
-                offset: at,
-                reason: "inline string padding is not 0xff",
-            });
-        }
-        (at, len)
-    };
-    if cx.utf8() {
-        if let Err(valid) = crate::utf8::to_str(&buf[start..start + len]) {
-            return Err(Error::InvalidUtf8 {
-                offset: start + valid,
-            });
-        }
+        s.as_bytes().map(|_| ())
     }
-    Ok(())
 }
 
 // ---- BareSpan -----------------------------------------------------------------
@@ -245,7 +276,7 @@ pub(crate) fn check_items<T: Layout>(
     len: usize,
     cx: &mut Check,
 ) -> Result<(), Error> {
-    if super::impls::trivially_valid::<T>() {
+    if T::TRIVIAL || (T::TRIVIAL_VIEW && !cx.utf8()) {
         return Ok(());
     }
     cx.enter(start)?;
@@ -551,6 +582,12 @@ pub trait LayoutKey: Layout {
     fn cmp_at(buf: &[u8], a: usize, b: usize) -> Ordering;
     /// Compares two owned keys the way `cmp_at` compares their layouts.
     fn cmp_keys(a: &Self, b: &Self) -> Ordering;
+    /// Checks a key fully enough for `cmp_at` and `cmp_query` to compare it
+    /// (string keys are checked here, not lazily).
+    #[inline]
+    fn check_key(buf: &[u8], at: usize, cx: &mut Check) -> Result<(), Error> {
+        Self::check(buf, at, cx)
+    }
 }
 
 /// The offset of the value in a map entry `(K, V)`, and the entry's size and
@@ -684,7 +721,7 @@ pub(crate) fn check_map<K: LayoutKey, V: Layout>(
     cx.visit(len as u64, start)?;
     for i in 0..len {
         let entry = start + i * size;
-        K::check(buf, entry, cx)?;
+        K::check_key(buf, entry, cx)?;
         V::check(buf, entry + value_at, cx)?;
         if i > 0 && K::cmp_at(buf, entry - size, entry) != Ordering::Less {
             return Err(Error::InvalidLayout {
