@@ -110,15 +110,23 @@ mod unaligned_ring_position {
     const MAGIC: u64 = u64::from_le_bytes(*b"BAREIPC\0");
 
     /// A channel file of `u64` images: header words (index = offset / 8),
-    /// then a zeroed ring of 256 bytes.
-    fn channel_file(name: &str, words: &[(usize, u64)]) -> std::path::PathBuf {
-        let mut file = vec![0u8; 256 + 256];
+    /// then a ring of `capacity` bytes, zero but for `ring` (offset, word).
+    fn channel_file(
+        name: &str,
+        capacity: usize,
+        words: &[(usize, u64)],
+        ring: &[(usize, u64)],
+    ) -> std::path::PathBuf {
+        let mut file = vec![0u8; 256 + capacity];
+        for &(at, value) in ring {
+            file[256 + at..256 + at + 8].copy_from_slice(&value.to_le_bytes());
+        }
         let mut put = |word: usize, value: u64| {
             file[word * 8..word * 8 + 8].copy_from_slice(&value.to_le_bytes());
         };
         put(0, MAGIC);
         put(1, 1);
-        put(2, 256);
+        put(2, capacity as u64);
         put(3, fingerprint::<u64>());
         for &(word, value) in words {
             put(word, value);
@@ -135,7 +143,7 @@ mod unaligned_ring_position {
     #[cfg_attr(miri, ignore = "shared mappings")]
     fn receiver_rejects_a_tail_off_a_record_boundary() {
         // tail 0x6fa (the fuzzer's), head 64 bytes further, sender attached.
-        let path = channel_file("tail", &[(16, 0x6fa), (8, 0x6fa + 64), (9, 1)]);
+        let path = channel_file("tail", 256, &[(16, 0x6fa), (8, 0x6fa + 64), (9, 1)], &[]);
         let mut receiver = Receiver::<u64>::open(&path).unwrap();
         let err = receiver.try_recv().map(|m| m.is_some()).unwrap_err();
         assert!(matches!(err, Error::ChannelCorrupt { .. }), "{err:?}");
@@ -148,7 +156,7 @@ mod unaligned_ring_position {
     fn sender_rejects_a_head_off_a_record_boundary() {
         // head = tail = 250 (mod 256): the next record would wrap, with its
         // wrap marker at 250.
-        let path = channel_file("head", &[(8, 250), (16, 250), (17, 1)]);
+        let path = channel_file("head", 256, &[(8, 250), (16, 250), (17, 1)], &[]);
         let mut sender = Sender::<u64>::open(&path).unwrap();
         let image = barewire::to_layout(&7u64);
         let err = sender.try_send_image(&image).unwrap_err();
@@ -156,4 +164,55 @@ mod unaligned_ring_position {
         drop(sender);
         std::fs::remove_file(&path).unwrap();
     }
+
+    /// `ipc_receiver`: positions are free-running `u64` counters; a `tail`
+    /// just below 2^64 made `position + record` overflow (a panic with
+    /// overflow checks). The counters now wrap, as `head` always did.
+    #[test]
+    #[cfg_attr(miri, ignore = "shared mappings")]
+    fn receiver_positions_wrap_at_the_end_of_u64() {
+        // A 512-byte ring; tail = 2^64 - 128 is ring offset 384, where a
+        // record of 64 + 64 bytes ends exactly at the ring's end and at 2^64.
+        let tail = 0u64.wrapping_sub(128);
+        let path = channel_file("wrap", 512, &[(16, tail), (8, 0), (9, 1)], &[(384, 64)]);
+        let mut receiver = Receiver::<u64>::open(&path).unwrap();
+        let message = receiver.try_recv().unwrap().expect("one committed message");
+        assert_eq!(message.len(), 64);
+        assert_eq!(message.to_buf()[..], [0u8; 64]);
+        drop(message);
+        assert!(
+            receiver.try_recv().unwrap().is_none(),
+            "drained: tail wrapped to head"
+        );
+        drop(receiver);
+        std::fs::remove_file(&path).unwrap();
+    }
+}
+
+/// `wire_stream`: an `IoDecoder` with a 64-byte size limit, whose buffer is
+/// full, reading a length prefix of u64::MAX: the `SizeLimit` error's size
+/// was `offset + needed`, which overflowed (a panic with overflow checks).
+/// It saturates now.
+#[test]
+fn io_decoder_size_limit_with_a_huge_length_prefix() {
+    use barewire::{Error, IoDecoder, Limits};
+    // One list of one `data` whose length prefix is u64::MAX, then padding
+    // so that 64 bytes are buffered.
+    let mut bytes = vec![
+        0x01, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01,
+    ];
+    bytes.resize(64, 0);
+    let limits = Limits::DEFAULT.with_max_size(64);
+    let mut decoder = IoDecoder::with_limits(std::io::Cursor::new(bytes), limits);
+    let err = decoder.decode::<Vec<Vec<u8>>>().unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::SizeLimit {
+                size: u64::MAX,
+                limit: 64
+            }
+        ),
+        "{err:?}"
+    );
 }

@@ -700,7 +700,8 @@ impl<T: Layout + Describe> Receiver<T> {
             if used < skip + RECORD_HEADER as u64 {
                 return corrupt("wrap marker without a committed record after it");
             }
-            position += skip;
+            // Positions are free-running counters that wrap, like `head`.
+            position = position.wrapping_add(skip);
             offset = 0;
             len = region.read_u64(0);
         }
@@ -714,7 +715,7 @@ impl<T: Layout + Describe> Receiver<T> {
         Ok(Some((
             offset + RECORD_HEADER,
             len as usize,
-            position + record,
+            position.wrapping_add(record),
         )))
     }
 

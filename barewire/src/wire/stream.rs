@@ -203,7 +203,8 @@ mod io {
                         Err(Error::UnexpectedEnd { offset, needed, .. }) => {
                             if window.len() >= self.max_size() {
                                 return Err(Error::SizeLimit {
-                                    size: offset as u64 + needed,
+                                    // `needed` comes from a length prefix: up to u64::MAX.
+                                    size: (offset as u64).saturating_add(needed),
                                     limit: self.limits.max_size,
                                 });
                             }
