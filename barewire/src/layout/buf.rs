@@ -3,6 +3,7 @@
 use alloc::collections::BTreeMap;
 use alloc::vec::Vec;
 use core::ops::{Deref, DerefMut};
+use core::ptr::NonNull;
 
 /// The alignment of every image buffer barewire allocates, and the largest
 /// alignment a layout may ask for.
@@ -12,35 +13,47 @@ pub const MAX_ALIGN: usize = 64;
 /// holds them, so every position must fit in `i32`.
 pub const MAX_IMAGE_SIZE: usize = i32::MAX as usize;
 
-/// One cache line of zeroed, 64-byte-aligned storage.
-#[derive(Clone, Copy)]
-#[repr(C, align(64))]
-struct Block([u8; MAX_ALIGN]);
-
-// SAFETY: `Block` is `repr(C)` around a byte array: (1) it has no padding
-// (size 64 == the array's size, alignment 64 adds none); (2) every bit
-// pattern is a valid `[u8; 64]`; (3) it holds no pointers or interior
-// mutability. So it is plain old data and all-zero is a valid value.
-unsafe impl bytemuck::Zeroable for Block {}
-// SAFETY: see the `Zeroable` impl above; `Block` is also `Copy` and
-// `'static`, as `Pod` requires.
-unsafe impl bytemuck::Pod for Block {}
-
 /// A layout image: bytes whose start is aligned to 64 (see
 /// [`MAX_ALIGN`]), as [`to_layout`](crate::to_layout) returns it.
 ///
 /// Dereferences to `[u8]`; write it to a file or a socket as it is, and view
 /// it in place with [`view`](crate::view).
-#[derive(Clone, Default)]
 pub struct LayoutBuf {
-    blocks: Vec<Block>,
+    /// Start of the allocation (aligned to `MAX_ALIGN`), or a dangling but
+    /// aligned pointer when `cap` is 0.
+    ptr: NonNull<u8>,
+    /// Bytes allocated.
+    cap: usize,
+    /// Bytes in use; every byte below `len` is initialized.
     len: usize,
+}
+
+// SAFETY: a `LayoutBuf` owns its bytes exclusively, like a `Vec<u8>`: no
+// other handle to the allocation exists, so moving it to another thread
+// (`Send`) or sharing `&LayoutBuf`, which only gives `&[u8]` (`Sync`), is as
+// safe as for `Vec<u8>`.
+unsafe impl Send for LayoutBuf {}
+// SAFETY: see `Send` above.
+unsafe impl Sync for LayoutBuf {}
+
+/// The allocation layout of `cap` bytes at `MAX_ALIGN`.
+fn alloc_layout(cap: usize) -> core::alloc::Layout {
+    match core::alloc::Layout::from_size_align(cap, MAX_ALIGN) {
+        Ok(layout) => layout,
+        Err(_) => panic!("layout buffer of {cap} bytes is too large"),
+    }
 }
 
 impl LayoutBuf {
     /// An empty buffer.
-    pub fn new() -> Self {
-        LayoutBuf::default()
+    pub const fn new() -> Self {
+        LayoutBuf {
+            // `MAX_ALIGN` is a nonzero multiple of the alignment, as a
+            // dangling pointer for an empty buffer must be.
+            ptr: NonNull::<[u8; MAX_ALIGN]>::dangling().cast(),
+            cap: 0,
+            len: 0,
+        }
     }
 
     /// A zeroed buffer of `len` bytes, for reading an image into (from a file
@@ -53,14 +66,14 @@ impl LayoutBuf {
     /// ```
     pub fn zeroed(len: usize) -> Self {
         let mut buf = LayoutBuf::new();
-        buf.resize(len);
+        buf.push_zeros(len);
         buf
     }
 
     /// A copy of `bytes` in an aligned buffer.
     pub fn from_bytes(bytes: &[u8]) -> Self {
-        let mut buf = LayoutBuf::zeroed(bytes.len());
-        buf.copy_from_slice(bytes);
+        let mut buf = LayoutBuf::new();
+        buf.push_bytes(bytes);
         buf
     }
 
@@ -74,53 +87,100 @@ impl LayoutBuf {
         self.len == 0
     }
 
-    /// Grows or shrinks to `len` bytes; new bytes are zero.
-    ///
-    /// Invariant: every byte of `blocks` past `len` is zero, so growing
-    /// within the blocks only moves `len`.
+    /// Makes room for `total` bytes in all: at least doubles the capacity,
+    /// so appending many small parts costs amortized constant time.
     #[inline]
-    fn resize(&mut self, len: usize) {
-        if len <= self.blocks.len() * MAX_ALIGN {
-            if len < self.len {
-                let old = self.len;
-                self.bytes_mut_all()[len..old].fill(0);
-            }
-            self.len = len;
-        } else {
-            self.grow(len);
+    fn reserve_total(&mut self, total: usize) {
+        if total > self.cap {
+            self.grow(total);
         }
     }
 
-    /// Makes room for `len` bytes: at least doubles, so a writer's many
-    /// small allocations cost amortized constant time.
     #[cold]
     #[inline(never)]
-    fn grow(&mut self, len: usize) {
-        let blocks = len.div_ceil(MAX_ALIGN).max(self.blocks.len() * 2).max(4);
-        if self.blocks.is_empty() {
-            // Zeroed straight from the allocator (calloc): fresh pages cost
-            // nothing until written.
-            self.blocks = bytemuck::allocation::zeroed_vec(blocks);
+    fn grow(&mut self, total: usize) {
+        let cap = total
+            .max(self.cap.saturating_mul(2))
+            .max(256)
+            .next_multiple_of(MAX_ALIGN);
+        let new = alloc_layout(cap);
+        let ptr = if self.cap == 0 {
+            // SAFETY: `new` has a nonzero size (at least 256 bytes).
+            unsafe { alloc::alloc::alloc(new) }
         } else {
-            self.blocks.resize(blocks, Block([0; MAX_ALIGN]));
+            // SAFETY: (1) `self.ptr` was allocated by this allocator with
+            // `alloc_layout(self.cap)` (the only way `cap` becomes nonzero);
+            // (2) `cap` is nonzero and, rounded to `MAX_ALIGN`, does not
+            // overflow `isize` (`alloc_layout` checked it).
+            unsafe { alloc::alloc::realloc(self.ptr.as_ptr(), alloc_layout(self.cap), cap) }
+        };
+        match NonNull::new(ptr) {
+            Some(ptr) => {
+                self.ptr = ptr;
+                self.cap = cap;
+            }
+            None => alloc::alloc::handle_alloc_error(new),
         }
-        self.len = len;
     }
 
-    fn reserve(&mut self, capacity: usize) {
-        if self.blocks.is_empty() && capacity > 0 {
-            self.blocks = bytemuck::allocation::zeroed_vec(capacity.div_ceil(MAX_ALIGN));
-        }
-    }
-
-    /// Drops the blocks past the end, for a finished image.
-    fn shrink(&mut self) {
-        self.blocks.truncate(self.len.div_ceil(MAX_ALIGN));
-    }
-
+    /// Appends `n` zero bytes.
     #[inline]
-    fn bytes_mut_all(&mut self) -> &mut [u8] {
-        bytemuck::cast_slice_mut(&mut self.blocks)
+    fn push_zeros(&mut self, n: usize) {
+        let total = self
+            .len
+            .checked_add(n)
+            .expect("layout buffer length overflows");
+        self.reserve_total(total);
+        // SAFETY: (1) bounds: `reserve_total` made `cap >= len + n`, so the
+        // `n` bytes from `len` lie inside the allocation; (2) alignment: `u8`;
+        // (3) after the write they are initialized, so raising `len` keeps
+        // the invariant that every byte below `len` is initialized.
+        unsafe { self.ptr.as_ptr().add(self.len).write_bytes(0, n) };
+        self.len = total;
+    }
+
+    /// Appends a copy of `bytes`.
+    #[inline]
+    fn push_bytes(&mut self, bytes: &[u8]) {
+        let total = self
+            .len
+            .checked_add(bytes.len())
+            .expect("layout buffer length overflows");
+        self.reserve_total(total);
+        // SAFETY: (1) bounds: `cap >= len + bytes.len()` after
+        // `reserve_total`; (2) alignment: `u8`; (3) `bytes` cannot overlap
+        // the spare capacity, which no reference points into; (4) the copied
+        // bytes are initialized, keeping the invariant below `len`.
+        unsafe {
+            core::ptr::copy_nonoverlapping(
+                bytes.as_ptr(),
+                self.ptr.as_ptr().add(self.len),
+                bytes.len(),
+            );
+        }
+        self.len = total;
+    }
+}
+
+impl Default for LayoutBuf {
+    fn default() -> Self {
+        LayoutBuf::new()
+    }
+}
+
+impl Drop for LayoutBuf {
+    fn drop(&mut self) {
+        if self.cap > 0 {
+            // SAFETY: `self.ptr` was allocated with `alloc_layout(self.cap)`
+            // and is freed once, here.
+            unsafe { alloc::alloc::dealloc(self.ptr.as_ptr(), alloc_layout(self.cap)) };
+        }
+    }
+}
+
+impl Clone for LayoutBuf {
+    fn clone(&self) -> Self {
+        LayoutBuf::from_bytes(self)
     }
 }
 
@@ -128,15 +188,20 @@ impl Deref for LayoutBuf {
     type Target = [u8];
     #[inline]
     fn deref(&self) -> &[u8] {
-        &bytemuck::cast_slice(&self.blocks)[..self.len]
+        // SAFETY: (1) `ptr` is valid for `len` bytes (inside the allocation,
+        // or dangling and aligned with `len == 0`); (2) they are initialized
+        // (the invariant of `len`); (3) the shared borrow of `self` keeps
+        // them from being written or freed while the slice lives.
+        unsafe { core::slice::from_raw_parts(self.ptr.as_ptr(), self.len) }
     }
 }
 
 impl DerefMut for LayoutBuf {
     #[inline]
     fn deref_mut(&mut self) -> &mut [u8] {
-        let len = self.len;
-        &mut self.bytes_mut_all()[..len]
+        // SAFETY: as in `deref`, and the exclusive borrow of `self` makes
+        // this the only reference to the bytes while it lives.
+        unsafe { core::slice::from_raw_parts_mut(self.ptr.as_ptr(), self.len) }
     }
 }
 
@@ -180,7 +245,7 @@ impl Writer {
     /// An empty writer with room for about `capacity` bytes.
     pub fn with_capacity(capacity: usize) -> Self {
         let mut buf = LayoutBuf::new();
-        buf.reserve(capacity);
+        buf.reserve_total(capacity);
         Writer {
             buf,
             interned: BTreeMap::new(),
@@ -196,16 +261,37 @@ impl Writer {
     /// relative 32-bit offsets cannot address.
     #[inline]
     pub fn alloc(&mut self, size: usize, align: usize) -> usize {
+        let start = self.start(size, align);
+        self.buf.push_zeros(start - self.buf.len + size);
+        start
+    }
+
+    /// Appends a copy of `bytes` at the next multiple of `align` (the bytes
+    /// before it zeroed); returns their position. Like [`alloc`](Self::alloc)
+    /// followed by [`put`](Self::put), without zeroing what is overwritten.
+    ///
+    /// # Panics
+    ///
+    /// As [`alloc`](Self::alloc).
+    #[inline]
+    pub fn alloc_bytes(&mut self, bytes: &[u8], align: usize) -> usize {
+        let start = self.start(bytes.len(), align);
+        self.buf.push_zeros(start - self.buf.len);
+        self.buf.push_bytes(bytes);
+        start
+    }
+
+    /// Where `size` bytes aligned to `align` would start.
+    #[inline]
+    fn start(&self, size: usize, align: usize) -> usize {
         debug_assert!(align.is_power_of_two() && align <= MAX_ALIGN);
         let start = (self.buf.len + align - 1) & !(align - 1);
-        let end = start.checked_add(size).filter(|&e| e <= MAX_IMAGE_SIZE);
-        let Some(end) = end else {
-            panic!(
+        match start.checked_add(size) {
+            Some(end) if end <= MAX_IMAGE_SIZE => start,
+            _ => panic!(
                 "layout image larger than {MAX_IMAGE_SIZE} bytes: 32-bit offsets cannot address it"
-            );
-        };
-        self.buf.resize(end);
-        start
+            ),
+        }
     }
 
     /// The bytes `at..at + len`, to fill.
@@ -247,8 +333,7 @@ impl Writer {
     }
 
     /// The finished image.
-    pub fn finish(mut self) -> LayoutBuf {
-        self.buf.shrink();
+    pub fn finish(self) -> LayoutBuf {
         self.buf
     }
 }

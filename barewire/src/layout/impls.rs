@@ -339,17 +339,23 @@ impl<'a: 'b, 'b> FromLayout<'a> for &'b str {
 
 /// Writes a list repr at `at` and its items.
 fn write_list<T: Layout>(items: &[T], w: &mut Writer, at: usize) {
-    let start = write_span::<T>(w, at, items.len());
     if items.is_empty() {
         return;
     }
-    if T::PLAIN.is_plain() {
-        w.put(start, layout_as_bytes(items));
+    let start = if T::PLAIN.is_plain() {
+        // The items' memory is their layout: one copy, nothing zeroed first.
+        w.alloc_bytes(layout_as_bytes(items), T::ALIGN)
     } else {
+        let size = T::SIZE
+            .checked_mul(items.len())
+            .expect("list larger than a layout can hold");
+        let start = w.alloc(size, T::ALIGN);
         for (i, item) in items.iter().enumerate() {
             item.write(w, start + i * T::SIZE);
         }
-    }
+        start
+    };
+    write_span(w, at, start, items.len());
 }
 
 /// The out-of-line size of a list: its items, and what each puts out of

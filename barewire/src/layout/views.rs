@@ -191,11 +191,10 @@ pub(crate) fn write_str(w: &mut Writer, at: usize, s: &[u8], intern: bool) {
     let target = match intern.then(|| w.interned(s)).flatten() {
         Some(target) => target,
         None => {
-            let target = w.alloc(len, 1);
+            let target = w.alloc_bytes(s, 1);
             if intern {
                 w.intern(s, target);
             }
-            w.image_mut()[target..target + len].copy_from_slice(s);
             target
         }
     };
@@ -230,20 +229,11 @@ pub(crate) fn span_range(buf: &[u8], at: usize) -> (usize, usize) {
     (follow_unchecked(buf, at), len)
 }
 
-/// Writes a span repr at `at` for `len` items of `T` and allocates their
-/// room; returns where the items go.
-pub(crate) fn write_span<T: Layout>(w: &mut Writer, at: usize, len: usize) -> usize {
+/// Writes the span repr at `at` for `len` items that start at `start`.
+pub(crate) fn write_span(w: &mut Writer, at: usize, start: usize, len: usize) {
     let len32 = u32::try_from(len).expect("a list in a layout holds at most 2^32 - 1 items");
-    if len == 0 {
-        return 0;
-    }
-    let size = T::SIZE
-        .checked_mul(len)
-        .expect("list larger than a layout can hold");
-    let start = w.alloc(size, T::ALIGN);
     w.put_offset(at, start);
     w.put(at + 4, &len32.to_le_bytes());
-    start
 }
 
 /// Checks a span repr at `at` and every item it holds.
