@@ -1,10 +1,12 @@
 //! The performance targets, measured in one criterion run:
 //!
-//! * arena allocation of small values vs bumpalo (target: within 1.2x);
+//! * arena allocation of small values vs bumpalo (target: within 1.2x), both
+//!   through `alloc` (an `Owned` handle that drops the value) and through
+//!   `alloc_mut` (a plain `&mut T`, like `bumpalo::Bump::alloc`);
 //! * `Pool<T>` allocate + free vs `Box::new` + drop (target: at most 1/4);
 //! * checked `Handle` lookup vs slotmap's `get` (target: within 2x).
 //!
-//! `cargo bench -p barewire-pool --bench pool`
+//! `cargo bench -p barewire-pool --bench pool -- --warm-up-time 1 --measurement-time 3`
 
 use std::hint::black_box;
 
@@ -21,6 +23,16 @@ fn arena_small(c: &mut Criterion) {
         b.iter(|| {
             for i in 0..N as u64 {
                 black_box(&*arena.alloc(i));
+            }
+            arena.reset();
+        })
+    });
+    // Like for like with bumpalo's `alloc`, which returns `&mut T` and never
+    // drops: `alloc_mut` (no `Owned` handle).
+    g.bench_function("barewire_pool::Arena::alloc_mut", |b| {
+        b.iter(|| {
+            for i in 0..N as u64 {
+                black_box(&*arena.alloc_mut(i));
             }
             arena.reset();
         })

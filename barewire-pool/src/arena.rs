@@ -17,15 +17,28 @@ use crate::{AllocError, Owned, Region};
 const FIRST_CHUNK: usize = 4096;
 /// Largest chunk a growing arena doubles up to (bigger requests get their own).
 const MAX_CHUNK: usize = 64 << 20;
-/// Alignment of every chunk (requests with larger alignment get their own).
-const CHUNK_ALIGN: usize = 16;
+/// Alignment of the top of every chunk (requests with larger alignment get
+/// their own): a cache line, and barewire's image alignment, so the first
+/// image in a fixed arena needs no padding.
+const CHUNK_ALIGN: usize = barewire::layout::MAX_ALIGN;
 const NO_CHUNK: usize = usize::MAX;
 
+/// One block from the global allocator. Its usable bytes are `[lo, hi)`,
+/// handed out from `hi` downwards; `hi` is aligned to the block's alignment.
 struct Chunk {
-    start: NonNull<u8>,
+    /// What `alloc::alloc(layout)` returned.
+    raw: NonNull<u8>,
     layout: Layout,
-    /// Bytes of all chunks before this one.
+    lo: *mut u8,
+    hi: *mut u8,
+    /// Usable bytes of all chunks before this one.
     base: usize,
+}
+
+impl Chunk {
+    fn size(&self) -> usize {
+        self.hi.addr() - self.lo.addr()
+    }
 }
 
 /// Where the bump pointer was; a region rewinds to it.
@@ -33,7 +46,7 @@ struct Chunk {
 pub(crate) struct Mark {
     current: usize,
     ptr: *mut u8,
-    end: *mut u8,
+    start: *mut u8,
 }
 
 /// A deferred drop of one arena value: its address and its type's drop.
@@ -51,6 +64,14 @@ type ArenaPending = (NonNull<u8>, unsafe fn(*mut u8));
 /// Values come back as [`Owned`] handles: dropping one runs the value's drop,
 /// and the bytes return when the arena is reset or the region ends. Nothing
 /// borrowed from the arena can outlive it, or survive a reset.
+/// [`Arena::alloc_mut`] returns a plain `&mut T` instead (as
+/// `bumpalo::Bump::alloc` does; the value's drop never runs), and
+/// [`Arena::alloc_image`] holds a zero-copy barewire image.
+///
+/// Allocation bumps a pointer *down* from the top of the current chunk (as
+/// bumpalo does): the fast path is a subtraction, a mask, one bounds check
+/// and one counter increment; a new chunk or an exhaustion error is a cold,
+/// out-of-line call.
 ///
 /// An `Arena` is `Send` but not `Sync`: use one per thread (see the crate
 /// docs, "Threads").
@@ -70,10 +91,12 @@ type ArenaPending = (NonNull<u8>, unsafe fn(*mut u8));
 /// assert_eq!(arena.bytes_in_use(), 0);
 /// ```
 pub struct Arena {
-    /// Next free byte of the current chunk (null when there is none).
+    /// The bump pointer: the lowest byte handed out from the current chunk.
+    /// Allocation moves it down; everything in `[start, ptr)` is free (null
+    /// when there is no chunk).
     ptr: Cell<*mut u8>,
-    /// End of the current chunk (null when there is none).
-    end: Cell<*mut u8>,
+    /// The lowest usable byte of the current chunk (null when there is none).
+    start: Cell<*mut u8>,
     /// Index of the current chunk in `chunks`, or `NO_CHUNK`.
     current: Cell<usize>,
     chunks: RefCell<Vec<Chunk>>,
@@ -103,7 +126,7 @@ impl Arena {
     fn build(fixed: Option<usize>, first: usize) -> Arena {
         let arena = Arena {
             ptr: Cell::new(ptr::null_mut()),
-            end: Cell::new(ptr::null_mut()),
+            start: Cell::new(ptr::null_mut()),
             current: Cell::new(NO_CHUNK),
             chunks: RefCell::new(Vec::new()),
             fixed,
@@ -165,15 +188,68 @@ impl Arena {
     #[inline]
     #[cfg_attr(feature = "track", track_caller)]
     pub fn alloc<T>(&self, value: T) -> Owned<'_, T> {
-        let ptr = match self.raw_alloc(Layout::new::<T>(), caller_site()) {
-            Ok(p) => p.cast::<T>(),
-            Err(e) => exhausted(e),
-        };
+        let ptr = self.alloc_or_panic(Layout::new::<T>(), caller_site());
+        let ptr = ptr.cast::<T>();
         // SAFETY: as in `try_alloc`: `ptr` is fresh, aligned arena memory for
         // one `T`.
         unsafe { ptr.as_ptr().write(value) };
         // SAFETY: as in `try_alloc`.
         unsafe { Owned::from_arena(ptr, self) }
+    }
+
+    /// Moves `value` into the arena and returns a plain `&mut T`, the way
+    /// `bumpalo::Bump::alloc` does: no [`Owned`] handle, so **`T`'s drop never
+    /// runs** (the bytes still come back at [`reset`](Arena::reset) or the
+    /// end of the region). The same as `arena.alloc(value).leak()`; meant for
+    /// plain data (`Copy` types and the like), where nothing needs dropping.
+    ///
+    /// # Panics
+    ///
+    /// When a fixed arena is exhausted, with the [`AllocError`] message.
+    ///
+    /// ```
+    /// let arena = barewire_pool::Arena::new();
+    /// let x: &mut u64 = arena.alloc_mut(41);
+    /// *x += 1;
+    /// assert_eq!(*x, 42);
+    /// ```
+    #[inline]
+    #[cfg_attr(feature = "track", track_caller)]
+    #[allow(clippy::mut_from_ref)]
+    pub fn alloc_mut<T>(&self, value: T) -> &mut T {
+        let ptr = self.alloc_or_panic(Layout::new::<T>(), caller_site());
+        let ptr = ptr.cast::<T>().as_ptr();
+        // SAFETY: 1. `ptr` is fresh arena memory valid and aligned for one `T`
+        // (`raw_alloc` contract; dangling but aligned for a zero-sized `T`),
+        // so the write is valid; 2. the `&mut` is unique and valid for the
+        // `&self` borrow: nothing else refers to those bytes, and they are
+        // reused only after `reset(&mut self)` or a region rewind, which end
+        // that borrow. The value is never dropped (documented), which is safe.
+        unsafe {
+            ptr.write(value);
+            &mut *ptr
+        }
+    }
+
+    /// Like [`Arena::alloc_mut`], but says why it does not fit (the value is
+    /// dropped then).
+    ///
+    /// ```
+    /// let arena = barewire_pool::Arena::with_capacity_fixed(8);
+    /// assert_eq!(arena.try_alloc_mut(1u64).map(|x| *x), Ok(1));
+    /// assert!(arena.try_alloc_mut(2u64).is_err());
+    /// ```
+    #[inline]
+    #[cfg_attr(feature = "track", track_caller)]
+    #[allow(clippy::mut_from_ref)]
+    pub fn try_alloc_mut<T>(&self, value: T) -> Result<&mut T, AllocError> {
+        let ptr = self.raw_alloc(Layout::new::<T>(), caller_site())?;
+        let ptr = ptr.cast::<T>().as_ptr();
+        // SAFETY: as in `alloc_mut`.
+        unsafe {
+            ptr.write(value);
+            Ok(&mut *ptr)
+        }
     }
 
     /// Moves `value` into the arena, or says why it does not fit (the value is
@@ -266,10 +342,7 @@ impl Arena {
             Ok(l) => l,
             Err(_) => exhausted(self.too_big(usize::MAX, mem::align_of::<T>())),
         };
-        let dst = match self.raw_alloc(layout, caller_site()) {
-            Ok(p) => p.cast::<T>(),
-            Err(e) => exhausted(e),
-        };
+        let dst = self.alloc_or_panic(layout, caller_site()).cast::<T>();
         for i in 0..len {
             // SAFETY: `dst` is valid and aligned for `len` `T`s (`raw_alloc`
             // contract) and `i < len`.
@@ -321,10 +394,7 @@ impl Arena {
     #[inline]
     #[cfg_attr(feature = "track", track_caller)]
     pub fn alloc_layout(&self, layout: Layout) -> NonNull<u8> {
-        match self.try_alloc_layout(layout) {
-            Ok(v) => v,
-            Err(e) => exhausted(e),
-        }
+        self.alloc_or_panic(layout, caller_site())
     }
 
     /// Like [`Arena::alloc_layout`], but says why it does not fit.
@@ -387,6 +457,123 @@ impl Arena {
         }
     }
 
+    /// Writes the zero-copy layout image of `value` into the arena and
+    /// returns its bytes: what a file, another process or a socket would
+    /// receive, and what [`barewire::view`] reads in place.
+    ///
+    /// The image starts at an address aligned to
+    /// [`barewire::layout::MAX_ALIGN`] (64), so [`barewire::view`] and
+    /// [`barewire::view_mut`] accept it for any root type. It lives until the
+    /// arena is reset or the region it was allocated in ends.
+    /// (Small images pay for the alignment: each starts on a 64-byte
+    /// boundary, so up to 63 bytes of padding sit between two of them.)
+    ///
+    /// Cost: the image is built by [`barewire::to_layout`] (barewire's
+    /// `Writer` owns its buffer) and then copied once into the arena, so this
+    /// is one heap image, freed before returning, plus one `memcpy` of
+    /// the image's length. To hold an image that already exists (read from a
+    /// file or a socket), use [`Arena::alloc_image_bytes`].
+    ///
+    /// # Panics
+    ///
+    /// When a fixed arena is exhausted (or if [`barewire::to_layout`] panics:
+    /// an image over 2 GiB).
+    ///
+    /// ```
+    /// use barewire::Bare;
+    ///
+    /// #[derive(Bare)]
+    /// struct Reading {
+    ///     sensor: String,
+    ///     celsius: f32,
+    /// }
+    ///
+    /// let mut arena = barewire_pool::Arena::new();
+    /// {
+    ///     let region = arena.region();
+    ///     let image = region.alloc_image(&Reading { sensor: "north".into(), celsius: 21.5 });
+    ///     assert_eq!(image.as_ptr() as usize % 64, 0);
+    ///     // Viewed in place: no copy, no decode.
+    ///     let view = barewire::view::<Reading>(image).unwrap();
+    ///     assert_eq!(view.sensor().as_str().unwrap(), "north");
+    ///     assert_eq!(view.celsius(), 21.5);
+    /// } // the region ends: the image's bytes are back
+    /// assert_eq!(arena.bytes_in_use(), 0);
+    /// ```
+    #[inline]
+    #[cfg_attr(feature = "track", track_caller)]
+    #[allow(clippy::mut_from_ref)]
+    pub fn alloc_image<T: barewire::Layout + ?Sized>(&self, value: &T) -> &mut [u8] {
+        let image = barewire::to_layout(value);
+        self.alloc_image_bytes(&image)
+    }
+
+    /// Like [`Arena::alloc_image`], but says why it does not fit.
+    ///
+    /// ```
+    /// let arena = barewire_pool::Arena::with_capacity_fixed(64);
+    /// let image = arena.try_alloc_image(&7u64).unwrap();
+    /// assert_eq!(barewire::view::<u64>(image).unwrap(), 7);
+    /// let err = arena.try_alloc_image(&vec![0u64; 100]).unwrap_err();
+    /// assert_eq!(err.align, 64);
+    /// ```
+    #[inline]
+    #[cfg_attr(feature = "track", track_caller)]
+    #[allow(clippy::mut_from_ref)]
+    pub fn try_alloc_image<T: barewire::Layout + ?Sized>(
+        &self,
+        value: &T,
+    ) -> Result<&mut [u8], AllocError> {
+        let image = barewire::to_layout(value);
+        self.try_alloc_image_bytes(&image)
+    }
+
+    /// Copies an existing image (from a [`barewire::LayoutBuf`], a file, a
+    /// socket) into 64-aligned arena memory, where [`barewire::view`] can read
+    /// it in place.
+    ///
+    /// # Panics
+    ///
+    /// When a fixed arena is exhausted.
+    ///
+    /// ```
+    /// let received = barewire::to_layout(&String::from("over the wire"));
+    /// let arena = barewire_pool::Arena::new();
+    /// let image = arena.alloc_image_bytes(&received);
+    /// let view = barewire::view::<String>(image).unwrap();
+    /// assert_eq!(view.as_str().unwrap(), "over the wire");
+    /// ```
+    #[inline]
+    #[cfg_attr(feature = "track", track_caller)]
+    #[allow(clippy::mut_from_ref)]
+    pub fn alloc_image_bytes(&self, image: &[u8]) -> &mut [u8] {
+        let layout = match self.image_layout(image.len()) {
+            Ok(l) => l,
+            Err(e) => exhausted(e),
+        };
+        let dst = self.alloc_or_panic(layout, caller_site());
+        // SAFETY: as in `try_alloc_image_bytes`.
+        unsafe { copy_image(image, dst) }
+    }
+
+    /// Like [`Arena::alloc_image_bytes`], but says why it does not fit.
+    ///
+    /// ```
+    /// let arena = barewire_pool::Arena::with_capacity_fixed(100);
+    /// assert!(arena.try_alloc_image_bytes(&[0u8; 64]).is_ok());
+    /// assert!(arena.try_alloc_image_bytes(&[0u8; 64]).is_err());
+    /// ```
+    #[inline]
+    #[cfg_attr(feature = "track", track_caller)]
+    #[allow(clippy::mut_from_ref)]
+    pub fn try_alloc_image_bytes(&self, image: &[u8]) -> Result<&mut [u8], AllocError> {
+        let layout = self.image_layout(image.len())?;
+        let dst = self.raw_alloc(layout, caller_site())?;
+        // SAFETY: `dst` is fresh arena memory valid for `image.len()` bytes
+        // (`raw_alloc` contract for `layout`, whose size is `image.len()`).
+        Ok(unsafe { copy_image(image, dst) })
+    }
+
     /// Gives every byte back at once. Chunks are kept for reuse.
     ///
     /// Takes `&mut self`, so no value or slice from the arena can still be in
@@ -408,7 +595,7 @@ impl Arena {
             self.rewind(Mark {
                 current: NO_CHUNK,
                 ptr: ptr::null_mut(),
-                end: ptr::null_mut(),
+                start: ptr::null_mut(),
             })
         };
     }
@@ -448,7 +635,7 @@ impl Arena {
         }
         let chunks = self.chunks.borrow();
         let chunk = &chunks[current];
-        chunk.base + (self.ptr.get().addr() - chunk.start.as_ptr().addr())
+        chunk.base + (chunk.hi.addr() - self.ptr.get().addr())
     }
 
     /// Bytes reserved from the system (the fixed capacity for a fixed arena).
@@ -459,7 +646,7 @@ impl Arena {
     pub fn capacity(&self) -> usize {
         match self.fixed {
             Some(cap) => cap,
-            None => self.chunks.borrow().iter().map(|c| c.layout.size()).sum(),
+            None => self.chunks.borrow().iter().map(Chunk::size).sum(),
         }
     }
 
@@ -500,43 +687,89 @@ impl Arena {
 
     // ---- crate-internal ------------------------------------------------
 
-    /// The bump. On success the returned pointer is aligned to
-    /// `layout.align()` and valid for reads and writes of `layout.size()`
+    /// The fast path: bumps `ptr` down by `layout.size()` and aligns it down,
+    /// if that stays inside the current chunk. On success the returned
+    /// pointer is aligned to `layout.align()` and valid for reads and writes
+    /// of `layout.size()` bytes that no other live allocation overlaps.
+    ///
+    /// `layout.size()` must be non-zero (zero-sized requests never get here).
+    #[inline(always)]
+    fn bump(&self, layout: Layout) -> Option<NonNull<u8>> {
+        debug_assert!(layout.size() > 0);
+        let ptr = self.ptr.get();
+        // With no chunk, `ptr` is null and the subtraction fails (size > 0).
+        let new = ptr.addr().checked_sub(layout.size())? & !(layout.align() - 1);
+        if new < self.start.get().addr() {
+            return None;
+        }
+        // Keeps the chunk's provenance: `start <= new < ptr`, all in it.
+        let new = ptr.with_addr(new);
+        self.ptr.set(new);
+        // SAFETY: `new >= start`, and `start` is the non-null start of the
+        // current chunk whenever `ptr` is non-null (the subtraction above
+        // fails when there is no chunk), so `new` is not null. Validity: the
+        // bytes `[new, new + size)` lie in `[start, old ptr)`, the free part of
+        // the current chunk, and `ptr` now excludes them from later requests.
+        Some(unsafe { NonNull::new_unchecked(new) })
+    }
+
+    /// The bump, or the slow path. On success the returned pointer is aligned
+    /// to `layout.align()` and valid for reads and writes of `layout.size()`
     /// bytes that no other live allocation overlaps, until the arena is reset
     /// or rewound past it. Zero-sized requests get a dangling aligned pointer.
     #[inline(always)]
+    #[cfg_attr(feature = "track", track_caller)]
     fn raw_alloc(&self, layout: Layout, site: Option<Site>) -> Result<NonNull<u8>, AllocError> {
-        let _ = site;
+        self.note_alloc(layout, site);
+        if layout.size() == 0 {
+            // A zero-sized access is valid at any non-null aligned address.
+            return Ok(dangling(layout.align()));
+        }
+        match self.bump(layout) {
+            Some(p) => Ok(p),
+            None => self.alloc_slow(layout, site),
+        }
+    }
+
+    /// [`Arena::raw_alloc`] for the panicking methods: the same contract, and
+    /// the error is raised in the cold path so the fast path stays a bump.
+    #[inline(always)]
+    #[cfg_attr(feature = "track", track_caller)]
+    fn alloc_or_panic(&self, layout: Layout, site: Option<Site>) -> NonNull<u8> {
+        self.note_alloc(layout, site);
+        if layout.size() == 0 {
+            return dangling(layout.align());
+        }
+        match self.bump(layout) {
+            Some(p) => p,
+            None => self.alloc_slow_or_panic(layout, site),
+        }
+    }
+
+    /// The per-call diagnostics: one counter, plus the call site with the
+    /// `track` feature.
+    #[inline(always)]
+    fn note_alloc(&self, layout: Layout, site: Option<Site>) {
+        let _ = (layout, site);
         Counters::bump(&self.counters.allocations);
         #[cfg(feature = "track")]
         if let Some(site) = site {
             self.counters.note_site(site, layout.size());
         }
-        if layout.size() == 0 {
-            // A zero-sized access is valid at any non-null aligned address.
-            return Ok(dangling(layout.align()));
-        }
-        let ptr = self.ptr.get();
-        let addr = ptr.addr();
-        let mask = layout.align() - 1;
-        let fits = addr.checked_add(mask).and_then(|a| {
-            let aligned = a & !mask;
-            let avail = self.end.get().addr().checked_sub(aligned)?;
-            (layout.size() <= avail).then_some(aligned - addr)
-        });
-        match fits {
-            Some(pad) => {
-                let start = ptr.wrapping_add(pad);
-                self.ptr.set(start.wrapping_add(layout.size()));
-                // SAFETY: `size > 0` fits between `start` and `end`, so the
-                // current chunk exists and `start` lies inside it: non-null.
-                Ok(unsafe { NonNull::new_unchecked(start) })
-            }
-            None => self.alloc_slow(layout, site),
+    }
+
+    #[cold]
+    #[inline(never)]
+    #[cfg_attr(feature = "track", track_caller)]
+    fn alloc_slow_or_panic(&self, layout: Layout, site: Option<Site>) -> NonNull<u8> {
+        match self.alloc_slow(layout, site) {
+            Ok(p) => p,
+            Err(e) => exhausted(e),
         }
     }
 
-    /// Moves to the next chunk that fits, or grows, or fails (fixed).
+    /// Moves to the next chunk that fits, or grows, or fails (fixed). Same
+    /// contract as [`Arena::raw_alloc`], for a non-zero size.
     #[cold]
     #[inline(never)]
     fn alloc_slow(&self, layout: Layout, site: Option<Site>) -> Result<NonNull<u8>, AllocError> {
@@ -545,15 +778,13 @@ impl Arena {
             let chunks = self.chunks.borrow();
             (start_at..chunks.len()).find_map(|i| {
                 let c = &chunks[i];
-                let begin = c.start.as_ptr();
-                let end = begin.wrapping_add(c.layout.size());
-                fit(begin, end, layout).map(|p| (i, p, end))
+                fit(c.lo, c.hi, layout).map(|p| (i, p, c.lo))
             })
         };
-        if let Some((i, p, end)) = found {
+        if let Some((i, p, lo)) = found {
             self.current.set(i);
-            self.end.set(end);
-            self.ptr.set(p.as_ptr().wrapping_add(layout.size()));
+            self.start.set(lo);
+            self.ptr.set(p.as_ptr());
             return Ok(p);
         }
         if let Some(capacity) = self.fixed {
@@ -563,7 +794,7 @@ impl Arena {
             return Err(AllocError {
                 requested: layout.size(),
                 align: layout.align(),
-                remaining: self.end.get().addr() - self.ptr.get().addr(),
+                remaining: self.remaining(),
                 capacity,
             });
         }
@@ -578,45 +809,61 @@ impl Arena {
             .set((size * 2).min(MAX_CHUNK).max(self.next_chunk.get()));
         let chunks = self.chunks.borrow();
         let c = chunks.last().expect("chunk just pushed");
-        let begin = c.start.as_ptr();
-        let end = begin.wrapping_add(c.layout.size());
-        let p = fit(begin, end, layout).expect("new chunk fits the request");
-        self.current.set(chunks.len() - 1);
-        self.end.set(end);
-        self.ptr.set(p.as_ptr().wrapping_add(layout.size()));
+        let p = fit(c.lo, c.hi, layout).expect("new chunk fits the request");
+        self.ptr.set(p.as_ptr());
         Ok(p)
     }
 
-    /// Appends a chunk of `size` bytes and makes it current.
+    /// Appends a chunk with `size` usable bytes whose top is aligned to
+    /// `align`, and makes it current.
     fn push_chunk(&self, size: usize, align: usize) {
-        let layout = match Layout::from_size_align(size, align) {
-            Ok(l) => l,
-            Err(_) => exhausted(self.too_big(size, align)),
+        let layout = size
+            .checked_next_multiple_of(align)
+            .and_then(|rounded| Layout::from_size_align(rounded, align).ok());
+        let Some(layout) = layout else {
+            exhausted(self.too_big(size, align))
         };
         // SAFETY: `layout` has a non-zero size (callers ask for at least one
         // byte: `with_capacity*` only call this for `bytes > 0`, the slow path
         // for `size + align > 0`).
         let raw = unsafe { alloc::alloc(layout) };
-        let Some(start) = NonNull::new(raw) else {
+        let Some(raw) = NonNull::new(raw) else {
             alloc::handle_alloc_error(layout)
         };
+        // `hi` is aligned to `align` (the block is, and its size is a multiple
+        // of it) and `lo = hi - size >= raw`: both stay inside the block.
+        let hi = raw.as_ptr().wrapping_add(layout.size());
+        let lo = hi.wrapping_sub(size);
         let mut chunks = self.chunks.borrow_mut();
-        let base = chunks.last().map_or(0, |c| c.base + c.layout.size());
+        let base = chunks.last().map_or(0, |c| c.base + c.size());
         chunks.push(Chunk {
-            start,
+            raw,
             layout,
+            lo,
+            hi,
             base,
         });
         self.current.set(chunks.len() - 1);
-        self.ptr.set(start.as_ptr());
-        self.end.set(start.as_ptr().wrapping_add(size));
+        self.ptr.set(hi);
+        self.start.set(lo);
+    }
+
+    /// Size and alignment of an image of `len` bytes in the arena.
+    fn image_layout(&self, len: usize) -> Result<Layout, AllocError> {
+        Layout::from_size_align(len, barewire::layout::MAX_ALIGN)
+            .map_err(|_| self.too_big(len, barewire::layout::MAX_ALIGN))
+    }
+
+    /// Free bytes left in the current chunk (before alignment).
+    fn remaining(&self) -> usize {
+        self.ptr.get().addr() - self.start.get().addr()
     }
 
     fn too_big(&self, requested: usize, align: usize) -> AllocError {
         AllocError {
             requested,
             align,
-            remaining: self.end.get().addr() - self.ptr.get().addr(),
+            remaining: self.remaining(),
             capacity: self.capacity(),
         }
     }
@@ -625,7 +872,7 @@ impl Arena {
         Mark {
             current: self.current.get(),
             ptr: self.ptr.get(),
-            end: self.end.get(),
+            start: self.start.get(),
         }
     }
 
@@ -644,19 +891,19 @@ impl Arena {
             match chunks.first() {
                 Some(c) => {
                     self.current.set(0);
-                    self.ptr.set(c.start.as_ptr());
-                    self.end.set(c.start.as_ptr().wrapping_add(c.layout.size()));
+                    self.ptr.set(c.hi);
+                    self.start.set(c.lo);
                 }
                 None => {
                     self.current.set(NO_CHUNK);
                     self.ptr.set(ptr::null_mut());
-                    self.end.set(ptr::null_mut());
+                    self.start.set(ptr::null_mut());
                 }
             }
         } else {
             self.current.set(mark.current);
             self.ptr.set(mark.ptr);
-            self.end.set(mark.end);
+            self.start.set(mark.start);
         }
     }
 
@@ -692,15 +939,31 @@ fn run_pending((p, f): ArenaPending) {
     unsafe { f(p.as_ptr()) }
 }
 
-/// Where `layout` fits in `[begin, end)`, if it does.
-fn fit(begin: *mut u8, end: *mut u8, layout: Layout) -> Option<NonNull<u8>> {
-    let mask = layout.align() - 1;
-    let aligned = begin.addr().checked_add(mask)? & !mask;
-    let avail = end.addr().checked_sub(aligned)?;
-    if layout.size() > avail {
+/// Where `layout` fits in `[lo, hi)` when bumping down from `hi`, if it does.
+fn fit(lo: *mut u8, hi: *mut u8, layout: Layout) -> Option<NonNull<u8>> {
+    let new = hi.addr().checked_sub(layout.size())? & !(layout.align() - 1);
+    if new < lo.addr() {
         return None;
     }
-    NonNull::new(begin.wrapping_add(aligned - begin.addr()))
+    NonNull::new(hi.with_addr(new))
+}
+
+/// Copies `image` to `dst` and returns the copy.
+///
+/// # Safety
+///
+/// `dst` is valid for writes of `image.len()` bytes, overlaps nothing else in
+/// use (fresh arena memory, or dangling for an empty image), and stays valid
+/// and unaliased for `'a`.
+unsafe fn copy_image<'a>(image: &[u8], dst: NonNull<u8>) -> &'a mut [u8] {
+    // SAFETY: 1. `image` is valid for `len` reads, `dst` for `len` writes
+    // (caller); 2. they do not overlap, `dst` being fresh arena memory;
+    // 3. afterwards all `len` bytes are initialized and exclusively ours for
+    // `'a` (caller), so the slice is valid.
+    unsafe {
+        ptr::copy_nonoverlapping(image.as_ptr(), dst.as_ptr(), image.len());
+        core::slice::from_raw_parts_mut(dst.as_ptr(), image.len())
+    }
 }
 
 fn dangling(align: usize) -> NonNull<u8> {
@@ -717,10 +980,10 @@ impl Drop for Arena {
     fn drop(&mut self) {
         self.drain_drops();
         for c in mem::take(self.chunks.get_mut()) {
-            // SAFETY: 1. `c.start` came from `alloc::alloc(c.layout)`; 2. it is
+            // SAFETY: 1. `c.raw` came from `alloc::alloc(c.layout)`; 2. it is
             // freed once (the vector is emptied); 3. nothing borrows the arena
             // while it is dropped, so no allocation is in use.
-            unsafe { alloc::dealloc(c.start.as_ptr(), c.layout) }
+            unsafe { alloc::dealloc(c.raw.as_ptr(), c.layout) }
         }
     }
 }

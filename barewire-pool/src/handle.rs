@@ -39,29 +39,33 @@ pub(crate) fn next_pool_id() -> u64 {
 /// ```
 pub struct Handle<T> {
     pub(crate) pool: u64,
-    pub(crate) index: u32,
-    pub(crate) generation: u32,
+    /// The pool's slot key (chunk and offset, see `pool::key`).
+    pub(crate) key: u32,
+    /// The slot's stamp while it holds this handle's value: the generation
+    /// and the handle state (see `pool::stamp`), so a lookup compares one word.
+    pub(crate) stamp: u32,
     _type: PhantomData<fn() -> T>,
 }
 
 impl<T> Handle<T> {
-    pub(crate) fn new(pool: u64, index: u32, generation: u32) -> Self {
+    pub(crate) fn new(pool: u64, key: u32, stamp: u32) -> Self {
         Handle {
             pool,
-            index,
-            generation,
+            key,
+            stamp,
             _type: PhantomData,
         }
     }
 
-    /// The slot index.
+    /// The slot's position in its pool (0, 1, 2, ... across the pool's
+    /// chunks).
     ///
     /// ```
     /// let pool = barewire_pool::Pool::new();
     /// assert_eq!(pool.insert('a').index(), 0);
     /// ```
     pub fn index(self) -> u32 {
-        self.index
+        crate::pool::key::index(self.key)
     }
 
     /// The slot generation the handle was made for.
@@ -74,7 +78,7 @@ impl<T> Handle<T> {
     /// assert_eq!((b.index(), b.generation()), (a.index(), a.generation() + 1));
     /// ```
     pub fn generation(self) -> u32 {
-        self.generation
+        crate::pool::stamp::generation(self.stamp)
     }
 
     /// The identity of the pool that made it.
@@ -98,7 +102,7 @@ impl<T> Copy for Handle<T> {}
 
 impl<T> PartialEq for Handle<T> {
     fn eq(&self, other: &Self) -> bool {
-        (self.pool, self.index, self.generation) == (other.pool, other.index, other.generation)
+        (self.pool, self.key, self.stamp) == (other.pool, other.key, other.stamp)
     }
 }
 
@@ -106,7 +110,7 @@ impl<T> Eq for Handle<T> {}
 
 impl<T> Hash for Handle<T> {
     fn hash<H: Hasher>(&self, state: &mut H) {
-        (self.pool, self.index, self.generation).hash(state);
+        (self.pool, self.key, self.stamp).hash(state);
     }
 }
 
@@ -115,7 +119,9 @@ impl<T> fmt::Debug for Handle<T> {
         write!(
             f,
             "Handle(pool {}, slot {}, generation {})",
-            self.pool, self.index, self.generation
+            self.pool,
+            self.index(),
+            self.generation()
         )
     }
 }

@@ -20,6 +20,9 @@
 //!   counts (the `track` feature) and a readable [`Report`] with suggestions.
 //! * [`par_batches`]: batched parallel processing with a scratch region per
 //!   batch.
+//! * Zero-copy images: [`Arena::alloc_image`] writes a value's barewire
+//!   layout image into an arena or region (64-byte aligned), where
+//!   `barewire::view` reads it in place (see "Pools that hold images").
 //!
 //! ```
 //! use barewire_pool::{Arena, Pool};
@@ -65,6 +68,38 @@
 //! queue; drops that start while one of its drops is running are queued and
 //! run in a loop by the outermost one. A million-node list drops in constant
 //! stack depth, and every node is gone when the head's drop returns.
+//!
+//! # Pools that hold images
+//!
+//! An arena or region can hold barewire layout images instead of Rust
+//! values: what it holds is then already the bytes a file, another process
+//! or a socket receives, viewed in place with `barewire::view` and given back
+//! with the region. [`Arena::alloc_image`] (and [`Arena::try_alloc_image`] for
+//! fixed arenas) writes `value`'s image with `barewire::to_layout` and copies
+//! it once into 64-byte-aligned arena memory; [`Arena::alloc_image_bytes`]
+//! holds an image that already exists (received bytes).
+//!
+//! ```
+//! use barewire::Bare;
+//! use barewire_pool::Arena;
+//!
+//! #[derive(Bare)]
+//! struct Order {
+//!     id: u64,
+//!     item: String,
+//! }
+//!
+//! let mut arena = Arena::new();
+//! {
+//!     let batch = arena.region();
+//!     let images: Vec<&[u8]> = (0..3)
+//!         .map(|id| &*batch.alloc_image(&Order { id, item: format!("item {id}") }))
+//!         .collect();
+//!     let second = barewire::view::<Order>(images[1]).unwrap();
+//!     assert_eq!(second.item().as_str().unwrap(), "item 1");
+//! } // every image is given back here
+//! assert_eq!(arena.bytes_in_use(), 0);
+//! ```
 //!
 //! # Features
 //!

@@ -70,7 +70,8 @@ impl<'p, T> Owned<'p, T> {
     /// # Safety
     ///
     /// `ptr` points to the valid `T` in `pool`'s slot `slot`, which is in the
-    /// owned state, and nothing else owns or uses it.
+    /// owned state, and nothing else owns or uses it; it is the pointer
+    /// `Pool::put` returned (so it also reaches the rest of the slot).
     pub(crate) unsafe fn from_pool(ptr: NonNull<T>, pool: &'p Pool<T>, slot: u32) -> Self {
         Owned {
             ptr,
@@ -122,8 +123,9 @@ impl<'p, T> Owned<'p, T> {
         // once and not dropped in place.
         let value = unsafe { this.ptr.as_ptr().read() };
         if let Home::Pool(pool, slot) = this.home {
-            // SAFETY: the slot is ours and its value was just moved out.
-            unsafe { pool.release_moved_out(slot) };
+            // SAFETY: the slot is ours (`ptr` is its value) and its value was
+            // just moved out.
+            unsafe { pool.release_moved_out(this.ptr, slot) };
         }
         value
     }
@@ -181,9 +183,9 @@ impl<T> Drop for Owned<'_, T> {
                 }
             }
             Home::Pool(pool, slot) => {
-                // SAFETY: the slot is ours, holds a valid value, and this
-                // handle is going away.
-                unsafe { pool.release_owned(slot) }
+                // SAFETY: the slot is ours, `ptr` is its valid value (from
+                // `Pool::alloc`), and this handle is going away.
+                unsafe { pool.release_owned(self.ptr, slot) }
             }
         }
     }

@@ -2,7 +2,7 @@
 //!
 //! One of the crate's few unsafe modules: slots hold `MaybeUninit<T>` whose
 //! state (free, owned by an `Owned`, held for a `Handle`, retired) is tracked
-//! beside it.
+//! beside it, in the slot's stamp.
 
 use core::cell::{Cell, UnsafeCell};
 use core::marker::PhantomData;
@@ -14,27 +14,93 @@ use crate::diag::{Counters, Report, Site, Stats, caller_site};
 use crate::drop_queue::DropQueue;
 use crate::handle::{Handle, HandleError, next_pool_id};
 
-/// Chunk `k` holds `FIRST << k` slots; chunks never move once made.
-const FIRST_SHIFT: u32 = 4;
-const FIRST: usize = 1 << FIRST_SHIFT;
-/// "No slot" in the free list; also one past the largest slot index.
-const NONE: u32 = u32::MAX;
+/// Slot keys: a slot is named by its chunk and its offset in the chunk,
+/// `chunk << OFFSET_BITS | offset`, so finding it is a shift, a mask and one
+/// load (no logarithm). Chunk `k` has `min(FIRST << k, MAX_CHUNK_LEN)` slots
+/// and never moves once made. [`index`](key::index) turns a key into the
+/// slot's position in the pool (0, 1, 2, ... across chunks) for users.
+pub(crate) mod key {
+    /// Slots of chunk 0; each next chunk doubles, up to `MAX_CHUNK_LEN`.
+    pub(crate) const FIRST_SHIFT: u32 = 4;
+    pub(crate) const FIRST: usize = 1 << FIRST_SHIFT;
+    /// Bits of a key that hold the offset in the chunk.
+    pub(crate) const OFFSET_BITS: u32 = 27;
+    pub(crate) const OFFSET_MASK: u32 = (1 << OFFSET_BITS) - 1;
+    /// The largest chunk (reached at chunk 23; later chunks stay this size).
+    pub(crate) const MAX_CHUNK_LEN: usize = 1 << OFFSET_BITS;
+    const DOUBLING: u32 = OFFSET_BITS - FIRST_SHIFT;
+    /// Chunks a pool can have: 31, so that no key is `u32::MAX` (`NONE`).
+    pub(crate) const MAX_CHUNKS: usize = (1 << (32 - OFFSET_BITS)) - 1;
+    /// "No slot" in the free list.
+    pub(crate) const NONE: u32 = u32::MAX;
 
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum State {
-    Free,
-    /// Held by an `Owned` (or leaked from one).
-    Owned,
-    /// Held for `Handle`s of the slot's current generation.
-    Handle,
-    /// Its generation is spent; never reused.
-    Retired,
+    /// Slots in chunk `k`.
+    pub(crate) const fn chunk_len(k: usize) -> usize {
+        if k as u32 >= DOUBLING {
+            MAX_CHUNK_LEN
+        } else {
+            FIRST << k
+        }
+    }
+
+    /// Slots in the chunks before chunk `k`.
+    const fn before(k: usize) -> usize {
+        if k as u32 >= DOUBLING {
+            // 16 + 32 + ... + 2^26 = 2^27 - 16, then full chunks.
+            MAX_CHUNK_LEN - FIRST + (k - DOUBLING as usize) * MAX_CHUNK_LEN
+        } else {
+            (FIRST << k) - FIRST
+        }
+    }
+
+    pub(crate) const fn make(k: usize, offset: usize) -> u32 {
+        ((k as u32) << OFFSET_BITS) | offset as u32
+    }
+
+    /// The slot's position in the pool, counting across chunks.
+    pub(crate) const fn index(key: u32) -> u32 {
+        let k = (key >> OFFSET_BITS) as usize;
+        (before(k) + (key & OFFSET_MASK) as usize) as u32
+    }
 }
 
+/// Slot stamps: `generation << 2 | state`, in one `u32` so that a handle
+/// check is one comparison (generation and state at once).
+pub(crate) mod stamp {
+    /// Holds no value; on the free list.
+    pub(crate) const FREE: u32 = 0;
+    /// Held by an `Owned` (or leaked from one).
+    pub(crate) const OWNED: u32 = 1;
+    /// Held for `Handle`s of the slot's current generation.
+    pub(crate) const HANDLE: u32 = 2;
+    /// Its generation is spent; never reused.
+    pub(crate) const RETIRED: u32 = 3;
+    pub(crate) const STATE: u32 = 3;
+    /// The last generation a slot reaches; freeing it then retires the slot,
+    /// so generations never wrap to a value a stale handle could match.
+    pub(crate) const MAX_GENERATION: u32 = u32::MAX >> 2;
+
+    pub(crate) const fn generation(stamp: u32) -> u32 {
+        stamp >> 2
+    }
+
+    pub(crate) const fn state(stamp: u32) -> u32 {
+        stamp & STATE
+    }
+
+    pub(crate) const fn make(generation: u32, state: u32) -> u32 {
+        (generation << 2) | state
+    }
+}
+
+use key::NONE;
+
+/// One slot. `repr(C)` with the value first, so a pointer to the value is a
+/// pointer to the slot (`Owned`s give back their slot without a lookup).
+#[repr(C)]
 struct Slot<T> {
     value: UnsafeCell<MaybeUninit<T>>,
-    generation: Cell<u32>,
-    state: Cell<State>,
+    stamp: Cell<u32>,
     next_free: Cell<u32>,
 }
 
@@ -49,8 +115,8 @@ struct Slot<T> {
 ///   every use ([`get`](Pool::get), [`get_mut`](Pool::get_mut),
 ///   [`free`](Pool::free), [`remove`](Pool::remove)).
 ///
-/// Slots live in chunks that never move (each twice the size of the last), so
-/// growing never invalidates a reference. Freed slots go on a free list; a slot
+/// Slots live in chunks that never move (each twice the size of the last, up
+/// to 2^27 slots), so growing never invalidates a reference. Freed slots go on a free list; a slot
 /// whose generation counter is spent is retired rather than reused.
 ///
 /// A `Pool<T>` is `Send` when `T` is, and not `Sync`: one pool per thread.
@@ -71,14 +137,19 @@ struct Slot<T> {
 /// ```
 pub struct Pool<T> {
     id: u64,
-    /// Chunk `k` starts at `chunks[k]` and has `FIRST << k` slots.
-    chunks: UnsafeCell<Vec<NonNull<Slot<T>>>>,
+    /// Chunk `k` starts at `chunks[k]` (for `k < nchunks`; null after) and
+    /// has `key::chunk_len(k)` slots. 32 entries, so any `key >> OFFSET_BITS`
+    /// indexes it without a bounds check; at most `MAX_CHUNKS` are used.
+    chunks: [Cell<*mut Slot<T>>; 32],
+    nchunks: Cell<usize>,
     /// Slots in all chunks.
     slots: Cell<u32>,
-    /// Slots at or after this index have never been used.
+    /// The key of the first slot never used (it may be in a chunk not made
+    /// yet: then `fresh >> OFFSET_BITS == nchunks`).
     fresh: Cell<u32>,
+    /// Slots ever used (taken from `fresh`).
+    used: Cell<u32>,
     free_head: Cell<u32>,
-    live: Cell<usize>,
     peak_live: Cell<usize>,
     retired: Cell<u32>,
     counters: Counters,
@@ -109,11 +180,12 @@ impl<T> Pool<T> {
     pub fn new() -> Pool<T> {
         Pool {
             id: next_pool_id(),
-            chunks: UnsafeCell::new(Vec::new()),
+            chunks: [const { Cell::new(ptr::null_mut()) }; 32],
+            nchunks: Cell::new(0),
             slots: Cell::new(0),
             fresh: Cell::new(0),
+            used: Cell::new(0),
             free_head: Cell::new(NONE),
-            live: Cell::new(0),
             peak_live: Cell::new(0),
             retired: Cell::new(0),
             counters: Counters::default(),
@@ -154,7 +226,10 @@ impl<T> Pool<T> {
     /// assert_eq!(pool.len(), 1);
     /// ```
     pub fn len(&self) -> usize {
-        self.live.get()
+        // Every allocation takes a slot and every free gives one back (or
+        // retires it), so the difference is the values held.
+        let c = &self.counters;
+        c.allocations.get().wrapping_sub(c.frees.get()) as usize
     }
 
     /// Whether no value is held.
@@ -163,7 +238,7 @@ impl<T> Pool<T> {
     /// assert!(barewire_pool::Pool::<i8>::new().is_empty());
     /// ```
     pub fn is_empty(&self) -> bool {
-        self.live.get() == 0
+        self.len() == 0
     }
 
     /// Slots made so far.
@@ -185,12 +260,14 @@ impl<T> Pool<T> {
     /// v.push(2);
     /// assert_eq!(*v, [1, 2]);
     /// ```
+    #[inline]
     #[cfg_attr(feature = "track", track_caller)]
     pub fn alloc(&self, value: T) -> Owned<'_, T> {
-        let (index, ptr) = self.put(value, State::Owned, caller_site());
-        // SAFETY: `ptr` is the valid `T` just written to slot `index`, which is
-        // in the owned state and known to no one else.
-        unsafe { Owned::from_pool(ptr, self, index) }
+        let (key, slot) = self.put(value, stamp::OWNED, caller_site());
+        // SAFETY: the slot's value (at the slot's address, `repr(C)`) is the
+        // valid `T` just written to slot `key`, which is in the owned state
+        // and known to no one else; the pointer has the chunk's provenance.
+        unsafe { Owned::from_pool(NonNull::new_unchecked(slot.cast::<T>()), self, key) }
     }
 
     /// Moves `value` into a slot and returns a checked handle to it.
@@ -200,10 +277,12 @@ impl<T> Pool<T> {
     /// let h = pool.insert("x");
     /// assert_eq!(pool.get(h), Ok(&"x"));
     /// ```
+    #[inline]
     #[cfg_attr(feature = "track", track_caller)]
     pub fn insert(&self, value: T) -> Handle<T> {
-        let (index, _) = self.put(value, State::Handle, caller_site());
-        Handle::new(self.id, index, self.slot(index).generation.get())
+        let (key, slot) = self.put(value, stamp::HANDLE, caller_site());
+        // SAFETY: `slot` is a live slot of this pool (`put` contract).
+        Handle::new(self.id, key, unsafe { &(*slot).stamp }.get())
     }
 
     /// The value behind `h`.
@@ -221,10 +300,10 @@ impl<T> Pool<T> {
     pub fn get(&self, h: Handle<T>) -> Result<&T, HandleError> {
         let slot = self.check(h, false)?;
         // SAFETY: 1. the slot is in the handle state at the handle's
-        // generation, so it holds a valid `T`; 2. the value can only be
-        // mutated or freed through `&mut self`, which this shared borrow
-        // excludes.
-        Ok(unsafe { &*slot.value.get().cast::<T>() })
+        // generation, so it holds a valid `T` (at the slot's address,
+        // `repr(C)`); 2. the value can only be mutated or freed through
+        // `&mut self`, which this shared borrow excludes.
+        Ok(unsafe { &*slot.cast::<T>() })
     }
 
     /// The value behind `h`, mutably.
@@ -245,7 +324,7 @@ impl<T> Pool<T> {
         // SAFETY: 1. as in `get`, the slot holds a valid `T`; 2. `&mut self`
         // excludes every other reference into the pool, and `Owned`s hold
         // other slots only.
-        Ok(unsafe { &mut *slot.value.get().cast::<T>() })
+        Ok(unsafe { &mut *slot.cast::<T>() })
     }
 
     /// Drops the value behind `h` and frees its slot.
@@ -278,10 +357,13 @@ impl<T> Pool<T> {
     pub fn remove(&mut self, h: Handle<T>) -> Result<T, HandleError> {
         let slot = self.check(h, true)?;
         // SAFETY: 1. the slot holds a valid `T` (checked handle); 2. it is
-        // marked free right after, so the value is read out exactly once.
-        let value = unsafe { slot.value.get().cast::<T>().read() };
-        self.release_slot(h.index);
-        Ok(value)
+        // marked free right after, so the value is read out exactly once;
+        // 3. `slot` is the live slot of key `h.key` (checked handle).
+        unsafe {
+            let value = slot.cast::<T>().read();
+            self.release_slot(slot, h.key);
+            Ok(value)
+        }
     }
 
     /// Whether `h` still refers to a value of this pool.
@@ -309,7 +391,7 @@ impl<T> Pool<T> {
         let size = mem::size_of::<T>();
         let c = &self.counters;
         Stats {
-            bytes_in_use: self.live.get() * size,
+            bytes_in_use: self.len() * size,
             peak_bytes: self.peak_live.get() * size,
             capacity: self.slots.get() as usize * size,
             fixed: false,
@@ -338,93 +420,126 @@ impl<T> Pool<T> {
 
     // ---- crate-internal ------------------------------------------------
 
-    #[inline]
-    fn slot(&self, index: u32) -> &Slot<T> {
-        debug_assert!(index < self.slots.get());
-        let i = index as usize + FIRST;
-        let k = (usize::BITS - 1 - i.leading_zeros() - FIRST_SHIFT) as usize;
-        let offset = i - (FIRST << k);
-        // SAFETY: 1. `index < slots` (callers: handles of this pool and free
-        // list entries are below it), so chunk `k` exists and has
-        // `FIRST << k > offset` slots; 2. the `&Vec` lives only for this
-        // expression and `grow` (the only writer) never runs meanwhile; 3. a
-        // chunk's slots are initialized `Slot`s, never moved or freed before
-        // the pool is dropped, so the reference is valid for `&self`.
-        unsafe {
-            let chunks: &Vec<NonNull<Slot<T>>> = &*self.chunks.get();
-            let chunk = *chunks.get_unchecked(k);
-            &*chunk.as_ptr().add(offset)
-        }
+    /// The slot named `key`: a shift, a mask and one load.
+    ///
+    /// # Safety
+    ///
+    /// `key` names a slot of this pool: it came from the free list, from
+    /// `take_fresh`, from an `Owned` of this pool, or from a `Handle` whose
+    /// pool identity is this pool's. (Identities never repeat and chunks are
+    /// only freed when the pool is dropped, so such a key stays valid for
+    /// the pool's whole life.)
+    #[inline(always)]
+    unsafe fn slot_ptr(&self, key: u32) -> *mut Slot<T> {
+        let k = (key >> key::OFFSET_BITS) as usize;
+        let offset = (key & key::OFFSET_MASK) as usize;
+        debug_assert!(k < self.nchunks.get() && offset < key::chunk_len(k));
+        // SAFETY: chunk `k` exists and has more than `offset` slots (caller),
+        // so the result is in bounds of the chunk's allocation. (`k < 32`
+        // always, so the array index is in bounds too.)
+        unsafe { self.chunks[k].get().add(offset) }
     }
 
+    /// Makes the next chunk.
+    #[cold]
+    #[inline(never)]
     fn grow(&self) {
-        // SAFETY: no reference to the vector is live: `slot` borrows it only
-        // within one expression, and this is the only other access.
-        let chunks = unsafe { &mut *self.chunks.get() };
-        let len = FIRST << chunks.len();
-        let total = self.slots.get() as usize + len;
+        let k = self.nchunks.get();
         assert!(
-            total < NONE as usize,
+            k < key::MAX_CHUNKS,
             "pool is full ({} slots)",
             self.slots.get()
         );
+        let len = key::chunk_len(k);
         let chunk: Box<[Slot<T>]> = (0..len)
             .map(|_| Slot {
                 value: UnsafeCell::new(MaybeUninit::uninit()),
-                generation: Cell::new(0),
-                state: Cell::new(State::Free),
+                stamp: Cell::new(stamp::make(0, stamp::FREE)),
                 next_free: Cell::new(NONE),
             })
             .collect();
-        let raw = Box::into_raw(chunk).cast::<Slot<T>>();
-        // SAFETY: `Box::into_raw` never returns null.
-        chunks.push(unsafe { NonNull::new_unchecked(raw) });
-        self.slots.set(total as u32);
+        self.chunks[k].set(Box::into_raw(chunk).cast::<Slot<T>>());
+        self.nchunks.set(k + 1);
+        // At most 2^27 - 16 + 8 * 2^27 slots in all: fits in `u32`.
+        self.slots.set(self.slots.get() + len as u32);
     }
 
-    /// Writes `value` into a free slot in `state` and returns the slot.
-    #[inline]
-    fn put(&self, value: T, state: State, site: Option<Site>) -> (u32, NonNull<T>) {
+    /// The key of a never-used slot, growing the pool when there is none.
+    /// Taken only when the free list is empty, so then every used slot that
+    /// is not retired is live: the place to raise the peak.
+    #[inline(never)]
+    fn take_fresh(&self) -> u32 {
+        let key = self.fresh.get();
+        let k = (key >> key::OFFSET_BITS) as usize;
+        if k == self.nchunks.get() {
+            self.grow();
+        }
+        let offset = (key & key::OFFSET_MASK) as usize;
+        self.fresh.set(if offset + 1 == key::chunk_len(k) {
+            key::make(k + 1, 0)
+        } else {
+            key + 1
+        });
+        let used = self.used.get() + 1;
+        self.used.set(used);
+        let live = (used - self.retired.get()) as usize;
+        if live > self.peak_live.get() {
+            self.peak_live.set(live);
+        }
+        key
+    }
+
+    /// Writes `value` into a free slot, puts the slot in `state`, and returns
+    /// its key and address. The address has the chunk's provenance and stays
+    /// valid until the pool is dropped.
+    #[inline(always)]
+    fn put(&self, value: T, state: u32, site: Option<Site>) -> (u32, *mut Slot<T>) {
         let _ = site;
         #[cfg(feature = "track")]
         if let Some(site) = site {
             self.counters.note_site(site, mem::size_of::<T>());
         }
-        let index = match self.free_head.get() {
-            NONE => {
-                if self.fresh.get() == self.slots.get() {
-                    self.grow();
-                }
-                let i = self.fresh.get();
-                self.fresh.set(i + 1);
-                i
-            }
-            i => {
-                self.free_head.set(self.slot(i).next_free.get());
-                i
-            }
+        let mut key = self.free_head.get();
+        let slot = if key != NONE {
+            // SAFETY: free-list keys name slots of this pool.
+            let slot = unsafe { self.slot_ptr(key) };
+            // SAFETY: `slot` is a live slot; `next_free` is a `Cell`.
+            self.free_head.set(unsafe { &(*slot).next_free }.get());
+            slot
+        } else {
+            key = self.take_fresh();
+            // SAFETY: `take_fresh` returns the key of a slot it made sure
+            // exists.
+            unsafe { self.slot_ptr(key) }
         };
-        let slot = self.slot(index);
-        let ptr = slot.value.get().cast::<T>();
-        // SAFETY: 1. the slot is free: it holds no value and no reference to
-        // it exists; 2. `ptr` is aligned and valid for a `T`.
-        unsafe { ptr.write(value) };
-        slot.state.set(state);
+        // SAFETY: 1. the slot is free (off the free list, or never used): it
+        // holds no value and nothing refers to its value; 2. the value is at
+        // the slot's address (`repr(C)`, value first) and aligned for `T`.
+        unsafe { slot.cast::<T>().write(value) };
+        // SAFETY: as above; `stamp` is a `Cell`. A free slot's state bits are
+        // zero, so adding the state sets it and keeps the generation. (An add,
+        // not an `|`: the compiler would narrow `| 1` to a one-byte store,
+        // and the 4-byte load of the stamp when the slot is freed again could
+        // not be forwarded from it, a stall of about a dozen cycles.)
+        let stamp = unsafe { &(*slot).stamp };
+        stamp.set(stamp.get() + state);
         Counters::bump(&self.counters.allocations);
-        let live = self.live.get() + 1;
-        self.live.set(live);
-        if live > self.peak_live.get() {
-            self.peak_live.set(live);
-        }
-        // SAFETY: derived from an `UnsafeCell` inside a live chunk: non-null.
-        (index, unsafe { NonNull::new_unchecked(ptr) })
+        (key, slot)
     }
 
-    #[inline]
-    fn check(&self, h: Handle<T>, freeing: bool) -> Result<&Slot<T>, HandleError> {
-        if h.pool == self.id && h.index < self.slots.get() {
-            let slot = self.slot(h.index);
-            if slot.generation.get() == h.generation && slot.state.get() == State::Handle {
+    /// The slot of a live handle: one identity comparison, one slot lookup,
+    /// one stamp comparison (generation and state at once).
+    #[inline(always)]
+    fn check(&self, h: Handle<T>, freeing: bool) -> Result<*mut Slot<T>, HandleError> {
+        if h.pool == self.id {
+            // SAFETY: `h` was made by `insert` of this pool (identities never
+            // repeat, and handles cannot be built outside the crate), so its
+            // key names a slot of this pool.
+            let slot = unsafe { self.slot_ptr(h.key) };
+            // SAFETY: `slot` is a live slot; `stamp` is a `Cell`. A handle's
+            // stamp is always in the handle state, so equality means the slot
+            // holds this handle's value.
+            if unsafe { &(*slot).stamp }.get() == h.stamp {
                 return Ok(slot);
             }
         }
@@ -441,44 +556,50 @@ impl<T> Pool<T> {
                 found: h.pool,
             };
         }
-        // A handle of this pool always has `index < slots`; checked anyway so
-        // no lookup can go out of bounds.
-        let stale = |slot: u32| {
-            let (index, handle) = (h.index, h.generation);
-            if freeing {
-                HandleError::DoubleFree {
-                    index,
-                    handle,
-                    slot,
-                }
-            } else {
-                HandleError::UseAfterFree {
-                    index,
-                    handle,
-                    slot,
-                }
+        // SAFETY: as in `check`, the handle is of this pool.
+        let slot = unsafe { &(*self.slot_ptr(h.key)).stamp }.get();
+        let (index, handle, slot) = (
+            key::index(h.key),
+            stamp::generation(h.stamp),
+            stamp::generation(slot),
+        );
+        if freeing {
+            HandleError::DoubleFree {
+                index,
+                handle,
+                slot,
             }
-        };
-        if h.index >= self.slots.get() {
-            return stale(0);
+        } else {
+            HandleError::UseAfterFree {
+                index,
+                handle,
+                slot,
+            }
         }
-        stale(self.slot(h.index).generation.get())
     }
 
-    /// Marks slot `index` free (its value already dropped or moved out).
-    fn release_slot(&self, index: u32) {
-        let slot = self.slot(index);
-        let generation = slot.generation.get();
-        if generation == u32::MAX {
-            slot.state.set(State::Retired);
+    /// Marks `slot` (named `key`) free, or retires it when its generations
+    /// are spent.
+    ///
+    /// # Safety
+    ///
+    /// `slot` is the live slot of this pool named `key`, held (owned or for
+    /// handles), and its value has already been dropped or moved out.
+    #[inline(always)]
+    unsafe fn release_slot(&self, slot: *mut Slot<T>, key: u32) {
+        // SAFETY: `slot` is a live slot (caller); `stamp` is a `Cell`.
+        let stamp_cell = unsafe { &(*slot).stamp };
+        let old = stamp_cell.get();
+        if stamp::generation(old) == stamp::MAX_GENERATION {
+            stamp_cell.set(stamp::make(stamp::MAX_GENERATION, stamp::RETIRED));
             self.retired.set(self.retired.get() + 1);
         } else {
-            slot.generation.set(generation + 1);
-            slot.state.set(State::Free);
-            slot.next_free.set(self.free_head.get());
-            self.free_head.set(index);
+            // The next generation, in the free state.
+            stamp_cell.set((old & !stamp::STATE) + stamp::make(1, stamp::FREE));
+            // SAFETY: as above; `next_free` is a `Cell`.
+            unsafe { &(*slot).next_free }.set(self.free_head.get());
+            self.free_head.set(key);
         }
-        self.live.set(self.live.get() - 1);
         Counters::bump(&self.counters.frees);
     }
 
@@ -487,65 +608,80 @@ impl<T> Pool<T> {
     ///
     /// # Safety
     ///
-    /// Slot `index` is in the owned state, holds a valid `T`, and its one
-    /// `Owned` is going away.
-    pub(crate) unsafe fn release_owned(&self, index: u32) {
+    /// `value` points to the valid `T` of the owned slot named `key`, and the
+    /// slot's one `Owned` (which `value` came from) is going away.
+    #[inline]
+    pub(crate) unsafe fn release_owned(&self, value: NonNull<T>, key: u32) {
         if !mem::needs_drop::<T>() {
-            // Nothing to drop, so nothing nested to queue.
-            self.release_slot(index);
+            // Nothing to drop, so nothing nested to queue. The slot is at the
+            // value's address (`repr(C)`), with the chunk's provenance (the
+            // `Owned` got it from `put`): no lookup needed.
+            // SAFETY: the value (nothing to drop) is given up by its owner.
+            unsafe { self.release_slot(value.as_ptr().cast::<Slot<T>>(), key) };
             return;
         }
-        self.drops.drop_or_defer(index, |i| self.drop_owned(i));
+        self.drops.drop_or_defer(key, |k| self.drop_owned(k));
     }
 
-    fn drop_owned(&self, index: u32) {
-        let slot = self.slot(index);
-        debug_assert_eq!(slot.state.get(), State::Owned);
-        // SAFETY: 1. entries reach here only from `release_owned`, whose
-        // caller guarantees a valid `T` given up by its owner; 2. the queue
-        // runs each entry once.
-        unsafe { ptr::drop_in_place(slot.value.get().cast::<T>()) };
-        self.release_slot(index);
+    fn drop_owned(&self, key: u32) {
+        // SAFETY: entries reach here only from `release_owned`, with the key
+        // of an owned slot of this pool.
+        let slot = unsafe { self.slot_ptr(key) };
+        // SAFETY: `slot` is a live slot; `stamp` is a `Cell`.
+        let state = stamp::state(unsafe { &(*slot).stamp }.get());
+        debug_assert_eq!(state, stamp::OWNED);
+        // SAFETY: 1. the caller of `release_owned` guarantees a valid `T`
+        // given up by its owner; 2. the queue runs each entry once, so it is
+        // dropped and its slot released once.
+        unsafe {
+            ptr::drop_in_place(slot.cast::<T>());
+            self.release_slot(slot, key);
+        }
     }
 
     /// Frees an owned slot whose value was moved out.
     ///
     /// # Safety
     ///
-    /// Slot `index` is in the owned state and its value has been moved out.
-    pub(crate) unsafe fn release_moved_out(&self, index: u32) {
-        self.release_slot(index);
+    /// `value` points to the owned slot named `key`, whose value has been
+    /// moved out by its one `Owned`.
+    pub(crate) unsafe fn release_moved_out(&self, value: NonNull<T>, key: u32) {
+        // SAFETY: as in `release_owned`: the slot is at the value's address.
+        unsafe { self.release_slot(value.as_ptr().cast::<Slot<T>>(), key) };
     }
 
     #[cfg(test)]
     pub(crate) fn set_generation(&self, h: Handle<T>, generation: u32) -> Handle<T> {
-        self.slot(h.index).generation.set(generation);
-        Handle::new(self.id, h.index, generation)
+        let stamp = stamp::make(generation, stamp::HANDLE);
+        // SAFETY: `h` is a handle of this pool.
+        unsafe { &(*self.slot_ptr(h.key)).stamp }.set(stamp);
+        Handle::new(self.id, h.key, stamp)
     }
 }
 
 impl<T> Drop for Pool<T> {
     fn drop(&mut self) {
         self.drops.drain(|i| self.drop_owned(i));
-        let chunks = mem::take(self.chunks.get_mut());
-        for (k, chunk) in chunks.into_iter().enumerate() {
-            let len = FIRST << k;
+        for k in 0..self.nchunks.get() {
+            let chunk = self.chunks[k].replace(ptr::null_mut());
+            let len = key::chunk_len(k);
             for offset in 0..len {
                 // SAFETY: 1. chunk `k` has `len` initialized slots; 2. a slot in
                 // the handle state holds a valid `T` that only the pool owns
                 // (handles do not own), so it is dropped here once. Owned-state
                 // slots belong to forgotten or leaked `Owned`s and are leaked.
                 unsafe {
-                    let slot = &*chunk.as_ptr().add(offset);
-                    if slot.state.get() == State::Handle {
-                        ptr::drop_in_place(slot.value.get().cast::<T>());
+                    let slot = chunk.add(offset);
+                    if stamp::state((*slot).stamp.get()) == stamp::HANDLE {
+                        ptr::drop_in_place(slot.cast::<T>());
                     }
                 }
             }
             // SAFETY: `chunk` came from `Box::<[Slot<T>]>::into_raw` with
-            // `len` elements and is freed once (the vector was taken).
-            drop(unsafe { Box::from_raw(ptr::slice_from_raw_parts_mut(chunk.as_ptr(), len)) });
+            // `len` elements and is freed once (its entry was nulled).
+            drop(unsafe { Box::from_raw(ptr::slice_from_raw_parts_mut(chunk, len)) });
         }
+        self.nchunks.set(0);
     }
 }
 
@@ -567,7 +703,7 @@ mod tests {
     fn spent_generation_retires_the_slot() {
         let mut pool = Pool::new();
         let h = pool.insert(1u8);
-        let h = pool.set_generation(h, u32::MAX);
+        let h = pool.set_generation(h, stamp::MAX_GENERATION);
         assert_eq!(pool.get(h), Ok(&1));
         pool.free(h).unwrap();
         assert!(pool.get(h).is_err());
@@ -575,6 +711,7 @@ mod tests {
         let next = pool.insert(2u8);
         assert_ne!(next.index(), h.index());
         assert!(pool.report().title.contains("1 slots retired"));
+        assert_eq!(pool.len(), 1);
     }
 
     #[test]
@@ -583,7 +720,36 @@ mod tests {
         let handles: Vec<_> = (0..1000u32).map(|i| pool.insert(i)).collect();
         for (i, h) in handles.iter().enumerate() {
             assert_eq!(pool.get(*h), Ok(&(i as u32)));
+            assert_eq!(h.index(), i as u32, "positions count across chunks");
         }
         assert_eq!(pool.capacity(), 16 + 32 + 64 + 128 + 256 + 512);
+    }
+
+    #[test]
+    fn keys_and_positions() {
+        assert_eq!(key::chunk_len(0), 16);
+        assert_eq!(key::chunk_len(22), 1 << 26);
+        assert_eq!(key::chunk_len(23), 1 << 27);
+        assert_eq!(key::chunk_len(30), 1 << 27);
+        assert_eq!(key::index(key::make(0, 5)), 5);
+        assert_eq!(key::index(key::make(1, 0)), 16);
+        assert_eq!(key::index(key::make(23, 0)), (1 << 27) - 16);
+        assert_eq!(key::index(key::make(24, 1)), (1 << 28) - 16 + 1);
+        // The last slot's key is not the free list's `NONE`.
+        let last = key::make(key::MAX_CHUNKS - 1, key::chunk_len(key::MAX_CHUNKS - 1) - 1);
+        assert_ne!(last, NONE);
+    }
+
+    #[test]
+    fn peak_counts_live_values() {
+        let pool = Pool::new();
+        {
+            let _a: Vec<_> = (0..40u64).map(|i| pool.alloc(i)).collect();
+        }
+        let _b: Vec<_> = (0..10u64).map(|i| pool.alloc(i)).collect();
+        let s = pool.stats();
+        assert_eq!(s.peak_bytes, 40 * 8);
+        assert_eq!(s.bytes_in_use, 10 * 8);
+        assert_eq!(pool.len(), 10);
     }
 }
