@@ -55,15 +55,21 @@ for target in "${targets[@]}"; do
   # does not rebuild between targets. -timeout: an input that takes over
   # 10 s counts as a crash (a hang).
   "$bin/$target" -artifact_prefix="fuzz/artifacts/$target/" -max_total_time="$seconds" \
-    -timeout=10 -print_final_stats=1 "fuzz/corpus/$target" >"$log" 2>&1 || status=$?
+    -timeout=10 -print_final_stats=1 "fuzz/corpus/$target" >"$log" 2>&1 &
+  pid=$!
+  wait "$pid" || status=$?
+  # The file targets write one scratch file per process, named after it.
+  for dir in /dev/shm "${TMPDIR:-/tmp}"; do
+    rm -f "$dir/barewire-fuzz-header-$pid.img" "$dir/barewire-fuzz-ipc-$pid.chan"
+  done
   elapsed=$(($(date +%s) - start))
-  execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
-  cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 | grep -o '[0-9]*$' || true)
+  execs=$(grep -a -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1 || true)
+  cov=$(grep -a -o 'cov: [0-9]*' "$log" | tail -1 | grep -o '[0-9]*$' || true)
   line=$(printf '%-17s %12s execs in %4ss  cov %s' "$target" "${execs:-?}" "$elapsed" "${cov:-?}")
   if [[ $status -ne 0 ]]; then
     line="$line  FAILED (exit $status, see $log)"
     failed+=("$target")
-    grep -E 'panicked at|ERROR: (libFuzzer|AddressSanitizer)|SUMMARY|Test unit written' "$log" | head -8 || true
+    grep -a -E 'panicked at|ERROR: (libFuzzer|AddressSanitizer)|SUMMARY|Test unit written' "$log" | head -8 || true
   fi
   echo "$line"
   summary+=("$line")
