@@ -4,7 +4,8 @@
 #
 #   fuzz/run.sh SECONDS [TARGET...]
 #
-# Needs the nightly toolchain and cargo-fuzz (`cargo install cargo-fuzz`).
+# Needs the nightly toolchain; uses cargo-fuzz (`cargo install cargo-fuzz`)
+# when installed, and otherwise builds with the same flags itself.
 # Seeds are (re)written into fuzz/corpus/<target>/ first, from sample values
 # and from the shared BARE test data (BAREWIRE_VECTORS, default
 # ../shared/bare-vectors beside the checkout; skipped if absent). Crash
@@ -34,7 +35,19 @@ mkdir -p "$logs"
 
 if [[ ${FUZZ_SKIP_BUILD:-0} != 1 ]]; then
   echo "== building fuzz targets"
-  cargo +nightly fuzz build
+  if [[ ${FUZZ_DIRECT_BUILD:-0} != 1 ]] && cargo +nightly fuzz --version >/dev/null 2>&1; then
+    cargo +nightly fuzz build
+  else
+    # Without cargo-fuzz: the same build it makes (libFuzzer's coverage
+    # instrumentation and AddressSanitizer on the nightly toolchain).
+    echo "(cargo-fuzz not installed: building with the flags cargo-fuzz uses)"
+    RUSTFLAGS="-Cpasses=sancov-module -Cllvm-args=-sanitizer-coverage-level=4 \
+-Cllvm-args=-sanitizer-coverage-inline-8bit-counters -Cllvm-args=-sanitizer-coverage-pc-table \
+-Cllvm-args=-sanitizer-coverage-trace-compares --cfg fuzzing \
+-Cllvm-args=-simplifycfg-branch-fold-threshold=0 -Zsanitizer=address -Cdebug-assertions \
+-Coverflow-checks" \
+      cargo +nightly build --release --manifest-path fuzz/Cargo.toml --target "$host" --bins
+  fi
 fi
 
 if [[ ${FUZZ_SKIP_SEEDS:-0} != 1 ]]; then
