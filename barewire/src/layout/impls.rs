@@ -1,15 +1,14 @@
 //! [`Layout`] and [`FromLayout`] for the std types of the BARE mapping.
 
 use alloc::boxed::Box;
-use alloc::collections::BTreeMap;
-use alloc::string::String;
 use alloc::vec::Vec;
 use core::cmp::Ordering;
 use core::marker::PhantomData;
 
+use super::map::LayoutKey;
 use super::views::{
-    BareArray, BareMap, BareSpan, BareSpanMut, BareStr, LayoutKey, Scalar, ScalarLayout,
-    check_items, check_map, check_span, check_str, entry_layout, span_range, write_span, write_str,
+    BareArray, BareSpan, BareSpanMut, Scalar, ScalarLayout, check_items, check_span, span_range,
+    write_span,
 };
 use super::{Check, FromLayout, Layout, Writer, check_inline, follow, follow_unchecked, read4};
 use crate::wire::{Plain, layout_as_bytes};
@@ -242,96 +241,6 @@ impl<'a> FromLayout<'a> for () {
     #[inline]
     fn from_layout(_: &'a [u8], _: usize, _: &mut Check) -> Result<Self, Error> {
         Ok(())
-    }
-}
-
-// ---- strings --------------------------------------------------------------
-
-macro_rules! strings {
-    ($($t:ty),*) => {$(
-        impl Layout for $t {
-            const SIZE: usize = 8;
-            const ALIGN: usize = 4;
-            const TRIVIAL_VIEW: bool = true;
-            type View<'a> = BareStr<'a>;
-            type ViewMut<'a> = BareStr<'a>;
-            #[inline]
-            fn write(&self, w: &mut Writer, at: usize) {
-                write_str(w, at, self.as_bytes(), false);
-            }
-            #[inline]
-            fn out_of_line_hint(&self) -> usize {
-                if self.len() > super::INLINE_STR { self.len() } else { 0 }
-            }
-            /// Strings are checked when read; only [`check_full`](super::check_full)
-            /// checks them up front.
-            #[inline]
-            fn check(buf: &[u8], at: usize, cx: &mut Check) -> Result<(), Error> {
-                if cx.utf8() { check_str(buf, at, true) } else { Ok(()) }
-            }
-            #[inline]
-            fn view(buf: &[u8], at: usize) -> BareStr<'_> {
-                BareStr::new(buf, at)
-            }
-            #[inline]
-            fn view_mut(buf: &mut [u8], at: usize) -> BareStr<'_> {
-                BareStr::new(buf, at)
-            }
-        }
-
-        impl LayoutKey for $t {
-            type Query = str;
-            // Keys were checked by `check_key`; an unchecked image compares
-            // a key it cannot read as empty rather than panicking.
-            #[inline]
-            fn cmp_query(buf: &[u8], at: usize, query: &str) -> Ordering {
-                key_bytes(buf, at).cmp(query.as_bytes())
-            }
-            #[inline]
-            fn cmp_at(buf: &[u8], a: usize, b: usize) -> Ordering {
-                key_bytes(buf, a).cmp(key_bytes(buf, b))
-            }
-            #[inline]
-            fn check_key(buf: &[u8], at: usize, cx: &mut Check) -> Result<(), Error> {
-                check_str(buf, at, cx.utf8())
-            }
-            #[inline]
-            fn cmp_keys(a: &Self, b: &Self) -> Ordering {
-                a.as_bytes().cmp(b.as_bytes())
-            }
-        }
-    )*};
-}
-strings!(String, Box<str>, &str);
-
-/// The bytes of a string key (empty if they do not lie inside the image).
-#[inline]
-fn key_bytes(buf: &[u8], at: usize) -> &[u8] {
-    BareStr::new(buf, at).as_bytes().unwrap_or(&[])
-}
-
-/// The string at `at`, UTF-8 checked, charged to the output budget.
-fn str_from_layout<'a>(buf: &'a [u8], at: usize, cx: &mut Check) -> Result<&'a str, Error> {
-    let s = BareStr::new(buf, at);
-    cx.output(s.len() as u64, at)?;
-    s.as_str()
-}
-
-impl<'a> FromLayout<'a> for String {
-    fn from_layout(buf: &'a [u8], at: usize, cx: &mut Check) -> Result<Self, Error> {
-        str_from_layout(buf, at, cx).map(String::from)
-    }
-}
-
-impl<'a> FromLayout<'a> for Box<str> {
-    fn from_layout(buf: &'a [u8], at: usize, cx: &mut Check) -> Result<Self, Error> {
-        str_from_layout(buf, at, cx).map(Box::from)
-    }
-}
-
-impl<'a: 'b, 'b> FromLayout<'a> for &'b str {
-    fn from_layout(buf: &'a [u8], at: usize, _: &mut Check) -> Result<Self, Error> {
-        BareStr::new(buf, at).as_str()
     }
 }
 
@@ -637,147 +546,6 @@ pub fn check_boxed<T: Layout>(buf: &[u8], at: usize, cx: &mut Check) -> Result<(
     T::check(buf, target, cx)?;
     cx.leave();
     Ok(())
-}
-
-// ---- maps -----------------------------------------------------------------
-
-/// The out-of-line size estimate of a map from its length and first entry.
-fn map_hint<K: Layout, V: Layout>(len: usize, first: Option<(&K, &V)>) -> usize {
-    let (_, size, align) = entry_layout::<K, V>();
-    let extra = first.map_or(0, |(k, v)| k.out_of_line_hint() + v.out_of_line_hint());
-    len.saturating_mul(size + extra) + align
-}
-
-/// Writes a map repr at `at`: its entries sorted by the layout's key order.
-fn write_map<'m, K: LayoutKey + 'm, V: Layout + 'm>(
-    len: usize,
-    entries: impl Iterator<Item = (&'m K, &'m V)>,
-    w: &mut Writer,
-    at: usize,
-) {
-    let (value_at, size, align) = entry_layout::<K, V>();
-    let mut sorted: Vec<(&K, &V)> = entries.collect();
-    if !sorted.is_sorted_by(|a, b| K::cmp_keys(a.0, b.0) == Ordering::Less) {
-        sorted.sort_by(|a, b| K::cmp_keys(a.0, b.0));
-    }
-    let len32 = u32::try_from(len).expect("a map in a layout holds at most 2^32 - 1 entries");
-    if len == 0 {
-        return;
-    }
-    let start = w.alloc(size * len, align);
-    w.put_offset(at, start);
-    w.put(at + 4, &len32.to_le_bytes());
-    for (i, (k, v)) in sorted.into_iter().enumerate() {
-        let entry = start + i * size;
-        k.write(w, entry);
-        v.write(w, entry + value_at);
-    }
-}
-
-impl<K: LayoutKey, V: Layout> Layout for BTreeMap<K, V> {
-    const SIZE: usize = 8;
-    const ALIGN: usize = 4;
-    type View<'a> = BareMap<'a, K, V>;
-    type ViewMut<'a> = BareMap<'a, K, V>;
-    fn write(&self, w: &mut Writer, at: usize) {
-        write_map(self.len(), self.iter(), w, at);
-    }
-    fn out_of_line_hint(&self) -> usize {
-        map_hint(self.len(), self.iter().next())
-    }
-    fn check(buf: &[u8], at: usize, cx: &mut Check) -> Result<(), Error> {
-        check_map::<K, V>(buf, at, cx)
-    }
-    #[inline]
-    fn view(buf: &[u8], at: usize) -> BareMap<'_, K, V> {
-        BareMap::new(buf, at)
-    }
-    #[inline]
-    fn view_mut(buf: &mut [u8], at: usize) -> BareMap<'_, K, V> {
-        BareMap::new(buf, at)
-    }
-}
-
-/// Rebuilds the entries of a checked map, calling `insert` for each.
-fn map_from_layout<'a, K: FromLayout<'a> + LayoutKey, V: FromLayout<'a>>(
-    buf: &'a [u8],
-    at: usize,
-    cx: &mut Check,
-    mut insert: impl FnMut(K, V),
-) -> Result<(), Error> {
-    let (value_at, size, _) = entry_layout::<K, V>();
-    let (start, len) = span_range(buf, at);
-    cx.enter(at)?;
-    cx.visit(len as u64, at)?;
-    cx.output((len as u64).saturating_mul(size as u64), at)?;
-    for i in 0..len {
-        let entry = start + i * size;
-        insert(
-            K::from_layout(buf, entry, cx)?,
-            V::from_layout(buf, entry + value_at, cx)?,
-        );
-    }
-    cx.leave();
-    Ok(())
-}
-
-impl<'a, K: FromLayout<'a> + LayoutKey + Ord, V: FromLayout<'a>> FromLayout<'a> for BTreeMap<K, V> {
-    fn from_layout(buf: &'a [u8], at: usize, cx: &mut Check) -> Result<Self, Error> {
-        let mut map = BTreeMap::new();
-        map_from_layout(buf, at, cx, |k, v| {
-            map.insert(k, v);
-        })?;
-        Ok(map)
-    }
-}
-
-#[cfg(feature = "std")]
-mod hash_map {
-    use std::collections::HashMap;
-    use std::hash::{BuildHasher, Hash};
-
-    use super::*;
-
-    /// Written sorted by key like a `BTreeMap`, so equal maps give equal
-    /// images whatever their iteration order.
-    impl<K: LayoutKey, V: Layout, S> Layout for HashMap<K, V, S> {
-        const SIZE: usize = 8;
-        const ALIGN: usize = 4;
-        type View<'a> = BareMap<'a, K, V>;
-        type ViewMut<'a> = BareMap<'a, K, V>;
-        fn write(&self, w: &mut Writer, at: usize) {
-            write_map(self.len(), self.iter(), w, at);
-        }
-        fn out_of_line_hint(&self) -> usize {
-            map_hint(self.len(), self.iter().next())
-        }
-        fn check(buf: &[u8], at: usize, cx: &mut Check) -> Result<(), Error> {
-            check_map::<K, V>(buf, at, cx)
-        }
-        #[inline]
-        fn view(buf: &[u8], at: usize) -> BareMap<'_, K, V> {
-            BareMap::new(buf, at)
-        }
-        #[inline]
-        fn view_mut(buf: &mut [u8], at: usize) -> BareMap<'_, K, V> {
-            BareMap::new(buf, at)
-        }
-    }
-
-    impl<'a, K, V, S> FromLayout<'a> for HashMap<K, V, S>
-    where
-        K: FromLayout<'a> + LayoutKey + Eq + Hash,
-        V: FromLayout<'a>,
-        S: BuildHasher + Default,
-    {
-        fn from_layout(buf: &'a [u8], at: usize, cx: &mut Check) -> Result<Self, Error> {
-            let mut map = HashMap::with_hasher(S::default());
-            map_from_layout(buf, at, cx, |k, v| {
-                map.insert(k, v);
-            })?;
-            Ok(map)
-        }
-    }
 }
 
 // ---- tuples ---------------------------------------------------------------

@@ -40,6 +40,8 @@
 
 mod buf;
 mod impls;
+mod map;
+mod string;
 mod table;
 mod views;
 
@@ -49,10 +51,9 @@ pub use table::LayoutTable;
 use crate::{Error, Limits};
 
 pub use buf::{LayoutBuf, MAX_ALIGN, MAX_IMAGE_SIZE, Writer};
-pub use views::{
-    BareArray, BareMap, BareSpan, BareSpanMut, BareStr, INLINE_STR, LayoutKey, MAX_STR_LEN, Scalar,
-    ScalarLayout,
-};
+pub use map::{BareMap, LayoutKey};
+pub use string::{BareStr, INLINE_STR, MAX_STR_LEN};
+pub use views::{BareArray, BareSpan, BareSpanMut, Scalar, ScalarLayout};
 
 /// A type with a fixed-offset, aligned in-place form.
 ///
@@ -426,7 +427,7 @@ pub fn from_boxed<'a, T: FromLayout<'a>>(
 /// Writes a string at `at`, sharing the bytes of an identical string written
 /// before with this function (`#[bare(intern)]`).
 pub(crate) fn write_interned_str(w: &mut Writer, at: usize, s: &[u8]) {
-    views::write_str(w, at, s, true);
+    string::write_str(w, at, s, true);
 }
 
 /// Checks the start of an image for the root type `T`: alignment of the

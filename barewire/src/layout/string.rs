@@ -1,0 +1,306 @@
+//! `str` in a layout: the 8-byte `BareStr` repr (short strings inline), its
+//! view, and the `Layout` impls of the string types.
+
+use alloc::boxed::Box;
+use alloc::string::String;
+use core::cmp::Ordering;
+use core::fmt;
+
+use super::map::LayoutKey;
+use super::{Check, FromLayout, Layout, Writer, follow};
+use crate::Error;
+
+/// Strings of at most this many bytes are stored inline in a [`BareStr`].
+pub const INLINE_STR: usize = 8;
+
+/// The largest string a [`BareStr`] can hold out of line (2^30 - 1 bytes).
+pub const MAX_STR_LEN: usize = (1 << 30) - 1;
+
+/// A view of a `str` in an image: 8 bytes, aligned to 4.
+///
+/// Up to 8 bytes are stored inline (padded with `0xff`, which UTF-8 never
+/// contains); longer strings are stored elsewhere and reached by a relative
+/// offset. A string is checked when it is read, not when the image is
+/// viewed: [`as_bytes`](Self::as_bytes) checks that its bytes lie inside the
+/// image, [`as_str`](Self::as_str) also checks their UTF-8. So viewing a
+/// large image and reading a few numbers never pays for its strings.
+///
+/// ```
+/// let image = barewire::to_layout(&String::from("a string longer than eight bytes"));
+/// let s = barewire::view::<String>(&image)?;
+/// assert_eq!(s.len(), 32);
+/// assert_eq!(s.as_str()?, "a string longer than eight bytes");
+/// # Ok::<(), barewire::Error>(())
+/// ```
+#[derive(Clone, Copy)]
+pub struct BareStr<'a> {
+    buf: &'a [u8],
+    at: usize,
+}
+
+/// The length held in the head of an out-of-line string repr.
+#[inline]
+fn out_of_line_len(head: [u8; 4]) -> usize {
+    (usize::from(head[0]) & 0x3f)
+        | (usize::from(head[1]) << 6)
+        | (usize::from(head[2]) << 14)
+        | (usize::from(head[3]) << 22)
+}
+
+/// Whether a string repr starting with `first` is stored out of line: its
+/// first byte is a UTF-8 continuation byte, which never starts a string.
+#[inline]
+fn is_out_of_line(first: u8) -> bool {
+    first & 0xc0 == 0x80
+}
+
+/// The length of an inline string: the position of the first `0xff` (or 8);
+/// `None` if a byte after it is not `0xff`. One word, no loop.
+#[inline]
+fn inline_len(repr: [u8; INLINE_STR]) -> Option<usize> {
+    let word = u64::from_le_bytes(repr);
+    // Bytes that were 0xff are zero in `!word`; the lowest zero byte of a
+    // word is found exactly by the classic has-zero-byte test.
+    let inverted = !word;
+    let zeros = inverted.wrapping_sub(0x0101_0101_0101_0101) & !inverted & 0x8080_8080_8080_8080;
+    let len = if zeros == 0 {
+        INLINE_STR
+    } else {
+        zeros.trailing_zeros() as usize / 8
+    };
+    // Everything from `len` on must be 0xff.
+    let tail = if len == INLINE_STR {
+        0
+    } else {
+        u64::MAX << (8 * len)
+    };
+    (word & tail == tail).then_some(len)
+}
+
+impl<'a> BareStr<'a> {
+    #[inline]
+    pub(crate) fn new(buf: &'a [u8], at: usize) -> Self {
+        BareStr { buf, at }
+    }
+
+    #[inline]
+    fn repr(&self) -> [u8; INLINE_STR] {
+        let mut repr = [0u8; INLINE_STR];
+        repr.copy_from_slice(&self.buf[self.at..self.at + INLINE_STR]);
+        repr
+    }
+
+    /// The string's bytes, after checking that they lie inside the image
+    /// (not checked for UTF-8).
+    #[inline]
+    pub fn as_bytes(&self) -> Result<&'a [u8], Error> {
+        let repr = self.repr();
+        if is_out_of_line(repr[0]) {
+            let len = out_of_line_len([repr[0], repr[1], repr[2], repr[3]]);
+            let start = follow(self.buf, self.at + 4)?;
+            match self.buf.get(start..start + len) {
+                Some(bytes) => Ok(bytes),
+                None => Err(Error::InvalidLayout {
+                    offset: self.at,
+                    reason: "string runs past the end of the image",
+                }),
+            }
+        } else {
+            match inline_len(repr) {
+                Some(len) => Ok(&self.buf[self.at..self.at + len]),
+                None => Err(Error::InvalidLayout {
+                    offset: self.at,
+                    reason: "inline string padding is not 0xff",
+                }),
+            }
+        }
+    }
+
+    /// The string, after checking that its bytes lie inside the image and
+    /// are UTF-8.
+    #[inline]
+    pub fn as_str(&self) -> Result<&'a str, Error> {
+        let bytes = self.as_bytes()?;
+        crate::utf8::to_str(bytes).map_err(|valid| Error::InvalidUtf8 {
+            offset: bytes.as_ptr() as usize - self.buf.as_ptr() as usize + valid,
+        })
+    }
+
+    /// The length in bytes that the repr claims (checked against the image
+    /// only when the bytes are read).
+    #[inline]
+    pub fn len(&self) -> usize {
+        let repr = self.repr();
+        if is_out_of_line(repr[0]) {
+            out_of_line_len([repr[0], repr[1], repr[2], repr[3]])
+        } else {
+            inline_len(repr).unwrap_or(0)
+        }
+    }
+
+    /// Whether the string is empty.
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl fmt::Debug for BareStr<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.as_str(), self.as_bytes()) {
+            (Ok(s), _) => fmt::Debug::fmt(s, f),
+            (Err(_), Ok(bytes)) => write!(f, "BareStr(invalid UTF-8: {bytes:?})"),
+            (Err(e), Err(_)) => write!(f, "BareStr({e})"),
+        }
+    }
+}
+
+impl PartialEq<str> for BareStr<'_> {
+    fn eq(&self, other: &str) -> bool {
+        self.as_bytes().is_ok_and(|b| b == other.as_bytes())
+    }
+}
+
+impl PartialEq<&str> for BareStr<'_> {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_bytes().is_ok_and(|b| b == other.as_bytes())
+    }
+}
+
+/// Writes the 8-byte repr of `s` at `at`, its bytes out of line if longer
+/// than [`INLINE_STR`] (shared with an earlier copy when `intern`).
+pub(crate) fn write_str(w: &mut Writer, at: usize, s: &[u8], intern: bool) {
+    if s.len() <= INLINE_STR {
+        let mut repr = [0xffu8; INLINE_STR];
+        repr[..s.len()].copy_from_slice(s);
+        w.put(at, &repr);
+        return;
+    }
+    assert!(
+        s.len() <= MAX_STR_LEN,
+        "string of {} bytes is longer than a layout can hold",
+        s.len()
+    );
+    let len = s.len();
+    let head = [
+        0x80 | (len & 0x3f) as u8,
+        (len >> 6) as u8,
+        (len >> 14) as u8,
+        (len >> 22) as u8,
+    ];
+    let target = match intern.then(|| w.interned(s)).flatten() {
+        Some(target) => target,
+        None => {
+            let target = w.alloc_bytes(s, 1);
+            if intern {
+                w.intern(s, target);
+            }
+            target
+        }
+    };
+    // Both positions are below MAX_IMAGE_SIZE, so the difference fits i32.
+    let rel = (target as i64 - (at + 4) as i64) as i32;
+    let repr = &mut w.image_mut()[at..at + INLINE_STR];
+    repr[..4].copy_from_slice(&head);
+    repr[4..].copy_from_slice(&rel.to_le_bytes());
+}
+
+/// Checks the repr of a string at `at` (8 bytes, in bounds, aligned): its
+/// bytes inside the image, and with `utf8` their UTF-8.
+#[inline]
+pub(crate) fn check_str(buf: &[u8], at: usize, utf8: bool) -> Result<(), Error> {
+    let s = BareStr::new(buf, at);
+    if utf8 {
+        s.as_str().map(|_| ())
+    } else {
+        s.as_bytes().map(|_| ())
+    }
+}
+
+macro_rules! strings {
+    ($($t:ty),*) => {$(
+        impl Layout for $t {
+            const SIZE: usize = 8;
+            const ALIGN: usize = 4;
+            const TRIVIAL_VIEW: bool = true;
+            type View<'a> = BareStr<'a>;
+            type ViewMut<'a> = BareStr<'a>;
+            #[inline]
+            fn write(&self, w: &mut Writer, at: usize) {
+                write_str(w, at, self.as_bytes(), false);
+            }
+            #[inline]
+            fn out_of_line_hint(&self) -> usize {
+                if self.len() > super::INLINE_STR { self.len() } else { 0 }
+            }
+            /// Strings are checked when read; only [`check_full`](super::check_full)
+            /// checks them up front.
+            #[inline]
+            fn check(buf: &[u8], at: usize, cx: &mut Check) -> Result<(), Error> {
+                if cx.utf8() { check_str(buf, at, true) } else { Ok(()) }
+            }
+            #[inline]
+            fn view(buf: &[u8], at: usize) -> BareStr<'_> {
+                BareStr::new(buf, at)
+            }
+            #[inline]
+            fn view_mut(buf: &mut [u8], at: usize) -> BareStr<'_> {
+                BareStr::new(buf, at)
+            }
+        }
+
+        impl LayoutKey for $t {
+            type Query = str;
+            // Keys were checked by `check_key`; an unchecked image compares
+            // a key it cannot read as empty rather than panicking.
+            #[inline]
+            fn cmp_query(buf: &[u8], at: usize, query: &str) -> Ordering {
+                key_bytes(buf, at).cmp(query.as_bytes())
+            }
+            #[inline]
+            fn cmp_at(buf: &[u8], a: usize, b: usize) -> Ordering {
+                key_bytes(buf, a).cmp(key_bytes(buf, b))
+            }
+            #[inline]
+            fn check_key(buf: &[u8], at: usize, cx: &mut Check) -> Result<(), Error> {
+                check_str(buf, at, cx.utf8())
+            }
+            #[inline]
+            fn cmp_keys(a: &Self, b: &Self) -> Ordering {
+                a.as_bytes().cmp(b.as_bytes())
+            }
+        }
+    )*};
+}
+strings!(String, Box<str>, &str);
+
+/// The bytes of a string key (empty if they do not lie inside the image).
+#[inline]
+fn key_bytes(buf: &[u8], at: usize) -> &[u8] {
+    BareStr::new(buf, at).as_bytes().unwrap_or(&[])
+}
+
+/// The string at `at`, UTF-8 checked, charged to the output budget.
+fn str_from_layout<'a>(buf: &'a [u8], at: usize, cx: &mut Check) -> Result<&'a str, Error> {
+    let s = BareStr::new(buf, at);
+    cx.output(s.len() as u64, at)?;
+    s.as_str()
+}
+
+impl<'a> FromLayout<'a> for String {
+    fn from_layout(buf: &'a [u8], at: usize, cx: &mut Check) -> Result<Self, Error> {
+        str_from_layout(buf, at, cx).map(String::from)
+    }
+}
+
+impl<'a> FromLayout<'a> for Box<str> {
+    fn from_layout(buf: &'a [u8], at: usize, cx: &mut Check) -> Result<Self, Error> {
+        str_from_layout(buf, at, cx).map(Box::from)
+    }
+}
+
+impl<'a: 'b, 'b> FromLayout<'a> for &'b str {
+    fn from_layout(buf: &'a [u8], at: usize, _: &mut Check) -> Result<Self, Error> {
+        BareStr::new(buf, at).as_str()
+    }
+}
