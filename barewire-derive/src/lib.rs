@@ -2,9 +2,9 @@
 //!
 //! Use them through the `barewire` crate, which re-exports them:
 //! `#[derive(barewire::Bare)]`. The macro parses the input into a small typed
-//! model ([`model`]), checks it (every misuse becomes a compile error at the
+//! model (module `model`), checks it (every misuse becomes a compile error at the
 //! offending token, all reported at once), then generates one impl per trait
-//! ([`encode`], [`decode`], [`describe`]).
+//! (modules `encode`, `decode`, `describe`, `layout`).
 #![deny(unsafe_op_in_unsafe_fn, missing_docs)]
 #![deny(clippy::undocumented_unsafe_blocks, clippy::missing_safety_doc)]
 

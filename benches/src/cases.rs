@@ -75,7 +75,7 @@ pub mod op {
 /// One benchmark: `run` performs the operation once and returns a value that
 /// depends on the result (callers pass it to `black_box`).
 pub struct Case {
-    /// Format name, from [`format`].
+    /// Format name, from [`format`](mod@format).
     pub format: &'static str,
     /// Operation name, from [`op`].
     pub op: &'static str,

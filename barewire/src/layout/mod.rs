@@ -28,7 +28,7 @@
 //!
 //! # Checking
 //!
-//! [`view`](crate::view) checks the structure of the whole image before it
+//! [`view`] checks the structure of the whole image before it
 //! returns: every list, map and pointer target in bounds and aligned, every
 //! `bool` 0 or 1, every enum value and union tag known, map keys sorted.
 //! Strings are checked when they are read: a [`BareStr`] checks that its bytes
@@ -85,7 +85,7 @@ pub trait Layout {
     /// line, so that checking a list of it needs no work per item.
     #[doc(hidden)]
     const TRIVIAL: bool = false;
-    /// Whether [`view`](crate::view)'s structural check has nothing to do for
+    /// Whether [`view`]'s structural check has nothing to do for
     /// this type: true for strings (checked when read) and for structs and
     /// arrays of such fields; false where a tag, a `bool` or an offset must
     /// be checked before a view may trust it.
@@ -147,7 +147,7 @@ impl Check {
     /// A check of an image of `len` bytes under `limits`.
     ///
     /// The node budget is the image length: an image written by
-    /// [`to_layout`](crate::to_layout) never needs more, because each visited
+    /// [`to_layout`] never needs more, because each visited
     /// node has inline bytes of its own. One whose offsets alias the same
     /// bytes again and again runs out of budget instead of running for ever.
     pub fn new(len: usize, limits: Limits, utf8: bool) -> Self {
@@ -362,7 +362,7 @@ pub fn write_tag(w: &mut Writer, at: usize, width: usize, value: u64) {
 }
 
 /// Checks that `at..at + size` lies inside `buf` and `at` is a multiple of
-/// `align` (relative to the image start, which [`view`](crate::view) has
+/// `align` (relative to the image start, which [`view`] has
 /// checked is aligned).
 #[inline]
 pub fn check_inline(buf: &[u8], at: usize, size: usize, align: usize) -> Result<(), Error> {
