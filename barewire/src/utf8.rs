@@ -19,26 +19,26 @@ pub(crate) fn to_str(bytes: &[u8]) -> Result<&str, usize> {
 #[inline]
 fn is_ascii(bytes: &[u8]) -> bool {
     const HIGH: u64 = 0x8080_8080_8080_8080;
-    let word = |at: usize| {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(&bytes[at..at + 8]);
-        u64::from_ne_bytes(w)
+    let word = |w: &[u8]| {
+        let mut out = [0u8; 8];
+        out.copy_from_slice(&w[..8]);
+        u64::from_ne_bytes(out)
     };
     let n = bytes.len();
     if n < 8 {
         return bytes.iter().fold(0u8, |acc, &b| acc | b) < 0x80;
     }
     let mut acc = 0u64;
-    let mut i = 0;
-    while i + 16 <= n {
-        acc |= word(i) | word(i + 8);
-        i += 16;
+    let mut chunks = bytes.chunks_exact(16);
+    for chunk in &mut chunks {
+        acc |= word(chunk) | word(&chunk[8..]);
     }
-    if i + 8 <= n {
-        acc |= word(i);
+    let rest = chunks.remainder();
+    if rest.len() >= 8 {
+        acc |= word(rest);
     }
     // The last eight bytes, overlapping what was read: covers any tail.
-    acc |= word(n - 8);
+    acc |= word(&bytes[n - 8..]);
     acc & HIGH == 0
 }
 
