@@ -190,8 +190,8 @@ impl<'a> FromLayout<'a> for bool {
 }
 
 macro_rules! empty {
-    ($($t:ty => $v:expr),*) => {$(
-        impl<T: ?Sized> Layout for $t {
+    ($(impl[$($g:tt)*] $t:ty => $v:expr;)*) => {$(
+        impl<$($g)*> Layout for $t {
             const SIZE: usize = 0;
             const ALIGN: usize = 1;
             const TRIVIAL: bool = true;
@@ -209,7 +209,7 @@ macro_rules! empty {
             fn view_mut(_: &mut [u8], _: usize) {}
         }
 
-        impl<'a, T: ?Sized> FromLayout<'a> for $t {
+        impl<'a, $($g)*> FromLayout<'a> for $t {
             #[inline]
             fn from_layout(_: &'a [u8], _: usize, _: &mut Check) -> Result<Self, Error> {
                 Ok($v)
@@ -217,31 +217,9 @@ macro_rules! empty {
         }
     )*};
 }
-empty!(PhantomData<T> => PhantomData);
-
-impl Layout for () {
-    const SIZE: usize = 0;
-    const ALIGN: usize = 1;
-    const TRIVIAL: bool = true;
-    type View<'a> = ();
-    type ViewMut<'a> = ();
-    #[inline]
-    fn write(&self, _: &mut Writer, _: usize) {}
-    #[inline]
-    fn check(_: &[u8], _: usize, _: &mut Check) -> Result<(), Error> {
-        Ok(())
-    }
-    #[inline]
-    fn view(_: &[u8], _: usize) {}
-    #[inline]
-    fn view_mut(_: &mut [u8], _: usize) {}
-}
-
-impl<'a> FromLayout<'a> for () {
-    #[inline]
-    fn from_layout(_: &'a [u8], _: usize, _: &mut Check) -> Result<Self, Error> {
-        Ok(())
-    }
+empty! {
+    impl[T: ?Sized] PhantomData<T> => PhantomData;
+    impl[] () => ();
 }
 
 // ---- lists ----------------------------------------------------------------

@@ -207,28 +207,36 @@ fn write_map<'m, K: LayoutKey + 'm, V: Layout + 'm>(
     }
 }
 
-impl<K: LayoutKey, V: Layout> Layout for BTreeMap<K, V> {
-    const SIZE: usize = 8;
-    const ALIGN: usize = 4;
-    type View<'a> = BareMap<'a, K, V>;
-    type ViewMut<'a> = BareMap<'a, K, V>;
-    fn write(&self, w: &mut Writer, at: usize) {
-        write_map(self.len(), self.iter(), w, at);
-    }
-    fn out_of_line_hint(&self) -> usize {
-        map_hint(self.len(), self.iter().next())
-    }
-    fn check(buf: &[u8], at: usize, cx: &mut Check) -> Result<(), Error> {
-        check_map::<K, V>(buf, at, cx)
-    }
-    #[inline]
-    fn view(buf: &[u8], at: usize) -> BareMap<'_, K, V> {
-        BareMap::new(buf, at)
-    }
-    #[inline]
-    fn view_mut(buf: &mut [u8], at: usize) -> BareMap<'_, K, V> {
-        BareMap::new(buf, at)
-    }
+macro_rules! map_layouts {
+    ($($(#[$doc:meta])* impl[$($g:tt)*] $t:ty;)*) => {$(
+        $(#[$doc])*
+        impl<$($g)*> Layout for $t {
+            const SIZE: usize = 8;
+            const ALIGN: usize = 4;
+            type View<'a> = BareMap<'a, K, V>;
+            type ViewMut<'a> = BareMap<'a, K, V>;
+            fn write(&self, w: &mut Writer, at: usize) {
+                write_map(self.len(), self.iter(), w, at);
+            }
+            fn out_of_line_hint(&self) -> usize {
+                map_hint(self.len(), self.iter().next())
+            }
+            fn check(buf: &[u8], at: usize, cx: &mut Check) -> Result<(), Error> {
+                check_map::<K, V>(buf, at, cx)
+            }
+            #[inline]
+            fn view(buf: &[u8], at: usize) -> BareMap<'_, K, V> {
+                BareMap::new(buf, at)
+            }
+            #[inline]
+            fn view_mut(buf: &mut [u8], at: usize) -> BareMap<'_, K, V> {
+                BareMap::new(buf, at)
+            }
+        }
+    )*};
+}
+map_layouts! {
+    impl[K: LayoutKey, V: Layout] BTreeMap<K, V>;
 }
 
 /// Rebuilds the entries of a checked map, calling `insert` for each.
@@ -271,30 +279,10 @@ mod hash_map {
 
     use super::*;
 
-    /// Written sorted by key like a `BTreeMap`, so equal maps give equal
-    /// images whatever their iteration order.
-    impl<K: LayoutKey, V: Layout, S> Layout for HashMap<K, V, S> {
-        const SIZE: usize = 8;
-        const ALIGN: usize = 4;
-        type View<'a> = BareMap<'a, K, V>;
-        type ViewMut<'a> = BareMap<'a, K, V>;
-        fn write(&self, w: &mut Writer, at: usize) {
-            write_map(self.len(), self.iter(), w, at);
-        }
-        fn out_of_line_hint(&self) -> usize {
-            map_hint(self.len(), self.iter().next())
-        }
-        fn check(buf: &[u8], at: usize, cx: &mut Check) -> Result<(), Error> {
-            check_map::<K, V>(buf, at, cx)
-        }
-        #[inline]
-        fn view(buf: &[u8], at: usize) -> BareMap<'_, K, V> {
-            BareMap::new(buf, at)
-        }
-        #[inline]
-        fn view_mut(buf: &mut [u8], at: usize) -> BareMap<'_, K, V> {
-            BareMap::new(buf, at)
-        }
+    map_layouts! {
+        /// Written sorted by key like a `BTreeMap`, so equal maps give equal
+        /// images whatever their iteration order.
+        impl[K: LayoutKey, V: Layout, S] HashMap<K, V, S>;
     }
 
     impl<'a, K, V, S> FromLayout<'a> for HashMap<K, V, S>
