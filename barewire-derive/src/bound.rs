@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use syn::{GenericParam, Generics, WherePredicate, parse_quote};
 
-use crate::model::Input;
+use crate::model::{Input, Shape};
 
 /// The input's generics with `T: <bound>` added for every type parameter,
 /// or with the predicates of `#[bare(bound = "...")]` instead.
@@ -12,17 +12,69 @@ pub fn with_bound(input: &Input<'_>, bound: &TokenStream) -> Generics {
     let mut generics = input.generics.clone();
     let predicates: Vec<WherePredicate> = match &input.bound {
         Some(explicit) => explicit.clone(),
-        None => input
-            .generics
-            .type_params()
-            .map(|p| {
-                let ident = &p.ident;
-                parse_quote!(#ident: #bound)
-            })
-            .collect(),
+        None => {
+            let mut predicates: Vec<WherePredicate> = input
+                .generics
+                .type_params()
+                .map(|p| {
+                    let ident = &p.ident;
+                    parse_quote!(#ident: #bound)
+                })
+                .collect();
+            // Field types built from type parameters get the bound too, so
+            // that what a field needs of a parameter (a map key's trait, say)
+            // is asked of the caller; recursive fields are left out, as their
+            // bound would refer to itself.
+            for ty in field_types(input) {
+                if mentions_param(ty, input) && !mentions(ty, &input.ident.to_string()) {
+                    predicates.push(parse_quote!(#ty: #bound));
+                }
+            }
+            predicates
+        }
     };
     generics.make_where_clause().predicates.extend(predicates);
     generics
+}
+
+/// The types of every field on the wire or in the layout.
+fn field_types<'a>(input: &'a Input<'_>) -> Vec<&'a syn::Type> {
+    match &input.shape {
+        Shape::Struct(fields, _) => fields.iter().filter(|f| !f.skip).map(|f| f.ty).collect(),
+        Shape::Union(variants) => variants
+            .iter()
+            .flat_map(|v| v.fields.iter().filter(|f| !f.skip).map(|f| f.ty))
+            .collect(),
+        Shape::Enum(_) => Vec::new(),
+    }
+}
+
+/// Whether `ty` names one of the input's type parameters (and is not just
+/// the parameter itself, which already has its bound).
+fn mentions_param(ty: &syn::Type, input: &Input<'_>) -> bool {
+    let is_param = input.generics.type_params().any(
+        |p| matches!(ty, syn::Type::Path(t) if t.qself.is_none() && t.path.is_ident(&p.ident)),
+    );
+    !is_param
+        && input
+            .generics
+            .type_params()
+            .any(|p| mentions(ty, &p.ident.to_string()))
+}
+
+/// Whether the identifier `name` appears in `ty`, or `Self` does.
+fn mentions(ty: &syn::Type, name: &str) -> bool {
+    quote!(#ty).into_iter().any(|t| token_mentions(&t, name))
+}
+
+fn token_mentions(token: &proc_macro2::TokenTree, name: &str) -> bool {
+    match token {
+        proc_macro2::TokenTree::Ident(i) => i == name || i == "Self",
+        proc_macro2::TokenTree::Group(g) => {
+            g.stream().into_iter().any(|t| token_mentions(&t, name))
+        }
+        _ => false,
+    }
 }
 
 /// [`with_bound`] plus a leading `'__de` lifetime that outlives every

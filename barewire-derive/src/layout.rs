@@ -47,11 +47,11 @@ fn view_generics(input: &Input<'_>) -> ViewGenerics {
     let lifetimes = def.lifetimes().count();
     def.params
         .insert(lifetimes, GenericParam::Type(syn::parse_quote!(#buf)));
-    def.where_clause = None;
+    // The user's bounds stay (the marker names the input type, which may
+    // need them); defaults go, since `B` now follows the lifetimes.
     for param in def.params.iter_mut() {
         match param {
             GenericParam::Type(t) => {
-                t.bounds.clear();
                 t.eq_token = None;
                 t.default = None;
             }
@@ -59,7 +59,7 @@ fn view_generics(input: &Input<'_>) -> ViewGenerics {
                 c.eq_token = None;
                 c.default = None;
             }
-            GenericParam::Lifetime(l) => l.bounds.clear(),
+            GenericParam::Lifetime(_) => {}
         }
     }
     ViewGenerics { def, buf }
@@ -192,9 +192,10 @@ fn view_type_def(input: &Input<'_>, doc: &str) -> TokenStream {
     let def = &vg.def;
     let ident = input.ident;
     let (_, input_ty, _) = input.generics.split_for_impl();
+    let where_clause = &def.where_clause;
     quote! {
         #[doc = #doc]
-        #vis struct #name #def {
+        #vis struct #name #def #where_clause {
             buf: #buf,
             at: usize,
             _marker: #krate::__private::PhantomData<fn() -> #ident #input_ty>,

@@ -330,3 +330,50 @@ fn streams_of_zero_byte_messages_end() {
     let mut io = barewire::IoDecoder::new(std::io::Cursor::new(vec![7u8]));
     assert!(io.decode::<()>().is_err());
 }
+
+/// A map keyed by a type parameter: the derive asks the caller for what the
+/// key needs (`MapKey` for the wire, `LayoutKey` for the layout).
+#[derive(Bare, Debug, PartialEq)]
+struct Index<K: Ord> {
+    entries: BTreeMap<K, u32>,
+}
+
+/// A recursive generic type: its recursive field gets no bound of its own.
+#[derive(Bare, Debug, PartialEq)]
+struct Tree<T> {
+    value: T,
+    children: Vec<Tree<T>>,
+}
+
+#[test]
+fn generic_field_types_get_their_bounds() {
+    let index = Index {
+        entries: BTreeMap::from([("b".to_string(), 2), ("a".to_string(), 1)]),
+    };
+    let bytes = barewire::to_vec(&index);
+    assert_eq!(
+        barewire::from_slice::<Index<String>>(&bytes).unwrap(),
+        index
+    );
+    let image = barewire::to_layout(&index);
+    assert_eq!(
+        barewire::view::<Index<String>>(&image)
+            .unwrap()
+            .entries()
+            .get("b"),
+        Some(2)
+    );
+    let tree = Tree {
+        value: 1u8,
+        children: vec![Tree {
+            value: 2,
+            children: vec![],
+        }],
+    };
+    let bytes = barewire::to_vec(&tree);
+    assert_eq!(barewire::from_slice::<Tree<u8>>(&bytes).unwrap(), tree);
+    assert_eq!(
+        barewire::layout::to_owned::<Tree<u8>>(&barewire::to_layout(&tree)).unwrap(),
+        tree
+    );
+}
