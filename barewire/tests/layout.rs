@@ -351,3 +351,13 @@ fn strings_are_checked_when_read() {
     image[at + 4..at + 8].copy_from_slice(&i32::MAX.to_le_bytes());
     assert!(barewire::view::<std::collections::BTreeMap<String, u8>>(&image).is_err());
 }
+
+#[test]
+fn empty_buffers_are_aligned_too() {
+    let empty = barewire::layout::LayoutBuf::new();
+    assert_eq!(empty.as_ptr() as usize % barewire::layout::MAX_ALIGN, 0);
+    assert!(barewire::view::<()>(&empty).is_ok());
+    let image = barewire::to_layout(&());
+    assert_eq!(image.len(), 0);
+    assert!(barewire::view::<()>(&image).is_ok());
+}

@@ -36,6 +36,11 @@ unsafe impl Send for LayoutBuf {}
 // SAFETY: see `Send` above.
 unsafe impl Sync for LayoutBuf {}
 
+/// A type aligned like every image buffer, for the dangling pointer of an
+/// empty one.
+#[repr(C, align(64))]
+struct CacheLine([u8; MAX_ALIGN]);
+
 /// The allocation layout of `cap` bytes at `MAX_ALIGN`.
 fn alloc_layout(cap: usize) -> core::alloc::Layout {
     match core::alloc::Layout::from_size_align(cap, MAX_ALIGN) {
@@ -48,9 +53,8 @@ impl LayoutBuf {
     /// An empty buffer.
     pub const fn new() -> Self {
         LayoutBuf {
-            // `MAX_ALIGN` is a nonzero multiple of the alignment, as a
-            // dangling pointer for an empty buffer must be.
-            ptr: NonNull::<[u8; MAX_ALIGN]>::dangling().cast(),
+            // Dangling but aligned to `MAX_ALIGN`, like the allocations.
+            ptr: NonNull::<CacheLine>::dangling().cast(),
             cap: 0,
             len: 0,
         }
