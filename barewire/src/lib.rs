@@ -56,16 +56,16 @@ pub fn schema_model<T: schema::Describe + ?Sized>() -> schema::Schema {
 /// prelude or imports. Not public API.
 #[doc(hidden)]
 pub mod __private {
-    pub use alloc::format;
-    pub use alloc::string::String;
+    use alloc::string::String;
+
     pub use alloc::vec;
     pub use alloc::vec::Vec;
     pub use core::default::Default;
     pub use core::mem::{offset_of, size_of};
     pub use core::option::Option::{self, None, Some};
-    pub use core::primitive::{bool, i128, u8, u64, usize};
+    pub use core::primitive::{i128, u8, u64, usize};
     pub use core::result::Result::{self, Err, Ok};
-    pub use core::{assert, cfg, concat, stringify};
+    pub use core::{assert, cfg};
 
     pub use crate::layout::{
         check_boxed, follow_unchecked, from_boxed, read_tag, write_boxed, write_tag,

@@ -298,12 +298,6 @@ impl Writer {
         }
     }
 
-    /// The bytes `at..at + len`, to fill.
-    #[inline]
-    pub fn bytes(&mut self, at: usize, len: usize) -> &mut [u8] {
-        &mut self.buf[at..at + len]
-    }
-
     /// The whole image written so far, to fill several places at once.
     #[inline]
     pub fn image_mut(&mut self) -> &mut [u8] {

@@ -140,7 +140,9 @@ pub struct Check {
     budget: u64,
     /// Bytes of strings and data still allowed to be copied out.
     output: u64,
-    utf8: bool,
+    /// Whether strings are checked up front (bounds and UTF-8) rather than
+    /// when read.
+    strings: bool,
 }
 
 impl Check {
@@ -150,20 +152,23 @@ impl Check {
     /// [`to_layout`] never needs more, because each visited
     /// node has inline bytes of its own. One whose offsets alias the same
     /// bytes again and again runs out of budget instead of running for ever.
-    pub fn new(len: usize, limits: Limits, utf8: bool) -> Self {
+    /// With `strings`, every string is checked too (its bytes in bounds and
+    /// UTF-8), as [`check_full`] does; otherwise strings are left to be
+    /// checked when read.
+    pub fn new(len: usize, limits: Limits, strings: bool) -> Self {
         Check {
             depth: 0,
             max_depth: limits.max_depth,
             budget: len as u64 + 16,
             output: limits.max_size,
-            utf8,
+            strings,
         }
     }
 
-    /// Whether this check includes UTF-8.
+    /// Whether this check includes every string (bounds and UTF-8).
     #[inline]
-    pub fn utf8(&self) -> bool {
-        self.utf8
+    pub fn strings(&self) -> bool {
+        self.strings
     }
 
     /// Spends `nodes` of the node budget.
@@ -520,12 +525,14 @@ pub fn view_mut<T: Layout>(bytes: &mut [u8]) -> Result<T::ViewMut<'_>, Error> {
     Ok(T::view_mut(bytes, 0))
 }
 
-/// Checks the image (UTF-8 included) and rebuilds the value: the way back
-/// from an image to an owned value. Bounded by [`Limits::max_size`] bytes of
-/// strings and data, however the image's offsets alias.
+/// Checks the image and rebuilds the value: the way back from an image to an
+/// owned value. Each string is checked (bounds and UTF-8) as it is copied
+/// out, so the structural check before the rebuild leaves strings alone.
+/// Bounded by [`Limits::max_size`] bytes of strings and data, however the
+/// image's offsets alias.
 pub fn to_owned<'a, T: FromLayout<'a>>(bytes: &'a [u8]) -> Result<T, Error> {
     check_root::<T>(bytes)?;
     let limits = Limits::DEFAULT;
-    T::check(bytes, 0, &mut Check::new(bytes.len(), limits, true))?;
-    T::from_layout(bytes, 0, &mut Check::new(bytes.len(), limits, true))
+    T::check(bytes, 0, &mut Check::new(bytes.len(), limits, false))?;
+    T::from_layout(bytes, 0, &mut Check::new(bytes.len(), limits, false))
 }

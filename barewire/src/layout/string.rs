@@ -237,7 +237,7 @@ macro_rules! strings {
             /// checks them up front.
             #[inline]
             fn check(buf: &[u8], at: usize, cx: &mut Check) -> Result<(), Error> {
-                if cx.utf8() { check_str(buf, at, true) } else { Ok(()) }
+                if cx.strings() { check_str(buf, at, true) } else { Ok(()) }
             }
             #[inline]
             fn view(buf: &[u8], at: usize) -> BareStr<'_> {
@@ -263,7 +263,7 @@ macro_rules! strings {
             }
             #[inline]
             fn check_key(buf: &[u8], at: usize, cx: &mut Check) -> Result<(), Error> {
-                check_str(buf, at, cx.utf8())
+                check_str(buf, at, cx.strings())
             }
             #[inline]
             fn cmp_keys(a: &Self, b: &Self) -> Ordering {

@@ -56,7 +56,7 @@ pub(crate) fn check_items<T: Layout>(
     len: usize,
     cx: &mut Check,
 ) -> Result<(), Error> {
-    if T::TRIVIAL || (T::TRIVIAL_VIEW && !cx.utf8()) {
+    if T::TRIVIAL || (T::TRIVIAL_VIEW && !cx.strings()) {
         return Ok(());
     }
     cx.enter(start)?;
