@@ -262,4 +262,23 @@ pub enum Error {
         /// How many bytes of the unfinished message were received.
         received: usize,
     },
+    /// Nested values need more stack than
+    /// [`Limits::max_stack`](crate::Limits::max_stack) allows (a recursive
+    /// type with large inline fields reaches this before the depth limit).
+    #[error("nesting at byte {offset} needs more than the stack budget of {limit} bytes")]
+    StackLimit {
+        /// Where the value that went over the budget starts.
+        offset: usize,
+        /// The stack budget, in bytes.
+        limit: usize,
+    },
+    /// A check or parse of untrusted input would do more work than its
+    /// budget, which is linear in the input's size.
+    #[error("{what} at byte {offset} would take more work than the input's size allows")]
+    WorkLimit {
+        /// Where the work ran out.
+        offset: usize,
+        /// What was being checked.
+        what: &'static str,
+    },
 }
