@@ -94,7 +94,7 @@ pub fn expand(input: &Input<'_>) -> TokenStream {
                 #body
             }
             const MIN_SIZE: __bw::__private::usize = #min_size;
-            const PLAIN: __bw::__private::Plain = #plain;
+            const PLAIN: __bw::__private::Plain<Self, __bw::__private::FromWire> = #plain;
         }
     }
 }

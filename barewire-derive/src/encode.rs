@@ -66,7 +66,7 @@ pub fn expand(input: &Input<'_>) -> TokenStream {
             fn encode(&self, __out: &mut __bw::__private::Vec<__bw::__private::u8>) {
                 #body
             }
-            const PLAIN: __bw::__private::Plain = #plain;
+            const PLAIN: __bw::__private::Plain<Self, __bw::__private::IntoWire> = #plain;
             #[inline]
             fn size_hint(&self) -> __bw::__private::usize {
                 #size_hint
@@ -88,9 +88,7 @@ fn struct_body(fields: &[Field<'_>]) -> (TokenStream, TokenStream, TokenStream) 
     });
     let plain = plain_proof(fields, &quote!(__bw::Encode));
     let body = quote! {
-        if <Self as __bw::Encode>::PLAIN.is_plain() {
-            __bw::__private::encode_plain(self, __out);
-        } else {
+        if !__bw::__private::encode_plain(self, __out) {
             #(#writes)*
         }
     };

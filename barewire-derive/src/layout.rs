@@ -410,7 +410,7 @@ fn expand_struct(input: &Input<'_>, fields: &[Field<'_>], style: Style) -> Expan
             const ALIGN: usize = #layout_const.align;
             const TRIVIAL: bool = true #(#trivial)*;
             const TRIVIAL_VIEW: bool = true #(#trivial_view)*;
-            const PLAIN: __bw::__private::Plain = #plain;
+            const PLAIN: __bw::__private::Plain<Self, __bw::__private::IntoLayout> = #plain;
             const FIELDS: &'static [__bw::layout::FieldLayout] =
                 &#layout_const.fields([#(#names),*], [#(#sizes),*]);
             type View<'__v> = #shared;

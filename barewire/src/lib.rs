@@ -5,6 +5,7 @@
 
 extern crate alloc;
 
+mod array;
 mod error;
 #[cfg(feature = "std")]
 pub mod frame;
@@ -13,6 +14,7 @@ pub mod ipc;
 pub mod layout;
 #[cfg(feature = "mmap")]
 pub mod mmap;
+pub mod plain;
 pub mod schema;
 mod utf8;
 pub mod wire;
@@ -70,7 +72,7 @@ pub mod __private {
     pub use crate::layout::{
         check_boxed, follow_unchecked, from_boxed, read_tag, write_boxed, write_tag,
     };
-    pub use crate::wire::Plain;
+    pub use crate::plain::{FromWire, IntoLayout, IntoWire, Plain};
     pub use core::clone::Clone;
     pub use core::cmp::{Ord, Ordering};
     pub use core::convert::AsRef;
@@ -103,9 +105,16 @@ pub mod __private {
         crate::wire::write_uint(out, value);
     }
 
-    /// Appends the memory of a plain value: its wire bytes.
+    /// Appends the memory of a value whose `Encode::PLAIN` claim says
+    /// plain: its wire bytes. `false` (nothing appended) when it does not.
     #[inline]
-    pub fn encode_plain<T: crate::Encode>(value: &T, out: &mut Vec<u8>) {
-        out.extend_from_slice(crate::wire::as_bytes(core::slice::from_ref(value)));
+    pub fn encode_plain<T: crate::Encode>(value: &T, out: &mut Vec<u8>) -> bool {
+        match T::PLAIN.bytes_of(core::slice::from_ref(value)) {
+            Some(bytes) => {
+                out.extend_from_slice(bytes);
+                true
+            }
+            None => false,
+        }
     }
 }

@@ -14,3 +14,10 @@ fn wrong_explicit_layouts_fail_to_compile() {
     let t = trybuild::TestCases::new();
     t.compile_fail("tests/ui/layout/*.rs");
 }
+
+#[test]
+#[cfg_attr(miri, ignore)]
+fn plain_claims_need_unsafe() {
+    let t = trybuild::TestCases::new();
+    t.compile_fail("tests/ui/plain/*.rs");
+}

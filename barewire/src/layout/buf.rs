@@ -41,6 +41,13 @@ unsafe impl Sync for LayoutBuf {}
 #[repr(C, align(64))]
 struct CacheLine([u8; MAX_ALIGN]);
 
+/// Panics for a buffer that no allocation can hold.
+#[cold]
+#[inline(never)]
+fn capacity_overflow(total: usize) -> ! {
+    panic!("layout buffer of {total} bytes is larger than any allocation (capacity overflow)")
+}
+
 /// The allocation layout of `cap` bytes at `MAX_ALIGN`.
 fn alloc_layout(cap: usize) -> core::alloc::Layout {
     match core::alloc::Layout::from_size_align(cap, MAX_ALIGN) {
@@ -62,6 +69,11 @@ impl LayoutBuf {
 
     /// A zeroed buffer of `len` bytes, for reading an image into (from a file
     /// or a socket) before viewing it.
+    ///
+    /// # Panics
+    ///
+    /// If `len` is larger than any allocation can be (over `isize::MAX`),
+    /// or aborts if the allocator cannot provide it, as `vec![0; len]` does.
     ///
     /// ```
     /// let mut buf = barewire::layout::LayoutBuf::zeroed(3);
@@ -103,10 +115,18 @@ impl LayoutBuf {
     #[cold]
     #[inline(never)]
     fn grow(&mut self, total: usize) {
-        let cap = total
+        // Checked: rounding a request near `usize::MAX` up to `MAX_ALIGN`
+        // must not wrap to a small (or zero) capacity that the caller then
+        // writes `total` bytes into.
+        let cap = match total
             .max(self.cap.saturating_mul(2))
             .max(256)
-            .next_multiple_of(MAX_ALIGN);
+            .checked_next_multiple_of(MAX_ALIGN)
+        {
+            Some(cap) if cap <= isize::MAX as usize => cap,
+            _ => capacity_overflow(total),
+        };
+        debug_assert!(cap >= total);
         let new = alloc_layout(cap);
         let ptr = if self.cap == 0 {
             // SAFETY: `new` has a nonzero size (at least 256 bytes).
@@ -246,10 +266,11 @@ pub struct Writer {
 }
 
 impl Writer {
-    /// An empty writer with room for about `capacity` bytes.
+    /// An empty writer with room for about `capacity` bytes. The capacity
+    /// is a hint: it is capped at [`MAX_IMAGE_SIZE`], the largest image.
     pub fn with_capacity(capacity: usize) -> Self {
         let mut buf = LayoutBuf::new();
-        buf.reserve_total(capacity);
+        buf.reserve_total(capacity.min(MAX_IMAGE_SIZE));
         Writer {
             buf,
             interned: BTreeMap::new(),
@@ -262,7 +283,8 @@ impl Writer {
     /// # Panics
     ///
     /// If the image would grow past [`MAX_IMAGE_SIZE`] (2 GiB - 1), which
-    /// relative 32-bit offsets cannot address.
+    /// relative 32-bit offsets cannot address, or if `align` is not a power
+    /// of two up to [`MAX_ALIGN`].
     #[inline]
     pub fn alloc(&mut self, size: usize, align: usize) -> usize {
         let start = self.start(size, align);
@@ -288,8 +310,12 @@ impl Writer {
     /// Where `size` bytes aligned to `align` would start.
     #[inline]
     fn start(&self, size: usize, align: usize) -> usize {
-        debug_assert!(align.is_power_of_two() && align <= MAX_ALIGN);
-        let start = (self.buf.len + align - 1) & !(align - 1);
+        assert!(
+            align.is_power_of_two() && align <= MAX_ALIGN,
+            "layout alignment {align} is not a power of two up to {MAX_ALIGN}"
+        );
+        // `len <= MAX_IMAGE_SIZE` and `align <= MAX_ALIGN`: no overflow.
+        let start = self.buf.len.next_multiple_of(align);
         match start.checked_add(size) {
             Some(end) if end <= MAX_IMAGE_SIZE => start,
             _ => panic!(
@@ -333,5 +359,49 @@ impl Writer {
     /// The finished image.
     pub fn finish(self) -> LayoutBuf {
         self.buf
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    #[should_panic(expected = "capacity overflow")]
+    fn a_buffer_near_usize_max_panics_before_writing() {
+        // Rounding up to 64 used to wrap to a zero capacity, then the
+        // buffer was written past its end (release builds).
+        let _ = LayoutBuf::zeroed(usize::MAX - 10);
+    }
+
+    #[test]
+    #[should_panic(expected = "capacity overflow")]
+    fn a_buffer_over_isize_max_panics() {
+        let _ = LayoutBuf::zeroed(isize::MAX as usize + 1);
+    }
+
+    #[test]
+    #[cfg_attr(miri, ignore)] // reserves 2 GiB of address space
+    fn a_huge_capacity_hint_is_capped() {
+        let mut w = Writer::with_capacity(usize::MAX);
+        let at = w.alloc(8, 8);
+        w.put(at, &7u64.to_le_bytes());
+        assert_eq!(&w.finish()[..], &7u64.to_le_bytes());
+    }
+
+    #[test]
+    #[should_panic(expected = "not a power of two")]
+    fn a_bad_alignment_is_refused() {
+        Writer::with_capacity(0).alloc(8, 3);
+    }
+
+    #[test]
+    fn the_writer_aligns_and_zeroes() {
+        let mut w = Writer::with_capacity(0);
+        assert_eq!(w.alloc_bytes(&[1, 2, 3], 1), 0);
+        assert_eq!(w.alloc(4, 8), 8);
+        let image = w.finish();
+        assert_eq!(&image[..], &[1, 2, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+        assert_eq!(image.as_ptr() as usize % MAX_ALIGN, 0);
     }
 }

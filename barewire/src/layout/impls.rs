@@ -11,7 +11,7 @@ use super::views::{
     write_span,
 };
 use super::{Check, FromLayout, Layout, Writer, check_inline, follow, follow_unchecked, read4};
-use crate::wire::{Plain, layout_as_bytes};
+use crate::plain::{IntoLayout, Plain};
 use crate::{Error, Int, Uint};
 
 macro_rules! numbers {
@@ -19,11 +19,7 @@ macro_rules! numbers {
         impl Layout for $t {
             const SIZE: usize = core::mem::size_of::<$t>();
             const ALIGN: usize = core::mem::size_of::<$t>();
-            const PLAIN: Plain = if core::mem::align_of::<$t>() == core::mem::size_of::<$t>() {
-                Plain::LITTLE_ENDIAN
-            } else {
-                Plain::NO
-            };
+            const PLAIN: Plain<Self, IntoLayout> = Plain::<$t, IntoLayout>::NUMBER;
             const TRIVIAL: bool = true;
             type View<'a> = $t;
             type ViewMut<'a> = Scalar<'a, $t>;
@@ -95,7 +91,13 @@ macro_rules! varints {
         impl Layout for $t {
             const SIZE: usize = 8;
             const ALIGN: usize = 8;
-            const PLAIN: Plain = <$inner as Layout>::PLAIN;
+            const PLAIN: Plain<Self, IntoLayout> =
+                // SAFETY: (1) the newtype is `repr(transparent)` over
+                // `$inner`, so it has its memory: no padding, no interior
+                // mutability; (2) its layout is `$inner`'s (`write` puts the
+                // same bytes), so the claim for `$inner` carries over, and
+                // says plain only when that one does.
+                unsafe { Plain::new_unchecked(<$inner as Layout>::PLAIN.is_plain()) };
             const TRIVIAL: bool = true;
             type View<'a> = $t;
             type ViewMut<'a> = Scalar<'a, $t>;
@@ -141,10 +143,10 @@ varints!(Uint(u64), Int(i64));
 impl Layout for bool {
     const SIZE: usize = 1;
     const ALIGN: usize = 1;
-    // SAFETY: a `bool` is one byte, 0 or 1, exactly its layout byte (the
-    // contract's point 3 does not apply: layouts are never bulk-read into
-    // `bool`s, only bulk-written from them).
-    const PLAIN: Plain = unsafe { Plain::new_unchecked(true) };
+    // SAFETY: (1) a `bool` is one byte, no padding, no interior
+    // mutability; (2) `SIZE` is 1 and that byte, 0 or 1, is exactly what
+    // `write` puts, with nothing out of line.
+    const PLAIN: Plain<Self, IntoLayout> = unsafe { Plain::new_unchecked(true) };
     type View<'a> = bool;
     type ViewMut<'a> = Scalar<'a, bool>;
     #[inline]
@@ -229,9 +231,9 @@ fn write_list<T: Layout>(items: &[T], w: &mut Writer, at: usize) {
     if items.is_empty() {
         return;
     }
-    let start = if T::PLAIN.is_plain() {
+    let start = if let Some(bytes) = T::PLAIN.bytes_of(items) {
         // The items' memory is their layout: one copy, nothing zeroed first.
-        w.alloc_bytes(layout_as_bytes(items), T::ALIGN)
+        w.alloc_bytes(bytes, T::ALIGN)
     } else {
         let size = T::SIZE
             .checked_mul(items.len())
@@ -342,15 +344,15 @@ impl<'a: 'b, 'b> FromLayout<'a> for &'b [u8] {
 impl<T: Layout, const N: usize> Layout for [T; N] {
     const SIZE: usize = T::SIZE * N;
     const ALIGN: usize = T::ALIGN;
-    const PLAIN: Plain = T::PLAIN;
+    const PLAIN: Plain<Self, IntoLayout> = T::PLAIN.array();
     const TRIVIAL: bool = T::TRIVIAL;
     const TRIVIAL_VIEW: bool = T::TRIVIAL_VIEW;
     type View<'a> = BareArray<'a, T, N>;
     type ViewMut<'a> = BareSpanMut<'a, T>;
     #[inline]
     fn write(&self, w: &mut Writer, at: usize) {
-        if T::PLAIN.is_plain() {
-            w.put(at, layout_as_bytes(self));
+        if let Some(bytes) = T::PLAIN.bytes_of(self) {
+            w.put(at, bytes);
         } else {
             for (i, item) in self.iter().enumerate() {
                 item.write(w, at + i * T::SIZE);
@@ -379,7 +381,7 @@ impl<T: Layout, const N: usize> Layout for [T; N] {
 
 impl<'a, T: FromLayout<'a>, const N: usize> FromLayout<'a> for [T; N] {
     fn from_layout(buf: &'a [u8], at: usize, cx: &mut Check) -> Result<Self, Error> {
-        crate::wire::try_array_from_fn(|i| T::from_layout(buf, at + i * T::SIZE, cx))
+        crate::array::try_array_from_fn(|i| T::from_layout(buf, at + i * T::SIZE, cx))
     }
 }
 

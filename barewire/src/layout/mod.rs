@@ -48,6 +48,7 @@ mod views;
 pub use impls::{check_boxed, write_boxed};
 pub use table::LayoutTable;
 
+use crate::plain::{IntoLayout, Plain};
 use crate::{Error, Limits};
 
 pub use buf::{LayoutBuf, MAX_ALIGN, MAX_IMAGE_SIZE, Writer};
@@ -73,9 +74,10 @@ pub trait Layout {
     #[doc(hidden)]
     const ZERO_NICHE: bool = false;
     /// Whether `Self`'s memory is exactly its inline part, so that arrays and
-    /// lists of it are written as one copy.
-    #[doc(hidden)]
-    const PLAIN: crate::wire::Plain = crate::wire::Plain::NO;
+    /// lists of it are written as one copy. Leave the default
+    /// ([`Plain::NO`]): saying plain takes `unsafe` (see [`crate::plain`]),
+    /// and the derives say it where they can prove it.
+    const PLAIN: Plain<Self, IntoLayout> = Plain::NO;
     /// The layout table of a derived struct: each field's name, offset, size,
     /// alignment and the padding after it, in declaration order (empty for
     /// other types). [`LayoutTable`] prints it.

@@ -8,10 +8,11 @@ use alloc::vec::Vec;
 use core::marker::PhantomData;
 use core::mem::size_of;
 
-use super::plain::{self, Plain};
 use super::varint::{uint_len, write_int, write_uint};
 use super::{Decode, Encode, Int, Reader, Uint};
 use crate::Error;
+use crate::array::try_array_from_fn;
+use crate::plain::{FromWire, IntoWire, Plain};
 
 /// Types that may be BARE map keys.
 ///
@@ -49,7 +50,7 @@ macro_rules! fixed_width {
             fn encode(&self, out: &mut Vec<u8>) {
                 out.extend_from_slice(&self.to_le_bytes());
             }
-            const PLAIN: Plain = Plain::LITTLE_ENDIAN;
+            const PLAIN: Plain<Self, IntoWire> = Plain::<$t, IntoWire>::NUMBER;
             #[inline]
             fn size_hint(&self) -> usize {
                 size_of::<$t>()
@@ -62,7 +63,7 @@ macro_rules! fixed_width {
                 Ok(<$t>::from_le_bytes(r.take_array()?))
             }
             const MIN_SIZE: usize = size_of::<$t>();
-            const PLAIN: Plain = Plain::LITTLE_ENDIAN;
+            const PLAIN: Plain<Self, FromWire> = Plain::<$t, FromWire>::NUMBER;
         }
     )*};
 }
@@ -75,9 +76,10 @@ impl Encode for bool {
     fn encode(&self, out: &mut Vec<u8>) {
         out.push(u8::from(*self));
     }
-    // SAFETY: a `bool` is one byte holding 0 or 1, exactly its wire byte.
-    // (Not plain for decoding: other bytes are not valid `bool`s.)
-    const PLAIN: Plain = unsafe { Plain::new_unchecked(true) };
+    // SAFETY: (1) a `bool` is one byte, no padding, no interior
+    // mutability; (2) that byte is 0 or 1, exactly its wire byte. (Not
+    // `FromWire`: other bytes are not valid `bool`s.)
+    const PLAIN: Plain<Self, IntoWire> = unsafe { Plain::new_unchecked(true) };
     #[inline]
     fn size_hint(&self) -> usize {
         1
@@ -281,7 +283,7 @@ impl<T: Encode, const N: usize> Encode for [T; N] {
     fn encode(&self, out: &mut Vec<u8>) {
         T::encode_items(self, out);
     }
-    const PLAIN: Plain = T::PLAIN;
+    const PLAIN: Plain<Self, IntoWire> = T::PLAIN.array();
     #[inline]
     fn size_hint(&self) -> usize {
         self.first().map_or(0, Encode::size_hint).saturating_mul(N)
@@ -291,15 +293,17 @@ impl<T: Encode, const N: usize> Encode for [T; N] {
 impl<'de, T: Decode<'de>, const N: usize> Decode<'de> for [T; N] {
     #[inline]
     fn decode(r: &mut Reader<'de>) -> Result<Self, Error> {
-        if <T as Decode<'de>>::PLAIN.is_plain() {
-            let bytes = r.take((N * size_of::<T>()) as u64)?;
-            Ok(plain::array_from_bytes(bytes))
-        } else {
-            plain::try_array_from_fn(|_| T::decode(r))
+        let claim = <T as Decode<'de>>::PLAIN;
+        if claim.is_plain() {
+            let bytes = r.take(size_of::<[T; N]>() as u64)?;
+            if let Some(array) = claim.array_from_bytes(bytes) {
+                return Ok(array);
+            }
         }
+        try_array_from_fn(|_| T::decode(r))
     }
     const MIN_SIZE: usize = T::MIN_SIZE.saturating_mul(N);
-    const PLAIN: Plain = <T as Decode<'de>>::PLAIN;
+    const PLAIN: Plain<Self, FromWire> = <T as Decode<'de>>::PLAIN.array();
 }
 
 // ---- optional, box, references ---------------------------------------------

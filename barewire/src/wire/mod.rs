@@ -21,7 +21,6 @@
 //! `docs/format.md`.
 
 mod impls;
-mod plain;
 mod reader;
 mod stream;
 mod varint;
@@ -29,7 +28,6 @@ mod varint;
 use alloc::vec::Vec;
 
 pub use impls::MapKey;
-pub use plain::Plain;
 pub use reader::{Limits, Reader};
 #[cfg(feature = "std")]
 pub use stream::IoDecoder;
@@ -37,6 +35,7 @@ pub use stream::SliceDecoder;
 pub use varint::{Int, Uint};
 
 use crate::Error;
+use crate::plain::{FromWire, IntoWire, Plain};
 
 /// A type with a BARE wire encoding.
 ///
@@ -52,10 +51,11 @@ pub trait Encode {
     /// Appends this value's BARE bytes to `out`.
     fn encode(&self, out: &mut Vec<u8>);
 
-    /// Whether this type's memory is exactly its wire bytes (see [`Plain`]);
-    /// lists of such types encode as one bulk copy.
-    #[doc(hidden)]
-    const PLAIN: Plain = Plain::NO;
+    /// Whether this type's memory is exactly its wire bytes, so that lists
+    /// of it encode as one bulk copy. Leave the default ([`Plain::NO`]):
+    /// saying plain takes `unsafe` (see [`crate::plain`]), and
+    /// `#[derive(Bare)]` says it where it can prove it.
+    const PLAIN: Plain<Self, IntoWire> = Plain::NO;
 
     /// Appends the BARE bytes of every item of `items`, one after another
     /// (the body of a list, without its length).
@@ -64,8 +64,8 @@ pub trait Encode {
     where
         Self: Sized,
     {
-        if Self::PLAIN.is_plain() {
-            out.extend_from_slice(plain::as_bytes(items));
+        if let Some(bytes) = Self::PLAIN.bytes_of(items) {
+            out.extend_from_slice(bytes);
         } else {
             for item in items {
                 item.encode(out);
@@ -99,10 +99,11 @@ pub trait Decode<'de>: Sized {
     const MIN_SIZE: usize = 1;
 
     /// Whether every `size_of::<Self>()` bytes are a valid value whose memory
-    /// is exactly its wire bytes (see [`Plain`]); lists of such types decode
-    /// as one bulk copy.
-    #[doc(hidden)]
-    const PLAIN: Plain = Plain::NO;
+    /// is exactly its wire bytes, so that lists of it decode as one bulk
+    /// copy. Leave the default ([`Plain::NO`]): saying plain takes `unsafe`
+    /// (see [`crate::plain`]), and `#[derive(Bare)]` says it where it can
+    /// prove it.
+    const PLAIN: Plain<Self, FromWire> = Plain::NO;
 
     /// Reads `count` items, one after another, appending them to `out`.
     ///
@@ -113,11 +114,15 @@ pub trait Decode<'de>: Sized {
             let size = core::mem::size_of::<Self>();
             let start = r.position();
             let bytes = r.take(count.saturating_mul(size) as u64)?;
-            plain::extend_from_bytes(out, bytes, count).map_err(|()| Error::UnexpectedEnd {
-                offset: start,
-                needed: (count as u64).saturating_mul(size as u64),
-                available: bytes.len(),
-            })
+            if <Self as Decode<'de>>::PLAIN.extend_from_bytes(out, bytes) {
+                Ok(())
+            } else {
+                Err(Error::UnexpectedEnd {
+                    offset: start,
+                    needed: (count as u64).saturating_mul(size as u64),
+                    available: bytes.len(),
+                })
+            }
         } else {
             for _ in 0..count {
                 out.push(Self::decode(r)?);
@@ -210,5 +215,4 @@ pub fn from_slice_with<'de, T: Decode<'de>>(bytes: &'de [u8], limits: Limits) ->
     Ok(value)
 }
 
-pub(crate) use plain::{as_bytes, layout_as_bytes, try_array_from_fn};
 pub(crate) use varint::write_uint;
