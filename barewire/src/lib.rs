@@ -12,6 +12,7 @@ pub mod frame;
 #[cfg(feature = "ipc")]
 pub mod ipc;
 pub mod layout;
+mod limits;
 #[cfg(feature = "mmap")]
 pub mod mmap;
 pub mod plain;
@@ -22,11 +23,12 @@ pub mod wire;
 pub use barewire_derive::{Bare, Layout};
 pub use error::Error;
 pub use layout::{FromLayout, Layout, LayoutBuf, to_layout, view, view_mut, view_unchecked};
+pub use limits::Limits;
 #[cfg(feature = "std")]
 pub use wire::IoDecoder;
 pub use wire::{
-    Decode, DecodeOwned, Encode, Int, Limits, MapKey, Reader, SliceDecoder, Uint, encode_into,
-    from_slice, from_slice_with, to_vec,
+    Decode, DecodeOwned, Encode, Int, MapKey, Reader, SliceDecoder, Uint, encode_into, from_slice,
+    from_slice_with, to_vec,
 };
 
 /// The BARE schema text of `T` and of every named type it uses, each

@@ -20,6 +20,13 @@ pub trait LayoutKey: Layout {
     fn cmp_query(buf: &[u8], at: usize, query: &Self::Query) -> Ordering;
     /// Compares two keys in place.
     fn cmp_at(buf: &[u8], a: usize, b: usize) -> Ordering;
+    /// At most how many bytes [`cmp_at`](Self::cmp_at) reads to compare the
+    /// keys at `a` and `b` beyond their inline parts (0 for fixed-size keys;
+    /// the shorter length for strings), charged to the check's work budget.
+    #[inline]
+    fn cmp_cost(_buf: &[u8], _a: usize, _b: usize) -> usize {
+        0
+    }
     /// Compares two owned keys the way `cmp_at` compares their layouts.
     fn cmp_keys(a: &Self, b: &Self) -> Ordering;
     /// Checks a key fully enough for `cmp_at` and `cmp_query` to compare it
@@ -163,11 +170,15 @@ pub(crate) fn check_map<K: LayoutKey, V: Layout>(
         let entry = start + i * size;
         K::check_key(buf, entry, cx)?;
         V::check(buf, entry + value_at, cx)?;
-        if i > 0 && K::cmp_at(buf, entry - size, entry) != Ordering::Less {
-            return Err(Error::InvalidLayout {
-                offset: entry,
-                reason: "map keys are not strictly ascending",
-            });
+        if i > 0 {
+            let prev = entry - size;
+            cx.work(K::cmp_cost(buf, prev, entry), entry, "comparing map keys")?;
+            if K::cmp_at(buf, prev, entry) != Ordering::Less {
+                return Err(Error::InvalidLayout {
+                    offset: entry,
+                    reason: "map keys are not strictly ascending",
+                });
+            }
         }
     }
     cx.leave();

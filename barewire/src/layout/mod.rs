@@ -49,7 +49,10 @@ pub use impls::{check_boxed, write_boxed};
 pub use table::LayoutTable;
 
 use crate::plain::{IntoLayout, Plain};
-use crate::{Error, Limits};
+use alloc::collections::BTreeMap;
+
+use crate::Error;
+use crate::limits::{Limits, Nesting};
 
 pub use buf::{LayoutBuf, MAX_ALIGN, MAX_IMAGE_SIZE, Writer};
 pub use map::{BareMap, LayoutKey};
@@ -136,8 +139,7 @@ pub trait FromLayout<'a>: Layout + Sized {
 /// bound the work any image can cause.
 #[derive(Debug)]
 pub struct Check {
-    depth: u32,
-    max_depth: u32,
+    nesting: Nesting,
     /// Nodes still allowed to be visited.
     budget: u64,
     /// Bytes of strings and data still allowed to be copied out.
@@ -145,7 +147,22 @@ pub struct Check {
     /// Whether strings are checked up front (bounds and UTF-8) rather than
     /// when read.
     strings: bool,
+    /// Bytes of strings still allowed to be validated or compared: twice
+    /// the image size, as an image [`to_layout`] writes never needs more
+    /// (each string's bytes are validated once and compared with at most
+    /// its two neighbours in a map), while one whose strings overlap or are
+    /// referenced again and again runs out instead of taking quadratic time.
+    work: u64,
+    /// Long strings already found to be UTF-8 during this check: start
+    /// position to validated length. Interned strings (one copy referenced
+    /// from many places) are validated once.
+    validated: BTreeMap<usize, usize>,
 }
+
+/// Strings up to this long are validated at each reference without a
+/// lookup (the lookup would cost about as much); their work is bounded by
+/// the node budget.
+const SHORT_STR: usize = 64;
 
 impl Check {
     /// A check of an image of `len` bytes under `limits`.
@@ -159,12 +176,72 @@ impl Check {
     /// checked when read.
     pub fn new(len: usize, limits: Limits, strings: bool) -> Self {
         Check {
-            depth: 0,
-            max_depth: limits.max_depth,
+            nesting: Nesting::new(&limits),
             budget: len as u64 + 16,
             output: limits.max_size,
             strings,
+            work: (len as u64).saturating_mul(2).saturating_add(64),
+            validated: BTreeMap::new(),
         }
+    }
+
+    /// Spends `bytes` of the string work budget (string bytes validated or
+    /// compared).
+    #[inline]
+    pub(crate) fn work(
+        &mut self,
+        bytes: usize,
+        at: usize,
+        what: &'static str,
+    ) -> Result<(), Error> {
+        match self.work.checked_sub(bytes as u64) {
+            Some(left) => {
+                self.work = left;
+                Ok(())
+            }
+            None => Err(Error::WorkLimit { offset: at, what }),
+        }
+    }
+
+    /// Checks that the `len` bytes at `start` in `buf`, a string that the
+    /// repr at `at` points to (already found inside `buf`), are UTF-8: once
+    /// per string start, charged to the work budget.
+    pub(crate) fn check_utf8(
+        &mut self,
+        buf: &[u8],
+        start: usize,
+        len: usize,
+        at: usize,
+    ) -> Result<(), Error> {
+        let invalid = |valid: usize| Error::InvalidUtf8 {
+            offset: start + valid,
+        };
+        let Some(bytes) = buf.get(start..start.saturating_add(len)) else {
+            return Err(Error::InvalidLayout {
+                offset: at,
+                reason: "string runs past the end of the image",
+            });
+        };
+        if len <= SHORT_STR {
+            return crate::utf8::to_str(bytes).map(|_| ()).map_err(invalid);
+        }
+        let done = self.validated.get(&start).copied().unwrap_or(0);
+        if len <= done {
+            // A prefix of a validated string is UTF-8 when it ends on a
+            // character boundary: at the end, or before a byte that is not
+            // a continuation byte (`start + done <= buf.len()`, so the byte
+            // at `start + len < start + done` exists).
+            return match buf.get(start + len) {
+                Some(&next) if len < done && next & 0xc0 == 0x80 => Err(invalid(len)),
+                _ => Ok(()),
+            };
+        }
+        // Validate what lies beyond the validated prefix (which ends on a
+        // character boundary, so the rest validates on its own).
+        self.work(len - done, at, "checking the UTF-8 of strings")?;
+        crate::utf8::to_str(&bytes[done..]).map_err(|valid| invalid(done + valid))?;
+        self.validated.insert(start, len);
+        Ok(())
     }
 
     /// Whether this check includes every string (bounds and UTF-8).
@@ -203,23 +280,18 @@ impl Check {
         }
     }
 
-    /// Enters one level of pointers or lists.
+    /// Enters one level of pointers or lists: fails past
+    /// [`Limits::max_depth`] levels, or past [`Limits::max_stack`] bytes of
+    /// stack since the outermost level.
     #[inline]
     pub fn enter(&mut self, at: usize) -> Result<(), Error> {
-        if self.depth >= self.max_depth {
-            return Err(Error::DepthLimit {
-                offset: at,
-                limit: self.max_depth,
-            });
-        }
-        self.depth += 1;
-        Ok(())
+        self.nesting.enter(at)
     }
 
     /// Leaves a level entered with [`enter`](Self::enter).
     #[inline]
     pub fn leave(&mut self) {
-        self.depth = self.depth.saturating_sub(1);
+        self.nesting.leave();
     }
 }
 
@@ -368,12 +440,16 @@ pub fn write_tag(w: &mut Writer, at: usize, width: usize, value: u64) {
     w.put(at, &value.to_le_bytes()[..width]);
 }
 
-/// Checks that `at..at + size` lies inside `buf` and `at` is a multiple of
-/// `align` (relative to the image start, which [`view`] has
-/// checked is aligned).
+/// Checks that `at..at + size` lies inside `buf` and that the value's
+/// address in memory is a multiple of `align`.
+///
+/// The address, not only the position in the image: a buffer aligned for
+/// the root type may be less aligned than a type it reaches (a list of
+/// `#[bare(align = 16)]` items in an 8-aligned buffer), and views hand out
+/// `&[T]` of such items.
 #[inline]
 pub fn check_inline(buf: &[u8], at: usize, size: usize, align: usize) -> Result<(), Error> {
-    if at % align != 0 {
+    if (buf.as_ptr() as usize).wrapping_add(at) % align != 0 {
         return Err(Error::InvalidLayout {
             offset: at,
             reason: "misaligned value",

@@ -206,14 +206,16 @@ pub(crate) fn write_str(w: &mut Writer, at: usize, s: &[u8], intern: bool) {
 }
 
 /// Checks the repr of a string at `at` (8 bytes, in bounds, aligned): its
-/// bytes inside the image, and with `utf8` their UTF-8.
+/// bytes inside the image, and with `utf8` their UTF-8 (through the check's
+/// work budget, so aliased strings cost no more than the image's size).
 #[inline]
-pub(crate) fn check_str(buf: &[u8], at: usize, utf8: bool) -> Result<(), Error> {
-    let s = BareStr::new(buf, at);
+pub(crate) fn check_str(buf: &[u8], at: usize, utf8: bool, cx: &mut Check) -> Result<(), Error> {
+    let bytes = BareStr::new(buf, at).as_bytes()?;
     if utf8 {
-        s.as_str().map(|_| ())
+        let start = bytes.as_ptr() as usize - buf.as_ptr() as usize;
+        cx.check_utf8(buf, start, bytes.len(), at)
     } else {
-        s.as_bytes().map(|_| ())
+        Ok(())
     }
 }
 
@@ -237,7 +239,7 @@ macro_rules! strings {
             /// checks them up front.
             #[inline]
             fn check(buf: &[u8], at: usize, cx: &mut Check) -> Result<(), Error> {
-                if cx.strings() { check_str(buf, at, true) } else { Ok(()) }
+                if cx.strings() { check_str(buf, at, true, cx) } else { Ok(()) }
             }
             #[inline]
             fn view(buf: &[u8], at: usize) -> BareStr<'_> {
@@ -262,8 +264,12 @@ macro_rules! strings {
                 key_bytes(buf, a).cmp(key_bytes(buf, b))
             }
             #[inline]
+            fn cmp_cost(buf: &[u8], a: usize, b: usize) -> usize {
+                key_bytes(buf, a).len().min(key_bytes(buf, b).len())
+            }
+            #[inline]
             fn check_key(buf: &[u8], at: usize, cx: &mut Check) -> Result<(), Error> {
-                check_str(buf, at, cx.strings())
+                check_str(buf, at, cx.strings(), cx)
             }
             #[inline]
             fn cmp_keys(a: &Self, b: &Self) -> Ordering {
@@ -300,7 +306,12 @@ impl<'a> FromLayout<'a> for Box<str> {
 }
 
 impl<'a: 'b, 'b> FromLayout<'a> for &'b str {
-    fn from_layout(buf: &'a [u8], at: usize, _: &mut Check) -> Result<Self, Error> {
-        BareStr::new(buf, at).as_str()
+    /// Borrows the string; its UTF-8 check is charged to the check's work
+    /// budget, so an image that references one long string many times
+    /// cannot make a rebuild take quadratic time.
+    fn from_layout(buf: &'a [u8], at: usize, cx: &mut Check) -> Result<Self, Error> {
+        let s = BareStr::new(buf, at);
+        cx.work(s.len(), at, "checking the UTF-8 of strings")?;
+        s.as_str()
     }
 }

@@ -146,15 +146,28 @@ impl<'a, T: Layout + bytemuck::Pod> BareSpan<'a, T> {
     /// The items as a slice, for plain little-endian numbers (`&[f32]`,
     /// `&[u64]`, ...) on little-endian targets.
     ///
+    /// A type whose Rust alignment exceeds its layout alignment
+    /// (`Layout::ALIGN`) has no slice view: that is a compile error.
+    ///
     /// # Panics
     ///
     /// On a big-endian target, where the bytes are not the numbers.
     #[inline]
     pub fn as_slice(&self) -> &'a [T] {
+        const {
+            assert!(
+                core::mem::align_of::<T>() <= T::ALIGN,
+                "as_slice: the item type is more aligned in memory than in the layout"
+            );
+        }
         assert!(
             T::PLAIN.is_plain(),
             "as_slice needs items whose memory is their layout bytes"
         );
+        // Cannot fail: the check of the image (`view`, `check_full`) found
+        // the items' address a multiple of `T::ALIGN`, which is at least
+        // `align_of::<T>()` (asserted above), and their length a multiple of
+        // `T::SIZE == size_of::<T>()` (the layout claim).
         bytemuck::cast_slice(self.as_bytes())
     }
 }

@@ -264,7 +264,7 @@ impl<'de, T: Decode<'de>> Decode<'de> for Vec<T> {
     fn decode(r: &mut Reader<'de>) -> Result<Self, Error> {
         // Enter first, so a depth error points at the list's start.
         r.enter()?;
-        let count = r.length(T::MIN_SIZE)?;
+        let count = r.length_in_memory(T::MIN_SIZE, size_of::<T>())?;
         let out = decode_list(r, count)?;
         r.leave();
         Ok(out)
@@ -405,7 +405,7 @@ fn decode_map<'de, K: Decode<'de>, V: Decode<'de>>(
     mut insert: impl FnMut(K, V) -> bool,
 ) -> Result<(), Error> {
     r.enter()?;
-    let count = r.length(K::MIN_SIZE + V::MIN_SIZE)?;
+    let count = r.length_in_memory(K::MIN_SIZE + V::MIN_SIZE, size_of::<(K, V)>())?;
     for _ in 0..count {
         let offset = r.position();
         let key = K::decode(r)?;

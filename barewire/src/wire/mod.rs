@@ -27,8 +27,9 @@ mod varint;
 
 use alloc::vec::Vec;
 
+pub use crate::limits::Limits;
 pub use impls::MapKey;
-pub use reader::{Limits, Reader};
+pub use reader::Reader;
 #[cfg(feature = "std")]
 pub use stream::IoDecoder;
 pub use stream::SliceDecoder;

@@ -1,58 +1,7 @@
 //! The decoding cursor and its limits.
 
 use crate::Error;
-
-/// Limits a decoder enforces on untrusted input.
-///
-/// ```
-/// use barewire::Limits;
-/// let limits = Limits::DEFAULT.with_max_depth(32).with_max_size(1 << 20);
-/// assert_eq!(limits.max_depth, 32);
-/// assert_eq!(limits.max_size, 1 << 20);
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct Limits {
-    /// How deeply lists, maps and boxes may nest (default 256). Each level
-    /// of `Box`, list or map counts one; this bounds the decoder's recursion,
-    /// and the default is safe on a 2 MiB thread stack in a debug build.
-    pub max_depth: u32,
-    /// The largest message, in bytes (default 64 MiB). [`from_slice`]
-    /// checks the input length; streaming decoders stop buffering here.
-    /// It also bounds the total number of items that take no wire bytes
-    /// (such as `list<void>` items) in one message.
-    ///
-    /// [`from_slice`]: crate::from_slice
-    pub max_size: u64,
-}
-
-impl Limits {
-    /// Depth 256, size 64 MiB.
-    pub const DEFAULT: Limits = Limits {
-        max_depth: 256,
-        max_size: 64 << 20,
-    };
-
-    /// These limits with another nesting depth.
-    #[must_use]
-    pub const fn with_max_depth(mut self, max_depth: u32) -> Self {
-        self.max_depth = max_depth;
-        self
-    }
-
-    /// These limits with another message size.
-    #[must_use]
-    pub const fn with_max_size(mut self, max_size: u64) -> Self {
-        self.max_size = max_size;
-        self
-    }
-}
-
-impl Default for Limits {
-    fn default() -> Self {
-        Limits::DEFAULT
-    }
-}
+use crate::limits::{Limits, Nesting};
 
 /// A cursor over BARE input: the building block of every [`Decode`] impl.
 ///
@@ -73,9 +22,9 @@ impl Default for Limits {
 pub struct Reader<'de> {
     input: &'de [u8],
     pos: usize,
-    depth: u32,
-    /// How many more items of lists whose items take no wire bytes this
-    /// message may hold (starts at `limits.max_size`).
+    nesting: Nesting,
+    /// How many more bytes of memory the items of lists whose items take no
+    /// wire bytes may take in this message (starts at `limits.max_size`).
     zero_size_budget: u64,
     limits: Limits,
 }
@@ -93,7 +42,7 @@ impl<'de> Reader<'de> {
         Reader {
             input,
             pos: 0,
-            depth: 0,
+            nesting: Nesting::new(&limits),
             zero_size_budget: limits.max_size,
             limits,
         }
@@ -233,19 +182,52 @@ impl<'de> Reader<'de> {
     /// take the message's total of such items over [`Limits::max_size`] is
     /// an [`Error::TooManyItems`] (a total, so nested lists cannot multiply
     /// it). So the count this returns is always safe to loop over.
+    /// [`length_in_memory`](Self::length_in_memory) does the same and
+    /// charges items that take no wire bytes by the memory they take.
     #[inline]
     pub fn length(&mut self, min_item_size: usize) -> Result<usize, Error> {
+        self.length_in_memory(min_item_size, 1)
+    }
+
+    /// Reads a length prefix of a list whose items take at least
+    /// `min_item_size` wire bytes and `item_memory` bytes of memory each.
+    ///
+    /// As [`length`](Self::length), but when the items take no wire bytes,
+    /// the count times `item_memory` (at least 1) is charged against the
+    /// message's budget of [`Limits::max_size`] bytes, so four bytes of
+    /// input cannot ask for gigabytes of `Box<()>` or of structs whose
+    /// fields are all skipped.
+    ///
+    /// ```
+    /// // 2^26 items of 8 bytes each would be 512 MiB.
+    /// let bytes = [0x80, 0x80, 0x80, 0x20];
+    /// assert!(matches!(
+    ///     barewire::from_slice::<Vec<Box<()>>>(&bytes),
+    ///     Err(barewire::Error::TooManyItems { .. })
+    /// ));
+    /// ```
+    #[inline]
+    pub fn length_in_memory(
+        &mut self,
+        min_item_size: usize,
+        item_memory: usize,
+    ) -> Result<usize, Error> {
         let offset = self.pos;
         let count = self.uint()?;
         if min_item_size == 0 {
-            if count > self.zero_size_budget {
-                return Err(Error::TooManyItems {
-                    offset,
-                    count,
-                    limit: self.limits.max_size,
-                });
+            let charge = count.checked_mul(item_memory.max(1) as u64);
+            match charge {
+                Some(charge) if charge <= self.zero_size_budget => {
+                    self.zero_size_budget -= charge;
+                }
+                _ => {
+                    return Err(Error::TooManyItems {
+                        offset,
+                        count,
+                        limit: self.limits.max_size / item_memory.max(1) as u64,
+                    });
+                }
             }
-            self.zero_size_budget -= count;
             return usize::try_from(count).map_err(|_| Error::IntegerOutOfRange {
                 offset,
                 value: count,
@@ -302,27 +284,22 @@ impl<'de> Reader<'de> {
         }
     }
 
-    /// Enters one level of nesting; fails past [`Limits::max_depth`].
+    /// Enters one level of nesting; fails past [`Limits::max_depth`], or
+    /// when the decoder's stack has grown by more than
+    /// [`Limits::max_stack`] bytes since the outermost level.
     ///
     /// Pair every successful `enter` with a [`leave`](Self::leave) once the
     /// nested value is read. (After an error the reader is abandoned, so an
     /// unpaired `enter` on the error path is harmless.)
     #[inline]
     pub fn enter(&mut self) -> Result<(), Error> {
-        if self.depth >= self.limits.max_depth {
-            return Err(Error::DepthLimit {
-                offset: self.pos,
-                limit: self.limits.max_depth,
-            });
-        }
-        self.depth += 1;
-        Ok(())
+        self.nesting.enter(self.pos)
     }
 
     /// Leaves one level of nesting entered with [`enter`](Self::enter).
     #[inline]
     pub fn leave(&mut self) {
-        self.depth = self.depth.saturating_sub(1);
+        self.nesting.leave();
     }
 
     /// Moves the cursor back to `pos` and forgets any nesting, for streaming
@@ -330,7 +307,7 @@ impl<'de> Reader<'de> {
     #[inline]
     pub(crate) fn rewind(&mut self, pos: usize) {
         self.pos = pos;
-        self.depth = 0;
+        self.nesting = Nesting::new(&self.limits);
         self.zero_size_budget = self.limits.max_size;
     }
 
