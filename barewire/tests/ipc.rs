@@ -467,3 +467,21 @@ fn impossible_capacities_are_errors() {
         assert!(!path.exists());
     }
 }
+
+/// The creator writes every byte of the file, so its storage is allocated
+/// before anything is mapped: a full `/dev/shm` is an error at creation,
+/// not a `SIGBUS` at the first message.
+#[test]
+#[cfg_attr(miri, ignore = "file I/O")]
+fn the_channel_file_is_allocated_when_created() {
+    use std::os::unix::fs::MetadataExt;
+    let path = channel_path("allocated");
+    // SAFETY: the channel contract: a fresh file private to this test,
+    // never truncated; no peer attaches.
+    let rx = unsafe { Receiver::<Msg>::create(&path, 64 * 1024) }.unwrap();
+    let meta = std::fs::metadata(&path).unwrap();
+    assert_eq!(meta.len(), 256 + 64 * 1024);
+    assert!(meta.blocks() * 512 >= meta.len(), "a sparse file: {meta:?}");
+    drop(rx);
+    assert!(!path.exists(), "the creator removes the file");
+}

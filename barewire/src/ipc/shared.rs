@@ -210,7 +210,8 @@ mod tests {
         for i in 0..HEADER_WORDS {
             region.word(i).store(i as u64 * 3, Ordering::Release);
         }
-        // SAFETY: no other reference to the data exists; no peer.
+        // SAFETY: 1. no other reference to the data exists in this test;
+        // 2. the mapping is anonymous: no other process writes it.
         let data = unsafe { region.bytes_mut(0, 256) };
         data.fill(0xab);
         for i in 0..HEADER_WORDS {
@@ -220,7 +221,8 @@ mod tests {
         let mut out = [0u8; 13];
         region.copy_out(243, &mut out);
         assert_eq!(out, [0xab; 13]);
-        // SAFETY: the `&mut` above is no longer used; no peer.
+        // SAFETY: 1. the `&mut` above is no longer used; 2. the mapping is
+        // anonymous: no other process writes it.
         let shared = unsafe { region.bytes(64, 64) };
         assert!(shared.iter().all(|&b| b == 0xab));
     }
