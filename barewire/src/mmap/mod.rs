@@ -216,10 +216,13 @@ impl<T: Layout + Describe> ImageFile<T> {
                 actual: bytes.len() as u64,
             });
         }
-        // SAFETY: the caller promises (this function's contract) that the
-        // file is neither modified nor truncated while the map lives, which
-        // is `Mmap::map`'s requirement; the map lives in the returned value
-        // and every borrow of its bytes borrows that value.
+        // SAFETY: `Mmap::map` requires that the file is neither modified
+        // nor truncated while the map lives:
+        // 1. the caller promises it for as long as the returned value or a
+        //    borrow of it lives (this function's `# Safety`);
+        // 2. the map lives only in the returned value (or is dropped on an
+        //    error below), and every borrow of its bytes (`image`, `view`,
+        //    ...) borrows that value.
         let map = unsafe { Mmap::map(&file)? };
         // The mapping has the file's length at the time of the map, which
         // may differ from the `metadata` above if the file changed between
@@ -304,7 +307,10 @@ impl<T: Layout + Describe> ImageFile<T> {
     /// passed. Views never read outside the image even otherwise, but may
     /// panic or return meaningless values.
     pub unsafe fn view_unchecked(&self) -> T::View<'_> {
-        // SAFETY: forwarded: the caller guarantees the image passes `view`.
+        // SAFETY: `view_unchecked` requires an image `view` accepts:
+        // 1. the caller guarantees it (this function's `# Safety`), and
+        // 2. `self.image()` is that image, unchanged while borrowed (for a
+        //    mapped file, by `open`'s contract).
         unsafe { crate::view_unchecked::<T>(self.image()) }
     }
 
