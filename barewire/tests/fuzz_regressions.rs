@@ -144,7 +144,9 @@ mod unaligned_ring_position {
     fn receiver_rejects_a_tail_off_a_record_boundary() {
         // tail 0x6fa (the fuzzer's), head 64 bytes further, sender attached.
         let path = channel_file("tail", 256, &[(16, 0x6fa), (8, 0x6fa + 64), (9, 1)], &[]);
-        let mut receiver = Receiver::<u64>::open(&path).unwrap();
+        // SAFETY: the channel contract: the file is private to this test,
+        // never truncated, and nothing else writes it while it is open.
+        let mut receiver = unsafe { Receiver::<u64>::open(&path) }.unwrap();
         let err = receiver.try_recv().map(|m| m.is_some()).unwrap_err();
         assert!(matches!(err, Error::ChannelCorrupt { .. }), "{err:?}");
         drop(receiver);
@@ -157,7 +159,9 @@ mod unaligned_ring_position {
         // head = tail = 250 (mod 256): the next record would wrap, with its
         // wrap marker at 250.
         let path = channel_file("head", 256, &[(8, 250), (16, 250), (17, 1)], &[]);
-        let mut sender = Sender::<u64>::open(&path).unwrap();
+        // SAFETY: the channel contract: the file is private to this test,
+        // never truncated, and nothing else writes it while it is open.
+        let mut sender = unsafe { Sender::<u64>::open(&path) }.unwrap();
         let image = barewire::to_layout(&7u64);
         let err = sender.try_send_image(&image).unwrap_err();
         assert!(matches!(err, Error::ChannelCorrupt { .. }), "{err:?}");
@@ -175,7 +179,9 @@ mod unaligned_ring_position {
         // record of 64 + 64 bytes ends exactly at the ring's end and at 2^64.
         let tail = 0u64.wrapping_sub(128);
         let path = channel_file("wrap", 512, &[(16, tail), (8, 0), (9, 1)], &[(384, 64)]);
-        let mut receiver = Receiver::<u64>::open(&path).unwrap();
+        // SAFETY: the channel contract: the file is private to this test,
+        // never truncated, and nothing else writes it while it is open.
+        let mut receiver = unsafe { Receiver::<u64>::open(&path) }.unwrap();
         let message = receiver.try_recv().unwrap().expect("one committed message");
         assert_eq!(message.len(), 64);
         assert_eq!(message.to_buf()[..], [0u8; 64]);

@@ -70,8 +70,12 @@ fn child() {
     match role.as_str() {
         // Receives on `path`, echoes every message back on `path.back`.
         "echo" => {
-            let mut rx = Receiver::<Msg>::open(&path).unwrap();
-            let mut tx = Sender::<Msg>::open(path.with_extension("back")).unwrap();
+            // SAFETY: the channel contract: 1. the files are fresh, private
+            // to this test's two processes, and never truncated; 2. both
+            // ends are barewire's `Sender` and `Receiver`.
+            let mut rx = unsafe { Receiver::<Msg>::open(&path) }.unwrap();
+            // SAFETY: as above.
+            let mut tx = unsafe { Sender::<Msg>::open(path.with_extension("back")) }.unwrap();
             loop {
                 let message = match rx.recv() {
                     Ok(m) => m,
@@ -85,14 +89,17 @@ fn child() {
         }
         // Sends as fast as it can into a small ring.
         "flood" => {
-            let mut tx = Sender::<Msg>::open(&path).unwrap();
+            // SAFETY: as for "echo".
+            let mut tx = unsafe { Sender::<Msg>::open(&path) }.unwrap();
             for seq in 0..ECHO_COUNT {
                 tx.send(&msg(seq)).unwrap();
             }
         }
         // Writes a message, never commits it, and dies.
         "crash" => {
-            let mut tx = Sender::<Msg>::open(&path).unwrap();
+            // SAFETY: as for "echo" (dying is within the protocol: the
+            // file stays whole, and the reservation is never published).
+            let mut tx = unsafe { Sender::<Msg>::open(&path) }.unwrap();
             tx.send(&msg(1)).unwrap();
             let image = barewire::to_layout(&msg(2));
             let mut reservation = tx.reserve(image.len()).unwrap();
@@ -107,8 +114,12 @@ fn child() {
 #[cfg_attr(miri, ignore = "shared mappings and processes")]
 fn echo_between_two_processes() {
     let path = channel_path("echo");
-    let mut tx = Sender::<Msg>::create(&path, 16 * 1024).unwrap();
-    let mut rx = Receiver::<Msg>::create(path.with_extension("back"), 16 * 1024).unwrap();
+    // SAFETY: the channel contract: 1. fresh files, private to this test's
+    // two processes, never truncated; 2. both ends are barewire's.
+    let mut tx = unsafe { Sender::<Msg>::create(&path, 16 * 1024) }.unwrap();
+    // SAFETY: as above.
+    let mut rx =
+        unsafe { Receiver::<Msg>::create(path.with_extension("back"), 16 * 1024) }.unwrap();
     let mut child = spawn_child("echo", &path);
     // Keep a few messages in flight each way.
     let mut received = 0;
@@ -136,7 +147,8 @@ fn echo_between_two_processes() {
 #[cfg_attr(miri, ignore = "shared mappings and processes")]
 fn back_pressure_with_a_slow_receiver() {
     let path = channel_path("flood");
-    let mut rx = Receiver::<Msg>::create(&path, 8 * 1024).unwrap();
+    // SAFETY: as in `echo_between_two_processes`.
+    let mut rx = unsafe { Receiver::<Msg>::create(&path, 8 * 1024) }.unwrap();
     let mut child = spawn_child("flood", &path);
     for seq in 0..ECHO_COUNT {
         if seq % 500 == 0 {
@@ -153,7 +165,8 @@ fn back_pressure_with_a_slow_receiver() {
 #[cfg_attr(miri, ignore = "shared mappings and processes")]
 fn a_crashed_sender_leaves_no_torn_message() {
     let path = channel_path("crash");
-    let mut rx = Receiver::<Msg>::create(&path, 64 * 1024).unwrap();
+    // SAFETY: as in `echo_between_two_processes`.
+    let mut rx = unsafe { Receiver::<Msg>::create(&path, 64 * 1024) }.unwrap();
     let status = spawn_child("crash", &path).wait().unwrap();
     assert!(!status.success());
     // The committed message is whole; the reserved one is invisible.
@@ -170,8 +183,11 @@ fn a_crashed_sender_leaves_no_torn_message() {
 #[cfg_attr(miri, ignore = "shared mappings")]
 fn in_one_process_try_recv_timeout_and_close() {
     let path = channel_path("local");
-    let mut rx = Receiver::<Msg>::create(&path, 4096).unwrap();
-    let mut tx = Sender::<Msg>::open(&path).unwrap();
+    // SAFETY: the channel contract: 1. a fresh file private to this test,
+    // never truncated; 2. both ends are barewire's, in this thread.
+    let mut rx = unsafe { Receiver::<Msg>::create(&path, 4096) }.unwrap();
+    // SAFETY: as above.
+    let mut tx = unsafe { Sender::<Msg>::open(&path) }.unwrap();
     assert!(rx.try_recv().unwrap().is_none());
     assert!(rx.recv_timeout(Duration::from_millis(1)).unwrap().is_none());
     tx.send(&msg(5)).unwrap();
@@ -224,8 +240,11 @@ fn in_one_process_try_recv_timeout_and_close() {
 #[cfg_attr(miri, ignore = "shared mappings")]
 fn reserve_and_build_in_place() {
     let path = channel_path("inplace");
-    let mut tx = Sender::<Sample>::create(&path, 4096).unwrap();
-    let mut rx = Receiver::<Sample>::open(&path).unwrap();
+    // SAFETY: the channel contract: 1. a fresh file private to this test,
+    // never truncated; 2. both ends are barewire's, in this thread.
+    let mut tx = unsafe { Sender::<Sample>::create(&path, 4096) }.unwrap();
+    // SAFETY: as above.
+    let mut rx = unsafe { Receiver::<Sample>::open(&path) }.unwrap();
     const SIZE: usize = <Sample as barewire::Layout>::SIZE;
     for seq in 0..100u64 {
         let mut r = tx.reserve(SIZE).unwrap();
@@ -253,21 +272,30 @@ fn reserve_and_build_in_place() {
 #[cfg_attr(miri, ignore = "shared mappings")]
 fn opening_checks_type_roles_and_magic() {
     let path = channel_path("open");
-    let _rx = Receiver::<Msg>::create(&path, 4096).unwrap();
-    let err = Sender::<Sample>::open(&path).unwrap_err();
+    // SAFETY (for each constructor below): the channel contract: 1. fresh
+    // files private to this test, never truncated; 2. every end is
+    // barewire's; the refused ones write nothing.
+    let _rx = unsafe { Receiver::<Msg>::create(&path, 4096) }.unwrap();
+    // SAFETY: as above.
+    let err = unsafe { Sender::<Sample>::open(&path) }.unwrap_err();
     assert!(matches!(err, Error::WrongType { .. }), "{err}");
-    let err = Receiver::<Msg>::open(&path).unwrap_err();
+    // SAFETY: as above.
+    let err = unsafe { Receiver::<Msg>::open(&path) }.unwrap_err();
     assert!(
         matches!(err, Error::ChannelBusy { role: "receiver" }),
         "{err}"
     );
-    let _tx = Sender::<Msg>::open(&path).unwrap();
-    let err = Sender::<Msg>::open(&path).unwrap_err();
+    // SAFETY: as above.
+    let _tx = unsafe { Sender::<Msg>::open(&path) }.unwrap();
+    // SAFETY: as above.
+    let err = unsafe { Sender::<Msg>::open(&path) }.unwrap_err();
     assert_eq!(err.to_string(), "channel already has a sender attached");
 
     let other = channel_path("notachannel");
     std::fs::write(&other, vec![7u8; 4096]).unwrap();
-    let err = Receiver::<Msg>::open(&other).unwrap_err();
+    // SAFETY: as above (this file is not a channel: nothing is mapped for
+    // longer than the check of its header).
+    let err = unsafe { Receiver::<Msg>::open(&other) }.unwrap_err();
     assert!(matches!(err, Error::FileHeader { offset: 0, .. }), "{err}");
     std::fs::remove_file(&other).unwrap();
 }
@@ -286,7 +314,14 @@ const DATA: u64 = 256;
 #[cfg_attr(miri, ignore = "shared mappings")]
 fn a_hostile_sender_causes_errors_not_undefined_behaviour() {
     let path = channel_path("hostile");
-    let mut rx = Receiver::<Msg>::create(&path, 4096).unwrap();
+    // SAFETY: the channel contract: 1. a fresh file private to this test,
+    // never truncated. 2. This test plays a peer that breaks the protocol,
+    // within what the contract's purpose allows: it writes the `head` word
+    // as one aligned 8-byte write (values are checked, not trusted), and it
+    // rewrites message bytes only while no reference to them exists in this
+    // process (the last part reads them only with `to_buf`'s volatile
+    // copy, never through `bytes` or `view`).
+    let mut rx = unsafe { Receiver::<Msg>::create(&path, 4096) }.unwrap();
 
     // `head` far ahead of the ring.
     poke(&path, HEAD, &u64::MAX.to_le_bytes());
@@ -338,4 +373,115 @@ fn a_hostile_sender_causes_errors_not_undefined_behaviour() {
     poke(&path, DATA + 192, &[0xff; 64]);
     assert_eq!(barewire::view::<Msg>(&copy).unwrap().seq(), 3);
     assert!(m.to_buf()[..8] == [0xff; 8]);
+}
+
+/// A peer that stores garbage in the control words (positions, length
+/// words, role states): every receive is an error or a message inside the
+/// ring, never a panic, and a timed wait ends.
+#[test]
+#[cfg_attr(miri, ignore = "shared mappings")]
+fn garbage_in_the_control_words_is_an_error_not_a_panic() {
+    const TAIL: u64 = 128;
+    const SENDER_STATE: u64 = 72;
+    let path = channel_path("garbage");
+    // SAFETY: the channel contract: 1. a fresh file private to this test,
+    // never truncated; 2. the test plays the peer, writing header words as
+    // single aligned 8-byte writes and ring bytes only while no message
+    // (no reference into the ring) is alive.
+    let mut rx = unsafe { Receiver::<Msg>::create(&path, 4096) }.unwrap();
+    let values = [
+        1,
+        7,
+        63,
+        64,
+        4032,
+        4095,
+        4096,
+        4160,
+        1 << 32,
+        1 << 63,
+        u64::MAX - 63,
+        u64::MAX,
+    ];
+    let mut corrupt = 0;
+    for &head in &values {
+        for &len in &values {
+            poke(&path, DATA, &len.to_le_bytes());
+            poke(&path, HEAD, &head.to_le_bytes());
+            match rx.try_recv() {
+                Ok(Some(m)) => {
+                    assert!(m.len() <= 4096 / 2 - 64);
+                    let _ = m.to_owned();
+                }
+                Ok(None) => {}
+                Err(Error::ChannelCorrupt { .. }) => corrupt += 1,
+                Err(e) => panic!("unexpected {e}"),
+            }
+        }
+    }
+    assert!(corrupt > 0);
+    // A `head` that says "nothing yet" for ever, from a sender that claims
+    // to be attached: the timed wait ends.
+    let path = channel_path("garbage-wait");
+    // SAFETY: as above.
+    let mut rx = unsafe { Receiver::<Msg>::create(&path, 4096) }.unwrap();
+    poke(&path, HEAD, &0u64.to_le_bytes());
+    poke(&path, SENDER_STATE, &u64::MAX.to_le_bytes());
+    let start = std::time::Instant::now();
+    assert!(
+        rx.recv_timeout(Duration::from_millis(20))
+            .unwrap()
+            .is_none()
+    );
+    assert!(start.elapsed() < Duration::from_secs(5));
+    // The receiver's own position word does not steer it: it is only a
+    // copy of what the receiver holds.
+    poke(&path, TAIL, &u64::MAX.to_le_bytes());
+    assert!(rx.try_recv().unwrap().is_none());
+
+    // The sender's side: a garbage `tail` from the receiver is an error.
+    let path = channel_path("garbage-tx");
+    // SAFETY: as above.
+    let mut tx = unsafe { Sender::<Msg>::create(&path, 4096) }.unwrap();
+    poke(&path, 128 + 8, &1u64.to_le_bytes()); // a receiver "attached"
+    for &tail in &values {
+        poke(&path, TAIL, &tail.to_le_bytes());
+        match tx.try_send_image(&barewire::to_layout(&msg(1))) {
+            Ok(_) | Err(Error::ChannelCorrupt { .. }) => {}
+            Err(e) => panic!("unexpected {e}"),
+        }
+    }
+}
+
+/// Capacities that do not fit the address space are errors, not panics or
+/// wrapped sizes.
+#[test]
+#[cfg_attr(miri, ignore = "file I/O")]
+fn impossible_capacities_are_errors() {
+    for capacity in [usize::MAX, usize::MAX - 255, isize::MAX as usize] {
+        let path = channel_path("huge");
+        // SAFETY: the channel contract: a fresh path private to this test,
+        // which nothing else opens (and creation fails before it maps).
+        let err = unsafe { Receiver::<Msg>::create(&path, capacity) }.unwrap_err();
+        assert!(matches!(err, Error::Io(_)), "{err}");
+        assert!(!path.exists());
+    }
+}
+
+/// The creator writes every byte of the file, so its storage is allocated
+/// before anything is mapped: a full `/dev/shm` is an error at creation,
+/// not a `SIGBUS` at the first message.
+#[test]
+#[cfg_attr(miri, ignore = "file I/O")]
+fn the_channel_file_is_allocated_when_created() {
+    use std::os::unix::fs::MetadataExt;
+    let path = channel_path("allocated");
+    // SAFETY: the channel contract: a fresh file private to this test,
+    // never truncated; no peer attaches.
+    let rx = unsafe { Receiver::<Msg>::create(&path, 64 * 1024) }.unwrap();
+    let meta = std::fs::metadata(&path).unwrap();
+    assert_eq!(meta.len(), 256 + 64 * 1024);
+    assert!(meta.blocks() * 512 >= meta.len(), "a sparse file: {meta:?}");
+    drop(rx);
+    assert!(!path.exists(), "the creator removes the file");
 }

@@ -1,5 +1,6 @@
 //! Compile-fail tests: every misuse of the derive is a compile error that
-//! says what to change. The expected messages are checked in beside each case.
+//! says what to change, and mapping a file another process can change needs
+//! `unsafe`. The expected messages are checked in beside each case.
 
 #[test]
 #[cfg_attr(miri, ignore)]
@@ -20,4 +21,14 @@ fn wrong_explicit_layouts_fail_to_compile() {
 fn plain_claims_need_unsafe() {
     let t = trybuild::TestCases::new();
     t.compile_fail("tests/ui/plain/*.rs");
+}
+
+/// Every entry point that maps a file another process can change is
+/// `unsafe` to call: the channel constructors and `ImageFile::open`.
+#[test]
+#[cfg(feature = "ipc")]
+#[cfg_attr(miri, ignore)]
+fn mapping_a_shared_file_needs_unsafe() {
+    let t = trybuild::TestCases::new();
+    t.compile_fail("tests/ui/mapping/*.rs");
 }

@@ -186,8 +186,13 @@ fn spawn(role: &str, arg: &Path) -> Child {
 fn child(role: &str, path: PathBuf) {
     match role {
         "shm" => {
-            let mut rx = Receiver::<Blob>::open(&path).unwrap();
-            let mut tx = Sender::<Blob>::open(path.with_extension("back")).unwrap();
+            // SAFETY: the channel contract: 1. the bench process that
+            // created these files never truncates them; 2. it and this
+            // child are the only processes that open them, both through
+            // barewire's `Sender` and `Receiver`.
+            let mut rx = unsafe { Receiver::<Blob>::open(&path) }.unwrap();
+            // SAFETY: as above.
+            let mut tx = unsafe { Sender::<Blob>::open(path.with_extension("back")) }.unwrap();
             loop {
                 let message = match rx.recv() {
                     Ok(m) => m,
@@ -242,8 +247,12 @@ fn bench_ipc(c: &mut Criterion) {
 
     // barewire over shared memory.
     let path = shm_path(&format!("{base}.ring"));
-    let mut tx = Sender::<Blob>::create(&path, RING).unwrap();
-    let mut rx = Receiver::<Blob>::create(path.with_extension("back"), RING).unwrap();
+    // SAFETY: the channel contract: 1. new files named for this process,
+    // never truncated; 2. only the child we spawn opens them, through
+    // barewire's `Sender` and `Receiver`.
+    let mut tx = unsafe { Sender::<Blob>::create(&path, RING) }.unwrap();
+    // SAFETY: as above.
+    let mut rx = unsafe { Receiver::<Blob>::create(path.with_extension("back"), RING) }.unwrap();
     let mut shm_child = spawn("shm", &path);
     for (label, size) in SIZES {
         group.throughput(Throughput::Bytes(2 * size as u64));

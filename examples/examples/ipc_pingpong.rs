@@ -42,8 +42,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .transpose()?
         .unwrap_or(10_000);
     let base = format!("barewire-pingpong-{}", std::process::id());
-    let mut pings = Sender::<Ping>::create(shm_path(&format!("{base}.ping")), 64 * 1024)?;
-    let mut pongs = Receiver::<Pong>::create(shm_path(&format!("{base}.pong")), 4 * 1024)?;
+    // SAFETY: the channel contract: 1. these are new files named for this
+    // process, which nobody truncates; 2. the only other process that opens
+    // them is the consumer we spawn, which uses barewire's `Sender` and
+    // `Receiver` (they follow the protocol).
+    let mut pings =
+        unsafe { Sender::<Ping>::create(shm_path(&format!("{base}.ping")), 64 * 1024) }?;
+    // SAFETY: as above.
+    let mut pongs =
+        unsafe { Receiver::<Pong>::create(shm_path(&format!("{base}.pong")), 4 * 1024) }?;
     println!(
         "producer {}: channels in {}",
         std::process::id(),
@@ -80,8 +87,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 }
 
 fn consumer(base: &str) -> Result<(), Box<dyn std::error::Error>> {
-    let mut pings = Receiver::<Ping>::open(shm_path(&format!("{base}.ping")))?;
-    let mut pongs = Sender::<Pong>::open(shm_path(&format!("{base}.pong")))?;
+    // SAFETY: the channel contract: 1. the producer that created these
+    // files (our parent) never truncates them; 2. it and we are the only
+    // processes that open them, both through barewire's `Sender` and
+    // `Receiver`, which follow the protocol.
+    let mut pings = unsafe { Receiver::<Ping>::open(shm_path(&format!("{base}.ping"))) }?;
+    // SAFETY: as above.
+    let mut pongs = unsafe { Sender::<Pong>::open(shm_path(&format!("{base}.pong"))) }?;
     let mut seen = 0u64;
     loop {
         let message = match pings.recv() {

@@ -14,8 +14,12 @@
 //! struct Tick { seq: u64, note: String }
 //!
 //! let path = shm_path(&format!("barewire-doc-{}", std::process::id()));
-//! let mut rx = Receiver::<Tick>::create(&path, 64 * 1024)?; // usually in one process...
-//! let mut tx = Sender::<Tick>::open(&path)?;                 // ...and this in another
+//! // SAFETY: 1. the file is new and private to this program, which never
+//! // truncates it; 2. both ends are barewire's own `Sender` and `Receiver`,
+//! // which write the channel only as the protocol allows.
+//! let mut rx = unsafe { Receiver::<Tick>::create(&path, 64 * 1024)? }; // usually in one process...
+//! // SAFETY: as above.
+//! let mut tx = unsafe { Sender::<Tick>::open(&path)? };                 // ...and this in another
 //!
 //! tx.send(&Tick { seq: 1, note: "hello".into() })?;
 //! let message = rx.recv()?;                 // blocks until a message is committed
@@ -48,12 +52,12 @@
 //!
 //! The sender writes the whole record, length word included, into space
 //! past `head`, which the receiver never reads, and then publishes it with
-//! one `Release` store of the new `head`. A sender that crashes before that store has published
-//! nothing; one that crashes after it has published a whole record. The
-//! receiver sees whole messages or none. It releases a message by storing
-//! the new `tail` (`Release`); the sender reuses space only behind a `tail`
-//! it has loaded (`Acquire`), so a committed message is never overwritten
-//! before it is released.
+//! one `Release` store of the new `head`. A sender that crashes before that
+//! store has published nothing; one that crashes after it has published a
+//! whole record. The receiver sees whole messages or none. It releases a
+//! message by storing the new `tail` (`Release`); the sender reuses space
+//! only behind a `tail` it has loaded (`Acquire`), so a committed message is
+//! never overwritten before it is released.
 //!
 //! A message may be at most half the ring less 64 bytes
 //! ([`Sender::max_message`]), so it always fits once the ring drains,
@@ -65,33 +69,48 @@
 //! has microsecond latency, an idle one costs little CPU (but a message that
 //! arrives during the sleeps waits up to a millisecond).
 //!
-//! # Trust model
+//! # Mapped files that other processes can change
 //!
-//! What the receiver relies on, and what a buggy or hostile peer can do:
+//! One policy for every file barewire maps, here and in
+//! [`mmap`](crate::mmap#mapped-files-that-other-processes-can-change):
 //!
-//! - **Nothing in shared memory is trusted.** `head`, length words and wrap
-//!   markers are checked against the capacity and the receiver's own
-//!   position before use (a bad one is [`Error::ChannelCorrupt`]); each
-//!   message image is checked by [`Message::view`] (the structural check of
-//!   [`barewire::view`](crate::view)) after the commit became visible. A
-//!   malformed message is an error, never undefined behaviour.
-//! - **What remains possible:** a peer that breaks the protocol can rewrite
-//!   a message's bytes *after* the receiver checked it. Views read through
-//!   safe, bounds-checked indexing (barewire's views contain no unchecked
-//!   pointer reads), so the outcome is wrong values, an error, or an
-//!   index-out-of-bounds panic, not a read outside the mapping; but a
-//!   `&[u8]` whose bytes change is outside Rust's rules all the same.
-//! - **What the API does about it:** for a peer you do not trust, call
-//!   [`Message::to_buf`] (or [`Message::to_owned`]): it copies the message
-//!   out with volatile reads, never holding a reference to shared bytes,
-//!   into a private [`LayoutBuf`] that is then checked and cannot change.
-//!   That costs one copy and is defined whatever the peer does.
-//! - The sender trusts only the receiver's `tail`, which it checks is
-//!   between its own `tail` bound and `head`; a hostile receiver can stall
-//!   it or make it fail, and can read what it is sent, nothing more.
-//! - A channel file is created with the default permissions of the
-//!   process (`0o644` less the umask); anyone who can open it can join or
-//!   disturb the channel. Put it in a directory only the peers can reach.
+#![doc = include_str!("../mmap/policy.md")]
+//!
+//! For a channel the promise is the **channel contract**, the `# Safety`
+//! section of [`Sender::create`], [`Sender::open`], [`Receiver::create`]
+//! and [`Receiver::open`]: while the returned end lives,
+//!
+//! 1. no process truncates or shrinks the channel file;
+//! 2. no process writes the file except the two ends of the channel, and
+//!    the peer end follows the protocol: it does not write a published
+//!    message (between `tail` and `head`), space it did not reserve, or the
+//!    header words other than its own (`head` and the sender's state for a
+//!    sender, `tail` and the receiver's state for a receiver), and it writes
+//!    header words only as whole, aligned 8-byte atomic stores.
+//!
+//! barewire's own [`Sender`] and [`Receiver`] follow the protocol, so two
+//! programs that use only them, on a file in a directory only they can
+//! reach, keep the contract. What it protects: the `&[u8]`, `&str` and
+//! views that [`Message`] hands out point into the ring, and so does a
+//! [`Reservation`]'s `&mut [u8]`; a peer that rewrote them would change
+//! bytes behind a Rust reference.
+//!
+//! What it does not ask for: sensible values. `head`, `tail`, length words
+//! and wrap markers are checked against the capacity and the reader's own
+//! position before use, so a peer that stores garbage there (or a stale
+//! file) makes the channel report [`Error::ChannelCorrupt`]: never a panic,
+//! an access outside the ring, or a wait that [`Receiver::recv_timeout`]
+//! does not end. Each message is checked by [`Message::view`] (the
+//! structural check of [`barewire::view`](crate::view)) before it is read.
+//! [`Message::to_buf`] copies with volatile reads, never through a
+//! reference to shared bytes.
+//!
+//! The creator allocates the whole file when it creates it (it writes
+//! every byte), so a full `/dev/shm` is an [`Error::Io`] at creation, not a
+//! `SIGBUS` at the first message. A channel file is created with the
+//! default permissions of the process (`0o644` less the umask): anyone who
+//! can open it can join or disturb the channel. Put it in a directory only
+//! the peers can reach.
 //!
 //! A crashed peer is not detected by itself: a receiver waits for ever on a
 //! sender that died without closing. Use [`Receiver::recv_timeout`] where
@@ -114,6 +133,28 @@ use crate::Error;
 use crate::layout::{FromLayout, Layout, LayoutBuf};
 use crate::mmap::fingerprint;
 use crate::schema::Describe;
+
+/// The `# Safety` section of the four constructors: the channel contract of
+/// the module docs, one text for all of them.
+macro_rules! channel_contract {
+    () => {
+        "# Safety\n\n\
+         While the returned end lives (the **channel contract**, see the\n\
+         [module docs](self#mapped-files-that-other-processes-can-change)):\n\n\
+         1. no process truncates or shrinks the channel file (a mapped page\n\
+            past the end of the file raises `SIGBUS`);\n\
+         2. no process writes the file except the two ends of this channel,\n\
+            and the peer end follows the protocol: it does not write a\n\
+            published message, space it did not reserve, or header words\n\
+            other than its own, and it writes header words only as whole,\n\
+            aligned 8-byte atomic stores.\n\n\
+         barewire's [`Sender`] and [`Receiver`] follow the protocol. Values in\n\
+         the header and the ring are not trusted either way: garbage there is\n\
+         [`Error::ChannelCorrupt`] or a failed check, never undefined\n\
+         behaviour. Copying messages out ([`Message::to_buf`]) does not lift\n\
+         the contract: the copy reads the mapping too."
+    };
+}
 
 /// The first header word of a channel file: `"BAREIPC\0"` little-endian.
 const MAGIC: u64 = u64::from_le_bytes(*b"BAREIPC\0");
@@ -164,6 +205,9 @@ pub fn shm_path(name: &str) -> PathBuf {
 /// What both ends hold: the mapping and the ring's size.
 struct Channel {
     region: SharedRegion,
+    /// The ring's size in bytes: a multiple of 64, at least
+    /// [`MIN_CAPACITY`], and equal to `region.data_len()` (checked when the
+    /// channel is made), so every ring offset below it is inside the mapping.
     capacity: u64,
     /// The creator removes the file when it is dropped.
     remove_on_drop: Option<PathBuf>,
@@ -175,8 +219,47 @@ fn round64(n: u64) -> Option<u64> {
     n.checked_next_multiple_of(64)
 }
 
+/// A ring offset or length as `usize`. Values checked to be at most the
+/// capacity always fit (the ring is mapped); an error rather than a
+/// truncating cast all the same.
+fn ring_offset(n: u64) -> Result<usize, Error> {
+    usize::try_from(n).map_err(|_| Error::ChannelCorrupt {
+        reason: "ring offset outside the address space",
+    })
+}
+
+/// The error for a ring that cannot be made this large.
+fn too_large() -> Error {
+    Error::Io(std::io::Error::new(
+        std::io::ErrorKind::InvalidInput,
+        "channel capacity too large for this address space",
+    ))
+}
+
+/// Writes `len` zero bytes at the file's current position: unlike
+/// `set_len`, which leaves a hole, this allocates the storage now, so a
+/// full file system (`/dev/shm` included) is an error here and not a
+/// `SIGBUS` at the first touch of a page of the mapping.
+fn allocate(mut file: &File, len: usize) -> std::io::Result<()> {
+    use std::io::Write;
+    let zeros = vec![0u8; len.min(64 * 1024)];
+    let mut left = len;
+    while left > 0 {
+        let n = left.min(zeros.len());
+        file.write_all(&zeros[..n])?;
+        left -= n;
+    }
+    file.flush()
+}
+
 impl Channel {
-    fn create(
+    /// Creates the channel file at `path` and attaches as `role_word`.
+    ///
+    /// # Safety
+    ///
+    /// The channel contract (see the module docs) while the returned value
+    /// lives: its `bytes` and `bytes_mut` calls rely on it.
+    unsafe fn create(
         path: &Path,
         capacity: usize,
         fingerprint: u64,
@@ -185,10 +268,12 @@ impl Channel {
         let capacity = capacity
             .max(MIN_CAPACITY)
             .checked_next_multiple_of(64)
-            .ok_or(Error::MessageTooLarge {
-                size: capacity as u64,
-                max: u64::MAX,
-            })?;
+            .ok_or_else(too_large)?;
+        // A mapping is at most `isize::MAX` bytes.
+        let file_len = capacity
+            .checked_add(HEADER_BYTES)
+            .filter(|&len| isize::try_from(len).is_ok())
+            .ok_or_else(too_large)?;
         let mut tmp_name = path.file_name().unwrap_or_default().to_os_string();
         tmp_name.push(format!(".{}.tmp", std::process::id()));
         let tmp = path.with_file_name(tmp_name);
@@ -199,33 +284,60 @@ impl Channel {
             .truncate(true)
             .open(&tmp)?;
         let result = (|| {
-            file.set_len((HEADER_BYTES + capacity) as u64)?;
+            allocate(&file, file_len)?;
             let region = SharedRegion::new(MmapOptions::new().map_raw(&file)?)?;
+            if region.data_len() != capacity {
+                return Err(Error::ChannelCorrupt {
+                    reason: "the new channel file changed size while it was made",
+                });
+            }
             // The file is new and not yet at `path`: nobody else has it.
-            region.word(W_VERSION).store(VERSION, Ordering::Relaxed);
-            region
-                .word(W_CAPACITY)
-                .store(capacity as u64, Ordering::Relaxed);
-            region
-                .word(W_FINGERPRINT)
-                .store(fingerprint, Ordering::Relaxed);
-            region.word(role_word).store(ATTACHED, Ordering::Relaxed);
-            region.word(W_MAGIC).store(MAGIC, Ordering::Release);
-            std::fs::rename(&tmp, path)?;
-            Ok(Channel {
+            let channel = Channel {
                 region,
                 capacity: capacity as u64,
-                remove_on_drop: Some(path.to_path_buf()),
+                remove_on_drop: None,
                 role_word,
-            })
+            };
+            channel.init(fingerprint);
+            std::fs::rename(&tmp, path)?;
+            Ok(channel)
         })();
-        if result.is_err() {
-            let _ = std::fs::remove_file(&tmp);
+        match result {
+            Ok(mut channel) => {
+                channel.remove_on_drop = Some(path.to_path_buf());
+                Ok(channel)
+            }
+            Err(e) => {
+                let _ = std::fs::remove_file(&tmp);
+                Err(e)
+            }
         }
-        result
     }
 
-    fn open(
+    /// Writes the static header words and this end's role word of a new
+    /// channel, magic last (`Release`), so an opener that sees the magic
+    /// sees the rest.
+    fn init(&self, fingerprint: u64) {
+        let region = &self.region;
+        region.word(W_VERSION).store(VERSION, Ordering::Relaxed);
+        region
+            .word(W_CAPACITY)
+            .store(self.capacity, Ordering::Relaxed);
+        region
+            .word(W_FINGERPRINT)
+            .store(fingerprint, Ordering::Relaxed);
+        region
+            .word(self.role_word)
+            .store(ATTACHED, Ordering::Relaxed);
+        region.word(W_MAGIC).store(MAGIC, Ordering::Release);
+    }
+
+    /// Opens the channel file at `path` and attaches as `role_word`.
+    ///
+    /// # Safety
+    ///
+    /// As for [`create`](Self::create).
+    unsafe fn open(
         path: &Path,
         fingerprint: u64,
         type_name: &'static str,
@@ -289,7 +401,29 @@ impl Channel {
         })
     }
 
-    /// The largest image one message may hold.
+    /// A channel over an anonymous mapping, private to this process (so
+    /// the channel contract holds trivially): for unit tests, which also
+    /// run under Miri (it has no file mappings). The test plays the peer
+    /// through `region`.
+    #[cfg(test)]
+    fn anonymous(capacity: usize, fingerprint: u64, role_word: usize) -> Channel {
+        assert!(capacity % 64 == 0 && capacity >= MIN_CAPACITY);
+        let map = MmapOptions::new()
+            .len(HEADER_BYTES + capacity)
+            .map_anon()
+            .unwrap();
+        let channel = Channel {
+            region: SharedRegion::new(memmap2::MmapRaw::from(map)).unwrap(),
+            capacity: capacity as u64,
+            remove_on_drop: None,
+            role_word,
+        };
+        channel.init(fingerprint);
+        channel
+    }
+
+    /// The largest image one message may hold: at most half the ring, so
+    /// `RECORD_HEADER + round64(len)` never exceeds the capacity.
     fn max_message(&self) -> u64 {
         self.capacity / 2 - RECORD_HEADER as u64
     }
@@ -336,9 +470,21 @@ impl Backoff {
         } else {
             let micros = 50u64 << self.sleeps.min(5);
             std::thread::sleep(Duration::from_micros(micros.min(1000)));
-            self.sleeps += 1;
+            self.sleeps = self.sleeps.saturating_add(1);
         }
     }
+}
+
+/// Where `poll_reserve` found room for a record.
+struct Place {
+    /// Ring offset of the record (its length word).
+    record: usize,
+    /// Ring offset of the image.
+    image: usize,
+    /// Bytes `head` advances by on commit.
+    advance: u64,
+    /// Where to write a wrap marker, if the record wraps.
+    wrap_at: Option<usize>,
 }
 
 /// The sending end of a channel of `T` images.
@@ -365,6 +511,9 @@ pub struct Reservation<'a, T> {
     sender: &'a mut Sender<T>,
     /// Ring offset of the record.
     record: usize,
+    /// Ring offset of the image: `record + 64`, with
+    /// `image + len <= capacity`.
+    image: usize,
     len: usize,
     /// Bytes `head` advances by on commit (the skipped tail of the ring
     /// included).
@@ -378,21 +527,39 @@ impl<T: Layout + Describe> Sender<T> {
     /// (rounded up to a multiple of 64, at least 256), replacing any file
     /// there, and attaches as its sender. The file is removed when this
     /// sender is dropped (a receiver that has opened it keeps its mapping).
-    pub fn create(path: impl AsRef<Path>, capacity: usize) -> Result<Self, Error> {
-        let channel = Channel::create(path.as_ref(), capacity, fingerprint::<T>(), W_SENDER)?;
+    ///
+    /// Errors: [`Error::Io`] (including a capacity too large for the file
+    /// system or the address space, and a full `/dev/shm`).
+    ///
+    #[doc = channel_contract!()]
+    pub unsafe fn create(path: impl AsRef<Path>, capacity: usize) -> Result<Self, Error> {
+        // SAFETY: `Channel::create`'s contract is the channel contract,
+        // which our caller promises (this function's `# Safety`).
+        let channel =
+            unsafe { Channel::create(path.as_ref(), capacity, fingerprint::<T>(), W_SENDER) }?;
         Ok(Self::attach(channel))
     }
 
     /// Opens the channel file a receiver created at `path` and attaches as
     /// its sender. Errors: [`Error::WrongType`] if the receiver expects
-    /// another type, [`Error::ChannelBusy`] if it has a sender already.
-    pub fn open(path: impl AsRef<Path>) -> Result<Self, Error> {
-        let channel = Channel::open(
-            path.as_ref(),
-            fingerprint::<T>(),
-            core::any::type_name::<T>(),
-            W_SENDER,
-        )?;
+    /// another type, [`Error::ChannelBusy`] if it has a sender already,
+    /// [`Error::ChannelClosed`] if the channel had a sender that has gone,
+    /// [`Error::FileHeader`], [`Error::UnsupportedVersion`] or
+    /// [`Error::ChannelCorrupt`] if it is not a channel file this build can
+    /// use.
+    ///
+    #[doc = channel_contract!()]
+    pub unsafe fn open(path: impl AsRef<Path>) -> Result<Self, Error> {
+        // SAFETY: `Channel::open`'s contract is the channel contract, which
+        // our caller promises (this function's `# Safety`).
+        let channel = unsafe {
+            Channel::open(
+                path.as_ref(),
+                fingerprint::<T>(),
+                core::any::type_name::<T>(),
+                W_SENDER,
+            )
+        }?;
         Ok(Self::attach(channel))
     }
 
@@ -416,7 +583,7 @@ impl<T: Layout + Describe> Sender<T> {
     }
 
     /// Where a record of `len` image bytes can go now, if anywhere.
-    fn poll_reserve(&mut self, len: usize) -> Result<Option<(usize, u64, Option<usize>)>, Error> {
+    fn poll_reserve(&mut self, len: usize) -> Result<Option<Place>, Error> {
         let max = self.channel.max_message();
         if len as u64 > max {
             return Err(Error::MessageTooLarge {
@@ -429,7 +596,17 @@ impl<T: Layout + Describe> Sender<T> {
             return Err(Error::ChannelClosed);
         }
         let capacity = self.channel.capacity;
-        let record = RECORD_HEADER as u64 + round64(len as u64).unwrap_or(u64::MAX);
+        // `len <= max <= capacity / 2 - 64`, so neither step fails; checked
+        // all the same, as every size on the way to `bytes_mut`.
+        let record = round64(len as u64)
+            .and_then(|n| n.checked_add(RECORD_HEADER as u64))
+            .ok_or(Error::MessageTooLarge {
+                size: len as u64,
+                max,
+            })?;
+        // The receiver's word: anything a peer stored. Positions are
+        // free-running counters that wrap, so `head - tail` is the data in
+        // flight; it must be at most the capacity.
         let tail = region.word(W_TAIL).load(Ordering::Acquire);
         let used = self.head.wrapping_sub(tail);
         if used > capacity {
@@ -445,32 +622,49 @@ impl<T: Layout + Describe> Sender<T> {
                 reason: "the sender's position is not at a record boundary",
             });
         }
+        // `used <= capacity` (checked above); `offset < capacity` and a
+        // multiple of 64 (`head` and `capacity` are), so `contiguous >= 64`.
         let free = capacity - used;
         let offset = self.head % capacity;
         let contiguous = capacity - offset;
-        if record <= contiguous {
-            Ok((free >= record).then_some((offset as usize, record, None)))
+        // Ring offsets below `capacity` fit `usize`: the ring is mapped.
+        let at = ring_offset(offset)?;
+        let (record_at, advance, wrap_at) = if record <= contiguous {
+            (at, record, None)
         } else {
-            Ok((free >= contiguous + record).then_some((
-                0,
-                contiguous + record,
-                Some(offset as usize),
-            )))
+            // The record goes to the ring's start; the rest of the ring is
+            // skipped behind a wrap marker at `at`. `record <= capacity / 2`
+            // and `contiguous <= capacity`, so the sum does not overflow.
+            let Some(advance) = contiguous.checked_add(record) else {
+                return Ok(None);
+            };
+            (0, advance, Some(at))
+        };
+        if free < advance {
+            return Ok(None);
         }
-    }
-
-    fn reservation(
-        &mut self,
-        len: usize,
-        place: (usize, u64, Option<usize>),
-    ) -> Reservation<'_, T> {
-        let (record, advance, wrap_at) = place;
-        Reservation {
-            sender: self,
-            record,
-            len,
+        // `record_at + record <= capacity`, so the image is in the ring.
+        let image = record_at
+            .checked_add(RECORD_HEADER)
+            .ok_or(Error::ChannelCorrupt {
+                reason: "ring offset outside the address space",
+            })?;
+        Ok(Some(Place {
+            record: record_at,
+            image,
             advance,
             wrap_at,
+        }))
+    }
+
+    fn reservation(&mut self, len: usize, place: Place) -> Reservation<'_, T> {
+        Reservation {
+            sender: self,
+            record: place.record,
+            image: place.image,
+            len,
+            advance: place.advance,
+            wrap_at: place.wrap_at,
         }
     }
 
@@ -503,13 +697,14 @@ impl<T: Layout + Describe> Sender<T> {
         len: usize,
         timeout: Duration,
     ) -> Result<Option<Reservation<'_, T>>, Error> {
-        let deadline = Instant::now() + timeout;
+        // A timeout too long for `Instant` (`Duration::MAX`) waits for ever.
+        let deadline = Instant::now().checked_add(timeout);
         let mut backoff = Backoff::new();
         loop {
             if let Some(place) = self.poll_reserve(len)? {
                 return Ok(Some(self.reservation(len, place)));
             }
-            if Instant::now() >= deadline {
+            if deadline.is_some_and(|deadline| Instant::now() >= deadline) {
                 return Ok(None);
             }
             backoff.snooze();
@@ -556,15 +751,31 @@ impl<T> Reservation<'_, T> {
     /// The reserved bytes, 64-byte aligned, `len` long. Their contents are
     /// whatever an earlier message left: zero them first if you build an
     /// image field by field.
+    ///
+    /// These bytes are in the shared mapping; the channel contract (the
+    /// `# Safety` of the constructor that made this sender) is what keeps
+    /// the receiver from writing them while they are borrowed.
     pub fn bytes_mut(&mut self) -> &mut [u8] {
         let region = &self.sender.channel.region;
-        // SAFETY: `bytes_mut`'s contract: (1) no other reference to these
-        // bytes in this process: the reservation holds the only `&mut` to
-        // the sender, and the ring range it covers lies past `head`, which
-        // no receiver view covers (`poll_reserve` checked the room is free
-        // behind the loaded `tail`); (2) the receiver does not read or write
-        // space past `head` (the protocol). Bounds are checked by the callee.
-        unsafe { region.bytes_mut(self.record + RECORD_HEADER, self.len) }
+        // SAFETY: `SharedRegion::bytes_mut`'s contract, for the returned
+        // borrow of `self`:
+        // 1. no other reference to these bytes in this process: the only
+        //    code that makes references into the ring is this method,
+        //    `commit` and `Message::bytes`. This reservation holds the only
+        //    `&mut` to its sender, so no other reservation of this channel
+        //    exists here, and `commit` consumes it. The bytes lie in free
+        //    space past `head`; a `Message` covers only committed bytes,
+        //    below a `head` that this sender stored (`Receiver::poll`
+        //    checks it; this end is the channel's only sender, its role
+        //    word taken by compare-and-swap, and the `head` word is ours by
+        //    the channel contract);
+        // 2. the peer does not read or write these bytes while the borrow
+        //    lives: they are space this end reserved and has not
+        //    published, which a peer that follows the protocol never
+        //    touches: the channel contract, promised by the caller of
+        //    `Sender::create` / `Sender::open`.
+        // Bounds are checked by the callee.
+        unsafe { region.bytes_mut(self.image, self.len) }
     }
 
     /// The reserved length.
@@ -583,14 +794,21 @@ impl<T> Reservation<'_, T> {
     pub fn commit(self) {
         let sender = self.sender;
         let region = &sender.channel.region;
-        // SAFETY: as in `bytes_mut`: the record's first 8 bytes are inside
-        // this reservation's free space, not yet published.
+        // SAFETY: as in `bytes_mut`: 1. the record's first 8 bytes are
+        // inside this reservation's unpublished space, and the `&mut` that
+        // `bytes_mut` returned (the image, from `record + 64`) is disjoint
+        // and dead (`self` is consumed); 2. the peer does not touch
+        // unpublished space (the channel contract). The temporary slice
+        // lives for this statement only.
         unsafe { region.bytes_mut(self.record, 8) }
             .copy_from_slice(&(self.len as u64).to_le_bytes());
         if let Some(at) = self.wrap_at {
-            // SAFETY: the skipped space from `at` to the ring's end is part
-            // of this reservation (`advance` covers it), so it is free and
-            // ours; `at` is 64-aligned and below the capacity, so 8 bytes fit.
+            // SAFETY: 1. the skipped space from `at` to the ring's end is
+            // part of this reservation (`advance` covers it), so it is
+            // unpublished and no reference of this process covers it (the
+            // record is at 0, below `at`); 2. the peer does not touch it
+            // (the channel contract). `at` is 64-aligned and below the
+            // capacity, so 8 bytes fit; the callee checks it anyway.
             unsafe { region.bytes_mut(at, 8) }.copy_from_slice(&WRAP.to_le_bytes());
         }
         sender.head = sender.head.wrapping_add(self.advance);
@@ -631,21 +849,39 @@ impl<T: Layout + Describe> Receiver<T> {
     /// (rounded up to a multiple of 64, at least 256), replacing any file
     /// there, and attaches as its receiver. The file is removed when this
     /// receiver is dropped (a sender that has opened it keeps its mapping).
-    pub fn create(path: impl AsRef<Path>, capacity: usize) -> Result<Self, Error> {
-        let channel = Channel::create(path.as_ref(), capacity, fingerprint::<T>(), W_RECEIVER)?;
+    ///
+    /// Errors: [`Error::Io`] (including a capacity too large for the file
+    /// system or the address space, and a full `/dev/shm`).
+    ///
+    #[doc = channel_contract!()]
+    pub unsafe fn create(path: impl AsRef<Path>, capacity: usize) -> Result<Self, Error> {
+        // SAFETY: `Channel::create`'s contract is the channel contract,
+        // which our caller promises (this function's `# Safety`).
+        let channel =
+            unsafe { Channel::create(path.as_ref(), capacity, fingerprint::<T>(), W_RECEIVER) }?;
         Ok(Self::attach(channel))
     }
 
     /// Opens the channel file a sender created at `path` and attaches as
     /// its receiver. Errors: [`Error::WrongType`] if the sender sends
-    /// another type, [`Error::ChannelBusy`] if it has a receiver already.
-    pub fn open(path: impl AsRef<Path>) -> Result<Self, Error> {
-        let channel = Channel::open(
-            path.as_ref(),
-            fingerprint::<T>(),
-            core::any::type_name::<T>(),
-            W_RECEIVER,
-        )?;
+    /// another type, [`Error::ChannelBusy`] if it has a receiver already,
+    /// [`Error::ChannelClosed`] if the channel had a receiver that has gone,
+    /// [`Error::FileHeader`], [`Error::UnsupportedVersion`] or
+    /// [`Error::ChannelCorrupt`] if it is not a channel file this build can
+    /// use.
+    ///
+    #[doc = channel_contract!()]
+    pub unsafe fn open(path: impl AsRef<Path>) -> Result<Self, Error> {
+        // SAFETY: `Channel::open`'s contract is the channel contract, which
+        // our caller promises (this function's `# Safety`).
+        let channel = unsafe {
+            Channel::open(
+                path.as_ref(),
+                fingerprint::<T>(),
+                core::any::type_name::<T>(),
+                W_RECEIVER,
+            )
+        }?;
         Ok(Self::attach(channel))
     }
 
@@ -680,7 +916,12 @@ impl<T: Layout + Describe> Receiver<T> {
                 return Err(Error::ChannelClosed);
             }
         }
+        // From here on every value that came from shared memory (`head`,
+        // the length word, our `tail` as loaded at attach) is checked before
+        // it is used as an offset or a length.
         let corrupt = |reason| Err(Error::ChannelCorrupt { reason });
+        // Positions are free-running counters that wrap: `head - tail` is
+        // the committed data, at most the capacity.
         let used = head.wrapping_sub(self.tail);
         if used > capacity {
             return corrupt(
@@ -692,15 +933,18 @@ impl<T: Layout + Describe> Receiver<T> {
         if self.tail % RECORD_HEADER as u64 != 0 {
             return corrupt("the receiver's position is not at a record boundary");
         }
+        // `offset < capacity` and a multiple of 64 (so are `tail` and
+        // `capacity`): the 8-byte length word at `offset` is inside the ring.
         let mut position = self.tail;
-        let mut offset = (position % capacity) as usize;
-        let mut len = region.read_u64(offset);
+        let mut offset = position % capacity;
+        let mut len = region.read_u64(ring_offset(offset)?);
         if len == WRAP {
-            let skip = capacity - offset as u64;
-            if used < skip + RECORD_HEADER as u64 {
+            // The rest of the ring is skipped; the record is at its start.
+            let skip = capacity - offset;
+            let needed = skip.checked_add(RECORD_HEADER as u64);
+            if needed.is_none_or(|needed| used < needed) {
                 return corrupt("wrap marker without a committed record after it");
             }
-            // Positions are free-running counters that wrap, like `head`.
             position = position.wrapping_add(skip);
             offset = 0;
             len = region.read_u64(0);
@@ -708,15 +952,24 @@ impl<T: Layout + Describe> Receiver<T> {
         if len > self.channel.max_message() {
             return corrupt("message length word exceeds the largest message");
         }
-        let record = RECORD_HEADER as u64 + round64(len).unwrap_or(u64::MAX);
-        if record > head.wrapping_sub(position) || offset as u64 + record > capacity {
+        // `len <= capacity / 2 - 64`: no step below overflows; checked
+        // anyway, as every size on the way to `bytes`.
+        let Some(record) = round64(len).and_then(|n| n.checked_add(RECORD_HEADER as u64)) else {
+            return corrupt("message length word exceeds the largest message");
+        };
+        let committed = head.wrapping_sub(position);
+        let end = offset.checked_add(record);
+        if record > committed || end.is_none_or(|end| end > capacity) {
             return corrupt("message runs past the committed data or the ring's end");
         }
-        Ok(Some((
-            offset + RECORD_HEADER,
-            len as usize,
-            position.wrapping_add(record),
-        )))
+        // `offset + 64 + len <= offset + record <= capacity`: the image is
+        // inside the ring, and below `head`: committed.
+        let at = ring_offset(offset)?
+            .checked_add(RECORD_HEADER)
+            .ok_or(Error::ChannelCorrupt {
+                reason: "ring offset outside the address space",
+            })?;
+        Ok(Some((at, ring_offset(len)?, position.wrapping_add(record))))
     }
 
     fn message(&mut self, found: (usize, usize, u64)) -> Message<'_, T> {
@@ -752,13 +1005,16 @@ impl<T: Layout + Describe> Receiver<T> {
 
     /// The next message, waiting at most `timeout` (`None` then).
     pub fn recv_timeout(&mut self, timeout: Duration) -> Result<Option<Message<'_, T>>, Error> {
-        let deadline = Instant::now() + timeout;
+        // A timeout too long for `Instant` (`Duration::MAX`) waits for ever.
+        // Each `poll` is O(1) whatever the shared words hold, so the wait
+        // ends at the deadline (give or take one backoff sleep, <= 1 ms).
+        let deadline = Instant::now().checked_add(timeout);
         let mut backoff = Backoff::new();
         loop {
             if let Some(found) = self.poll()? {
                 return Ok(Some(self.message(found)));
             }
-            if Instant::now() >= deadline {
+            if deadline.is_some_and(|deadline| Instant::now() >= deadline) {
                 return Ok(None);
             }
             backoff.snooze();
@@ -777,19 +1033,29 @@ impl<T: Layout> Message<'_, T> {
         self.len == 0
     }
 
-    /// The image bytes in the ring, 64-byte aligned. See the trust model in
-    /// the [module docs](self): if the peer breaks the protocol these bytes
-    /// may change while borrowed; use [`to_buf`](Self::to_buf) for a peer
-    /// you do not trust.
+    /// The image bytes in the ring, 64-byte aligned, unchecked.
+    ///
+    /// They stay as they are while borrowed because the peer follows the
+    /// protocol: that is the channel contract, promised when this receiver
+    /// was made (see the [module docs](self#mapped-files-that-other-processes-can-change)).
+    /// [`to_buf`](Self::to_buf) copies them out for keeping.
     pub fn bytes(&self) -> &[u8] {
-        // SAFETY: `bytes`' contract: (1) no `&mut` to these bytes in this
-        // process: the only writer is a `Sender`, whose reservations lie
-        // past `head`, while this message is behind `head` and before the
-        // receiver's released `tail` (the sender cannot reuse it until the
-        // drop of this message stores the new `tail`); (2) the peer does
-        // not write a committed, unreleased message: that is the channel
-        // protocol, and the module docs state what follows if a peer breaks
-        // it (views read with bounds-checked indexing only).
+        // SAFETY: `SharedRegion::bytes`' contract, for the returned borrow
+        // of `self`:
+        // 1. no `&mut` to these bytes in this process: the only `&mut`s
+        //    into the ring are a `Reservation`'s, in space past the
+        //    sender's `head`; this message is committed (below `head`, as
+        //    `Receiver::poll` checked) and not released (our `tail` moves
+        //    past it only when this message drops, which the borrow of
+        //    `self` prevents), and a sender reuses space only behind a
+        //    released `tail`. That sender is the only one of this channel
+        //    (its role word is taken by compare-and-swap);
+        // 2. the peer does not write these bytes while they are borrowed:
+        //    they are a published, unreleased message, which a peer that
+        //    follows the protocol never writes: the channel contract,
+        //    promised by the caller of `Receiver::create` /
+        //    `Receiver::open`.
+        // Bounds (`at + len` inside the ring) are checked by the callee.
         unsafe { self.receiver.channel.region.bytes(self.at, self.len) }
     }
 
@@ -800,8 +1066,11 @@ impl<T: Layout> Message<'_, T> {
     }
 
     /// A private copy of the image, read with volatile reads and never
-    /// through a reference to shared memory: what to check and view when
-    /// the peer is not trusted (see the module docs).
+    /// through a reference to shared memory: the way to keep a message
+    /// after releasing it, and a copy that nothing the peer does later can
+    /// change. It does not lift the channel contract (a truncated file
+    /// raises `SIGBUS` during the copy too); see the
+    /// [module docs](self#mapped-files-that-other-processes-can-change).
     pub fn to_buf(&self) -> LayoutBuf {
         let mut buf = LayoutBuf::zeroed(self.len);
         self.receiver.channel.region.copy_out(self.at, &mut buf);
@@ -833,5 +1102,186 @@ impl<T> Drop for Message<'_, T> {
 impl<T> core::fmt::Debug for Message<'_, T> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Message").field("len", &self.len).finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! The protocol's checks against a peer that stores anything in the
+    //! shared words, on an anonymous mapping (so these run under Miri). The
+    //! test plays the peer through the region.
+
+    use super::*;
+
+    const CAP: usize = 512;
+
+    fn receiver() -> Receiver<u64> {
+        Receiver::attach(Channel::anonymous(CAP, fingerprint::<u64>(), W_RECEIVER))
+    }
+
+    fn sender() -> Sender<u64> {
+        Sender::attach(Channel::anonymous(CAP, fingerprint::<u64>(), W_SENDER))
+    }
+
+    /// Writes `value` at ring offset `at`, as the peer.
+    fn put(region: &SharedRegion, at: usize, value: u64) {
+        // SAFETY: 1. no reference into the ring exists in this process (no
+        // message or reservation is alive when the tests call this); 2. the
+        // mapping is anonymous: no other process has it.
+        unsafe { region.bytes_mut(at, 8) }.copy_from_slice(&value.to_le_bytes());
+    }
+
+    /// Positions a peer might store: aligned and not, near the ring's size,
+    /// near the ends of `u64`.
+    const POSITIONS: [u64; 14] = [
+        0,
+        1,
+        8,
+        63,
+        64,
+        192,
+        448,
+        511,
+        512,
+        576,
+        1 << 40,
+        1 << 63,
+        u64::MAX - 63,
+        u64::MAX,
+    ];
+
+    /// Length words: small, at the record and message bounds, the wrap
+    /// marker and values next to it.
+    const LENGTHS: [u64; 10] = [0, 1, 64, 65, 191, 192, 193, 256, WRAP - 1, WRAP];
+
+    #[test]
+    fn garbage_positions_and_lengths_are_errors_or_messages_inside_the_ring() {
+        let mut rx = receiver();
+        let max = rx.channel.max_message();
+        let (mut messages, mut errors) = (0, 0);
+        for &tail in &POSITIONS {
+            for &head in &POSITIONS {
+                for &len in &LENGTHS {
+                    // The length word where the receiver looks, and at the
+                    // ring's start (where a wrap marker sends it).
+                    let region = &rx.channel.region;
+                    put(region, (tail % CAP as u64 / 64 * 64) as usize, len);
+                    put(region, 0, len.min(192));
+                    region.word(W_HEAD).store(head, Ordering::Release);
+                    rx.tail = tail;
+                    match rx.try_recv() {
+                        Ok(Some(message)) => {
+                            messages += 1;
+                            assert!(message.len() as u64 <= max);
+                            let end = message.at + message.len;
+                            assert!(end <= CAP, "message past the ring");
+                            assert_eq!(message.bytes().len(), message.len());
+                            assert_eq!(message.bytes(), &message.to_buf()[..]);
+                        }
+                        Ok(None) => assert_eq!(head, tail),
+                        Err(Error::ChannelCorrupt { .. }) => errors += 1,
+                        Err(e) => panic!("unexpected error {e}"),
+                    }
+                }
+            }
+        }
+        // Both outcomes occur: the values reach past the first checks.
+        assert!(messages > 0 && errors > 0, "{messages} {errors}");
+    }
+
+    #[test]
+    fn a_closed_sender_with_garbage_head_is_an_error_not_a_hang() {
+        let mut rx = receiver();
+        let region = &rx.channel.region;
+        region.word(W_SENDER).store(CLOSED, Ordering::Release);
+        region.word(W_HEAD).store(12345, Ordering::Release);
+        assert!(matches!(
+            rx.recv_timeout(Duration::from_millis(5)),
+            Err(Error::ChannelCorrupt { .. })
+        ));
+        // A sender state word that is no state: treated as attached.
+        let region = &rx.channel.region;
+        region.word(W_SENDER).store(u64::MAX, Ordering::Release);
+        region.word(W_HEAD).store(rx.tail, Ordering::Release);
+        assert!(rx.recv_timeout(Duration::from_millis(5)).unwrap().is_none());
+    }
+
+    #[test]
+    fn timeouts_too_long_for_an_instant_do_not_panic() {
+        let mut rx = receiver();
+        let region = &rx.channel.region;
+        put(region, 0, 8);
+        region.word(W_HEAD).store(128, Ordering::Release);
+        let message = rx.recv_timeout(Duration::MAX).unwrap().unwrap();
+        assert_eq!(message.len(), 8);
+        drop(message);
+
+        let mut tx = sender();
+        let reservation = tx.reserve_timeout(8, Duration::MAX).unwrap().unwrap();
+        reservation.commit();
+        assert_eq!(tx.head, 128);
+    }
+
+    #[test]
+    fn garbage_receiver_positions_are_errors_or_room_inside_the_ring() {
+        let mut tx = sender();
+        let max = tx.max_message();
+        let (mut reserved, mut errors) = (0, 0);
+        for &head in &POSITIONS {
+            for &tail in &POSITIONS {
+                for len in [0, 1, 64, max] {
+                    tx.head = head;
+                    let region = &tx.channel.region;
+                    region.word(W_TAIL).store(tail, Ordering::Release);
+                    match tx.try_reserve(len) {
+                        Ok(Some(mut reservation)) => {
+                            reserved += 1;
+                            assert!(reservation.image + len <= CAP);
+                            assert_eq!(reservation.image % 64, 0);
+                            assert!(reservation.advance <= CAP as u64);
+                            if let Some(at) = reservation.wrap_at {
+                                assert!(at + 8 <= CAP);
+                            }
+                            reservation.bytes_mut().fill(0x5a);
+                            reservation.commit();
+                        }
+                        Ok(None) => {}
+                        Err(Error::ChannelCorrupt { .. }) => errors += 1,
+                        Err(e) => panic!("unexpected error {e}"),
+                    }
+                }
+            }
+        }
+        assert!(reserved > 0 && errors > 0, "{reserved} {errors}");
+        // Too large is its own error, whatever the positions.
+        assert!(matches!(
+            tx.try_reserve(max + 1),
+            Err(Error::MessageTooLarge { .. })
+        ));
+        // A receiver that has gone.
+        let region = &tx.channel.region;
+        region.word(W_RECEIVER).store(CLOSED, Ordering::Release);
+        assert!(matches!(tx.try_reserve(8), Err(Error::ChannelClosed)));
+    }
+
+    #[test]
+    fn a_record_written_by_the_peer_is_received_and_released() {
+        let mut rx = receiver();
+        let image = crate::to_layout(&0x0102_0304_0506_0708u64);
+        let region = &rx.channel.region;
+        put(region, 0, image.len() as u64);
+        put(
+            region,
+            64,
+            u64::from_le_bytes(image[..8].try_into().unwrap()),
+        );
+        region.word(W_HEAD).store(128, Ordering::Release);
+        {
+            let message = rx.try_recv().unwrap().unwrap();
+            assert_eq!(message.view().unwrap(), 0x0102_0304_0506_0708);
+            assert_eq!(message.to_owned().unwrap(), 0x0102_0304_0506_0708);
+        }
+        assert_eq!(rx.channel.region.word(W_TAIL).load(Ordering::Acquire), 128);
+        assert!(rx.try_recv().unwrap().is_none());
     }
 }

@@ -10,6 +10,14 @@
 //!
 //! No reference to the whole mapping is ever made, so a reference to data
 //! bytes never covers a header word that the peer updates concurrently.
+//!
+//! The mapping is of a file another process can write and truncate. Every
+//! `SharedRegion` belongs to a `Channel` made by one of the `unsafe`
+//! constructors of `Sender` and `Receiver`, whose caller promised the
+//! **channel contract** (module docs of `ipc`): the file is not truncated,
+//! and the peer writes only what the protocol gives it (header words as
+//! aligned 8-byte atomic stores; ring space it reserved and has not yet
+//! published). The proofs below cite it; the rest they prove here.
 
 use core::sync::atomic::AtomicU64;
 
@@ -62,11 +70,12 @@ impl SharedRegion {
         // 3. no non-atomic access to these bytes while the reference lives:
         //    in this process the header is reached only through this
         //    function (data slices start at `HEADER_BYTES`, see
-        //    `data_range`), and the peer follows the same rule. A peer that
-        //    breaks it is another process, outside Rust's memory model; an
-        //    aligned 8-byte load or store is single-copy atomic on every
-        //    platform Rust's `AtomicU64` supports, so the worst it can do is
-        //    store values the protocol then rejects.
+        //    `data_range`), and the peer writes header words only as
+        //    aligned 8-byte atomic stores (the channel contract). Any value
+        //    it stores is a valid `u64`, and every reader checks the values
+        //    before it uses them;
+        // 4. the file is not truncated while the mapping lives (the
+        //    channel contract), so touching the page raises no `SIGBUS`.
         unsafe { AtomicU64::from_ptr(ptr.cast::<u64>()) }
     }
 
@@ -98,20 +107,27 @@ impl SharedRegion {
         let mut i = 0;
         if aligned {
             for chunk in &mut words {
-                // SAFETY: 1. bounds: `src + i .. src + i + 8` is inside the
-                // range `data_range` checked (`i + 8 <= out.len()`);
+                // SAFETY: `ptr::read_volatile` requires:
+                // 1. bounds: `src + i .. src + i + 8` is inside the range
+                //    `data_range` checked (`i + 8 <= out.len()`);
                 // 2. alignment: `src` is 8-aligned and `i` a multiple of 8;
-                // 3. validity: the mapping is live for `&self` and any bit
-                // pattern is a valid `u64`; a volatile read makes no
-                // promise the bytes stay unchanged.
+                // 3. validity: the mapping is live for `&self`, its file is
+                //    not truncated (the channel contract), and any bit
+                //    pattern is a valid `u64`;
+                // 4. no reference is made, so bytes that change during the
+                //    read (outside the contract) give a torn copy, checked
+                //    afterwards like any untrusted input, not a broken
+                //    aliasing rule.
                 let word = unsafe { core::ptr::read_volatile(src.wrapping_add(i).cast::<u64>()) };
                 chunk.copy_from_slice(&word.to_ne_bytes());
                 i += 8;
             }
         }
         for byte in out[i..].iter_mut() {
-            // SAFETY: bounds: `i < out.len()`, inside the checked range; a
-            // byte has no alignment; the mapping is live for `&self`.
+            // SAFETY: `ptr::read_volatile` requires: 1. bounds: `i <
+            // out.len()`, inside the range `data_range` checked; 2. a byte
+            // needs no alignment; 3. validity: as above (live mapping, file
+            // not truncated, any byte valid); 4. no reference is made.
             *byte = unsafe { core::ptr::read_volatile(src.wrapping_add(i)) };
             i += 1;
         }
@@ -130,17 +146,22 @@ impl SharedRegion {
     /// # Safety
     ///
     /// While the returned slice lives: (1) no mutable reference to any of
-    /// these bytes exists in this process, and (2) the peer does not write
-    /// them (the channel protocol: a committed, unreleased message is not
-    /// written by the sender). Bounds are checked here.
+    /// these bytes exists in this process, and (2) no process writes them:
+    /// for a channel, they are a published, unreleased message, which the
+    /// channel contract forbids the peer to write. Bounds are checked here
+    /// (a panic, never an access outside the ring).
     #[inline]
     pub(crate) unsafe fn bytes(&self, at: usize, len: usize) -> &[u8] {
         let ptr = self.data_range(at, len);
-        // SAFETY: 1. bounds: `data_range` checked `at..at + len` is inside
-        // the ring, which is inside the mapping; 2. the mapping is live and
-        // readable for the borrow of `self`; 3. `u8` needs no alignment and
-        // any byte is valid; 4. aliasing: no `&mut` overlaps and the bytes
-        // do not change, by the caller's contract.
+        // SAFETY: `slice::from_raw_parts` requires:
+        // 1. bounds: `data_range` checked `at..at + len` is inside the ring,
+        //    which is inside the mapping (so `len <= isize::MAX` too);
+        // 2. the mapping is live and readable for the borrow of `self` (it
+        //    is unmapped only when `self` drops), and its file is not
+        //    truncated (the channel contract), so no page raises `SIGBUS`;
+        // 3. `u8` needs no alignment and any byte is valid;
+        // 4. aliasing: no `&mut` overlaps and no process writes the bytes
+        //    while the slice lives, by the caller's contract.
         unsafe { core::slice::from_raw_parts(ptr, len) }
     }
 
@@ -149,17 +170,24 @@ impl SharedRegion {
     /// # Safety
     ///
     /// While the returned slice lives, no other reference to any of these
-    /// bytes exists in this process and the peer does not read or write
-    /// them (the channel protocol: space between the receiver's released
-    /// position and the sender's reservation belongs to the sender). Bounds
-    /// are checked here.
+    /// bytes exists in this process and no other process writes them: for
+    /// a channel, they are space this sender reserved and has not
+    /// published, which the channel contract forbids the peer to write.
+    /// Bounds are checked here (a panic, never an access outside the ring).
     #[inline]
     #[allow(clippy::mut_from_ref)]
     pub(crate) unsafe fn bytes_mut(&self, at: usize, len: usize) -> &mut [u8] {
         let ptr = self.data_range(at, len);
-        // SAFETY: 1. bounds: checked by `data_range`; 2. the mapping is live
-        // and writable (mapped read-write) for the borrow of `self`; 3. `u8`
-        // needs no alignment; 4. exclusivity by the caller's contract.
+        // SAFETY: `slice::from_raw_parts_mut` requires:
+        // 1. bounds: `data_range` checked `at..at + len` is inside the ring,
+        //    inside the mapping;
+        // 2. the mapping is live and writable (mapped read-write, shared)
+        //    for the borrow of `self`, and its file is not truncated (the
+        //    channel contract), so no page raises `SIGBUS`;
+        // 3. `u8` needs no alignment and any byte is valid;
+        // 4. exclusivity: no other reference in this process and no writer
+        //    in another, by the caller's contract. (A peer that reads the
+        //    bytes meanwhile sees whatever is there; that is its concern.)
         unsafe { core::slice::from_raw_parts_mut(ptr, len) }
     }
 }
@@ -182,7 +210,8 @@ mod tests {
         for i in 0..HEADER_WORDS {
             region.word(i).store(i as u64 * 3, Ordering::Release);
         }
-        // SAFETY: no other reference to the data exists; no peer.
+        // SAFETY: 1. no other reference to the data exists in this test;
+        // 2. the mapping is anonymous: no other process writes it.
         let data = unsafe { region.bytes_mut(0, 256) };
         data.fill(0xab);
         for i in 0..HEADER_WORDS {
@@ -192,7 +221,8 @@ mod tests {
         let mut out = [0u8; 13];
         region.copy_out(243, &mut out);
         assert_eq!(out, [0xab; 13]);
-        // SAFETY: the `&mut` above is no longer used; no peer.
+        // SAFETY: 1. the `&mut` above is no longer used; 2. the mapping is
+        // anonymous: no other process writes it.
         let shared = unsafe { region.bytes(64, 64) };
         assert!(shared.iter().all(|&b| b == 0xab));
     }

@@ -45,31 +45,36 @@
 //! checksum of an image you checked before), [`ImageFile::view_unchecked`]
 //! skips the check.
 //!
-//! # What a memory map cannot protect against
+//! # Mapped files that other processes can change
 //!
-//! A mapping shows the file as it is *now*, not as it was when opened:
+//! One policy for every file barewire maps, here and in `barewire::ipc`
+//! (feature `ipc`):
 //!
-//! - If another process (or this one) **truncates** the file while it is
-//!   mapped, touching a page past the new end raises `SIGBUS` and kills the
-//!   process. No check at open time can prevent it.
-//! - If another process **modifies** the file, the bytes behind a view
-//!   change while it is borrowed. In Rust's rules that is undefined
-//!   behaviour for any `&[u8]`; in practice barewire's views read through
-//!   bounds-checked indexing, so the result is wrong values or a panic,
-//!   and a checked view may no longer be valid.
+#![doc = include_str!("policy.md")]
 //!
-//! What the API does about it:
+//! For an image file, what that means:
 //!
-//! - [`ImageFile::open`] is `unsafe`, like `memmap2::Mmap::map`: the caller
-//!   promises that nobody truncates or modifies the file while it is open.
+//! - A mapping shows the file as it is *now*, not as it was when opened.
+//!   If any process **truncates** the file while it is mapped, touching a
+//!   page past the new end raises `SIGBUS` and kills the process. If any
+//!   process **modifies** the file, the bytes behind a `&[u8]` or a view
+//!   change while it is borrowed, which Rust's rules do not allow for any
+//!   reference.
+//! - So [`ImageFile::open`] is `unsafe`, like `memmap2::Mmap::map`: the
+//!   caller promises that nobody truncates or modifies the file while it is
+//!   open. Within that promise the header and the image are still checked
+//!   like any untrusted input.
 //! - barewire's writers ([`write_file`], [`write_image_file`]) never modify
 //!   a file in place: they write a new file beside it and rename it over
 //!   the old one, so readers that mapped the old file keep seeing the old,
 //!   complete image. Among programs that only use these writers the promise
 //!   holds.
 //! - [`ImageFile::load`] is the safe alternative: it reads the image into a
-//!   private, aligned [`LayoutBuf`] (one copy, O(file)), after which nothing
-//!   another process does to the file can affect it.
+//!   private, aligned [`LayoutBuf`] with `read` (one copy, O(file), no
+//!   mapping), after which nothing another process does to the file can
+//!   affect it. A file that changes *while* it is read gives a copy that
+//!   may mix old and new bytes; the header and the structural check see
+//!   that copy, never the file.
 
 mod header;
 
@@ -195,7 +200,9 @@ impl<T: Layout + Describe> ImageFile<T> {
     /// `SIGBUS`; modification changes bytes behind shared references.
     /// Files written only by [`write_file`] / [`write_image_file`], which
     /// replace files by renaming, keep this promise. Use
-    /// [`load`](Self::load) when you cannot promise it.
+    /// [`load`](Self::load) when you cannot promise it. This is barewire's
+    /// one policy for mapped files, stated in the
+    /// [module docs](self#mapped-files-that-other-processes-can-change).
     pub unsafe fn open(path: impl AsRef<Path>) -> Result<Self, Error> {
         let file = File::open(path)?;
         let len = file.metadata()?.len();
@@ -209,12 +216,24 @@ impl<T: Layout + Describe> ImageFile<T> {
                 actual: bytes.len() as u64,
             });
         }
-        // SAFETY: the caller promises (this function's contract) that the
-        // file is neither modified nor truncated while the map lives, which
-        // is `Mmap::map`'s requirement; the map lives in the returned value
-        // and every borrow of its bytes borrows that value.
+        // SAFETY: `Mmap::map` requires that the file is neither modified
+        // nor truncated while the map lives:
+        // 1. the caller promises it for as long as the returned value or a
+        //    borrow of it lives (this function's `# Safety`);
+        // 2. the map lives only in the returned value (or is dropped on an
+        //    error below), and every borrow of its bytes (`image`, `view`,
+        //    ...) borrows that value.
         let map = unsafe { Mmap::map(&file)? };
-        let header = ImageHeader::parse(&map[..HEADER_LEN])?;
+        // The mapping has the file's length at the time of the map, which
+        // may differ from the `metadata` above if the file changed between
+        // the two (before the promise above began to hold): check again.
+        let Some(head) = map.get(..HEADER_LEN) else {
+            return Err(Error::TruncatedFile {
+                expected: HEADER_LEN as u64,
+                actual: map.len() as u64,
+            });
+        };
+        let header = ImageHeader::parse(head)?;
         header.check_for::<T>(map.len() as u64)?;
         Ok(ImageFile {
             backing: Backing::Mapped(map),
@@ -288,7 +307,10 @@ impl<T: Layout + Describe> ImageFile<T> {
     /// passed. Views never read outside the image even otherwise, but may
     /// panic or return meaningless values.
     pub unsafe fn view_unchecked(&self) -> T::View<'_> {
-        // SAFETY: forwarded: the caller guarantees the image passes `view`.
+        // SAFETY: `view_unchecked` requires an image `view` accepts:
+        // 1. the caller guarantees it (this function's `# Safety`), and
+        // 2. `self.image()` is that image, unchanged while borrowed (for a
+        //    mapped file, by `open`'s contract).
         unsafe { crate::view_unchecked::<T>(self.image()) }
     }
 
