@@ -43,7 +43,7 @@ pub(crate) fn try_array_from_fn<T, E, const N: usize>(
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use crate::array::*;
 
     #[test]
     fn partial_array_drops_what_was_made() {

@@ -110,7 +110,7 @@ pub mod __private {
     /// Appends the memory of a value whose `Encode::PLAIN` claim says
     /// plain: its wire bytes. `false` (nothing appended) when it does not.
     #[inline]
-    pub fn encode_plain<T: crate::Encode>(value: &T, out: &mut Vec<u8>) -> bool {
+    pub fn encode_plain<T: crate::wire::Encode>(value: &T, out: &mut Vec<u8>) -> bool {
         match T::PLAIN.bytes_of(core::slice::from_ref(value)) {
             Some(bytes) => {
                 out.extend_from_slice(bytes);

@@ -4,7 +4,7 @@
 //! Shared by the wire decoder ([`crate::wire`]) and the layout checks
 //! ([`crate::layout`]), which both recurse into nested values.
 
-use crate::Error;
+use crate::error::Error;
 
 /// Limits a decoder enforces on untrusted input.
 ///
@@ -147,7 +147,8 @@ fn stack_address() -> usize {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use crate::error::Error;
+    use crate::limits::{Limits, Nesting};
 
     fn recurse(n: &mut Nesting, levels: u32) -> Result<u32, Error> {
         // A frame of some kilobytes, as a large inline field makes.

@@ -187,9 +187,9 @@ impl Capability for IntoLayout {}
 
 mod sealed {
     pub trait Sealed {}
-    impl Sealed for super::IntoWire {}
-    impl Sealed for super::FromWire {}
-    impl Sealed for super::IntoLayout {}
+    impl Sealed for crate::plain::IntoWire {}
+    impl Sealed for crate::plain::FromWire {}
+    impl Sealed for crate::plain::IntoLayout {}
 }
 
 impl<T, C: Capability> Plain<T, C> {
@@ -277,15 +277,15 @@ impl<T> Plain<T, FromWire> {
 
 #[cfg(test)]
 mod tests {
-    use crate::{Decode, Encode, Layout};
+    use crate::plain::{FromWire, IntoLayout, IntoWire, Plain};
     use alloc::vec::Vec;
 
     #[test]
     fn plain_round_trip_of_floats() {
         let items = [1.5f32, -0.0, f32::from_bits(0x7fc0_0001)];
-        let bytes = <f32 as Encode>::PLAIN.bytes_of(&items).unwrap();
+        let bytes = Plain::<f32, IntoWire>::NUMBER.bytes_of(&items).unwrap();
         assert_eq!(&bytes[..4], &1.5f32.to_le_bytes());
-        let claim = <f32 as Decode<'_>>::PLAIN;
+        let claim = Plain::<f32, FromWire>::NUMBER;
         let mut out: Vec<f32> = Vec::new();
         assert!(claim.extend_from_bytes(&mut out, bytes));
         assert_eq!(out[0], 1.5);
@@ -295,23 +295,18 @@ mod tests {
         let arr: [f32; 3] = claim.array_from_bytes(bytes).unwrap();
         assert_eq!(arr[1].to_bits(), (-0.0f32).to_bits());
         assert!(claim.array_from_bytes::<2>(bytes).is_none());
+        let arrays = [[1u16, 2], [3, 4]];
+        let claim = Plain::<u16, IntoLayout>::NUMBER.array::<2>();
+        assert_eq!(claim.bytes_of(&arrays).unwrap(), [1, 0, 2, 0, 3, 0, 4, 0]);
     }
 
     #[test]
     fn claims_that_say_no_give_no_bytes() {
-        assert!(
-            <bool as Decode<'_>>::PLAIN
-                .array_from_bytes::<1>(&[2])
-                .is_none()
-        );
-        assert!(<bool as Encode>::PLAIN.bytes_of(&[true]).is_some());
-        assert!(
-            <alloc::string::String as Layout>::PLAIN
-                .bytes_of(&[])
-                .is_none()
-        );
-        let mut out: Vec<bool> = Vec::new();
-        assert!(!<bool as Decode<'_>>::PLAIN.extend_from_bytes(&mut out, &[2]));
+        let no = Plain::<u32, FromWire>::NO;
+        assert!(no.array_from_bytes::<1>(&[0; 4]).is_none());
+        assert!(Plain::<u32, IntoWire>::NO.bytes_of(&[1]).is_none());
+        let mut out: Vec<u32> = Vec::new();
+        assert!(!no.extend_from_bytes(&mut out, &[0; 4]));
         assert!(out.is_empty());
     }
 }

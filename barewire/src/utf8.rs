@@ -44,7 +44,7 @@ fn is_ascii(bytes: &[u8]) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use crate::utf8::*;
 
     #[test]
     fn ascii_and_not() {

@@ -129,7 +129,7 @@ use std::time::{Duration, Instant};
 use memmap2::MmapOptions;
 
 use self::shared::{HEADER_BYTES, SharedRegion};
-use crate::Error;
+use crate::error::Error;
 use crate::layout::{FromLayout, Layout, LayoutBuf};
 use crate::mmap::fingerprint;
 use crate::schema::Describe;
@@ -735,7 +735,7 @@ impl<T: Layout + Describe> Sender<T> {
     /// Sends the image of `value` ([`to_layout`](crate::to_layout)), waiting
     /// while the ring is full.
     pub fn send(&mut self, value: &T) -> Result<(), Error> {
-        self.send_image(&crate::to_layout(value))
+        self.send_image(&crate::layout::to_layout(value))
     }
 }
 
@@ -1062,7 +1062,7 @@ impl<T: Layout> Message<'_, T> {
     /// Checks the message (see [`barewire::view`](crate::view)) and views
     /// it in place.
     pub fn view(&self) -> Result<T::View<'_>, Error> {
-        crate::view::<T>(self.bytes())
+        crate::layout::view::<T>(self.bytes())
     }
 
     /// A private copy of the image, read with volatile reads and never
@@ -1267,7 +1267,7 @@ mod tests {
     #[test]
     fn a_record_written_by_the_peer_is_received_and_released() {
         let mut rx = receiver();
-        let image = crate::to_layout(&0x0102_0304_0506_0708u64);
+        let image = crate::layout::to_layout(&0x0102_0304_0506_0708u64);
         let region = &rx.channel.region;
         put(region, 0, image.len() as u64);
         put(

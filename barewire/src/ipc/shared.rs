@@ -23,7 +23,7 @@ use core::sync::atomic::AtomicU64;
 
 use memmap2::MmapRaw;
 
-use crate::Error;
+use crate::error::Error;
 
 /// Bytes of header before the data ring (four cache lines: static fields,
 /// the sender's words, the receiver's words, reserved).

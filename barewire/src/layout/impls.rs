@@ -11,8 +11,9 @@ use super::views::{
     write_span,
 };
 use super::{Check, FromLayout, Layout, Writer, check_inline, follow, follow_unchecked, read4};
+use crate::error::Error;
 use crate::plain::{IntoLayout, Plain};
-use crate::{Error, Int, Uint};
+use crate::wire::{Int, Uint};
 
 macro_rules! numbers {
     ($($t:ty),*) => {$(

@@ -9,7 +9,7 @@ use core::marker::PhantomData;
 
 use super::views::span_range;
 use super::{Check, FromLayout, Layout, Writer, check_inline, follow, read4};
-use crate::Error;
+use crate::error::Error;
 
 /// Map keys in a layout: compared in place the same way the writer sorts
 /// them (numbers by value, strings by bytes, enums by value).

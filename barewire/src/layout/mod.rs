@@ -51,7 +51,7 @@ pub use table::LayoutTable;
 use crate::plain::{IntoLayout, Plain};
 use alloc::collections::BTreeMap;
 
-use crate::Error;
+use crate::error::Error;
 use crate::limits::{Limits, Nesting};
 
 pub use buf::{LayoutBuf, MAX_ALIGN, MAX_IMAGE_SIZE, Writer};

@@ -8,7 +8,7 @@ use core::fmt;
 
 use super::map::LayoutKey;
 use super::{Check, FromLayout, Layout, Writer, follow};
-use crate::Error;
+use crate::error::Error;
 
 /// Strings of at most this many bytes are stored inline in a [`BareStr`].
 pub const INLINE_STR: usize = 8;

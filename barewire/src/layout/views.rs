@@ -5,7 +5,7 @@ use core::fmt;
 use core::marker::PhantomData;
 
 use super::{Check, Layout, Writer, check_inline, follow, follow_unchecked, read4};
-use crate::Error;
+use crate::error::Error;
 
 // ---- BareSpan -----------------------------------------------------------------
 

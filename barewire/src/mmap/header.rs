@@ -5,7 +5,7 @@
 use alloc::string::String;
 use core::fmt::Write as _;
 
-use crate::Error;
+use crate::error::Error;
 use crate::layout::{Layout, LayoutTable};
 use crate::schema::{Builder, Describe};
 

@@ -90,7 +90,7 @@ use std::path::{Path, PathBuf};
 
 use memmap2::Mmap;
 
-use crate::Error;
+use crate::error::Error;
 use crate::layout::{FromLayout, Layout, LayoutBuf};
 use crate::schema::Describe;
 
@@ -120,7 +120,7 @@ pub fn write_file<T: Layout + Describe + ?Sized>(
     path: impl AsRef<Path>,
     value: &T,
 ) -> Result<(), Error> {
-    let image = crate::to_layout(value);
+    let image = crate::layout::to_layout(value);
     write_image_file::<T>(path, &image)
 }
 
@@ -289,7 +289,7 @@ impl<T: Layout + Describe> ImageFile<T> {
     /// Checks the structure of the image (see [`barewire::view`](crate::view))
     /// and returns the view of the root, read in place.
     pub fn view(&self) -> Result<T::View<'_>, Error> {
-        crate::view::<T>(self.image())
+        crate::layout::view::<T>(self.image())
     }
 
     /// Like [`view`](Self::view), checking the UTF-8 of every string too.
@@ -311,7 +311,7 @@ impl<T: Layout + Describe> ImageFile<T> {
         // 1. the caller guarantees it (this function's `# Safety`), and
         // 2. `self.image()` is that image, unchanged while borrowed (for a
         //    mapped file, by `open`'s contract).
-        unsafe { crate::view_unchecked::<T>(self.image()) }
+        unsafe { crate::layout::view_unchecked::<T>(self.image()) }
     }
 
     /// Hashes the whole image and compares it with the header's checksum:

@@ -10,8 +10,8 @@ use core::mem::size_of;
 
 use super::varint::{uint_len, write_int, write_uint};
 use super::{Decode, Encode, Int, Reader, Uint};
-use crate::Error;
 use crate::array::try_array_from_fn;
+use crate::error::Error;
 use crate::plain::{FromWire, IntoWire, Plain};
 
 /// Types that may be BARE map keys.

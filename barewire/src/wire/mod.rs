@@ -35,7 +35,7 @@ pub use stream::IoDecoder;
 pub use stream::SliceDecoder;
 pub use varint::{Int, Uint};
 
-use crate::Error;
+use crate::error::Error;
 use crate::plain::{FromWire, IntoWire, Plain};
 
 /// A type with a BARE wire encoding.

@@ -1,6 +1,6 @@
 //! The decoding cursor and its limits.
 
-use crate::Error;
+use crate::error::Error;
 use crate::limits::{Limits, Nesting};
 
 /// A cursor over BARE input: the building block of every [`Decode`] impl.
