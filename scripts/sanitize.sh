@@ -28,7 +28,7 @@ miri() {
   echo "== miri: barewire ipc (shared.rs on an anonymous mapping; unit tests)"
   cargo +nightly miri test -p barewire --features ipc --lib ipc::
   echo "== miri: barewire-pool"
-  cargo +nightly miri test -p barewire-pool
+  cargo +nightly miri test -p barewire-pool --lib --tests
 }
 
 asan() {

@@ -324,6 +324,62 @@ lists! {
     impl['x] &'x [u8] => u8;
 }
 
+/// The bytes of a `data` key (empty if they do not lie inside the image;
+/// `check_key` rejected such keys in a checked image).
+#[inline]
+fn data_key(buf: &[u8], at: usize) -> &[u8] {
+    let (start, len) = span_range(buf, at);
+    buf.get(start..start.saturating_add(len)).unwrap_or(&[])
+}
+
+macro_rules! data_keys {
+    ($($(#[$doc:meta])* impl[$($g:tt)*] $t:ty;)*) => {$(
+        $(#[$doc])*
+        impl<$($g)*> LayoutKey for $t {
+            type Query = [u8];
+            #[inline]
+            fn cmp_query(buf: &[u8], at: usize, query: &[u8]) -> Ordering {
+                data_key(buf, at).cmp(query)
+            }
+            #[inline]
+            fn cmp_at(buf: &[u8], a: usize, b: usize) -> Ordering {
+                data_key(buf, a).cmp(data_key(buf, b))
+            }
+            #[inline]
+            fn cmp_cost(buf: &[u8], a: usize, b: usize) -> usize {
+                data_key(buf, a).len().min(data_key(buf, b).len())
+            }
+            #[inline]
+            fn cmp_keys(a: &Self, b: &Self) -> Ordering {
+                <[u8] as Ord>::cmp(a, b)
+            }
+        }
+    )*};
+}
+data_keys! {
+    /// `data` keys, ordered by their bytes.
+    impl[] Vec<u8>;
+    impl[] Box<[u8]>;
+    impl['x] &'x [u8];
+}
+
+/// `data[N]` keys, ordered by their bytes.
+impl<const N: usize> LayoutKey for [u8; N] {
+    type Query = [u8; N];
+    #[inline]
+    fn cmp_query(buf: &[u8], at: usize, query: &[u8; N]) -> Ordering {
+        buf[at..at + N].cmp(query)
+    }
+    #[inline]
+    fn cmp_at(buf: &[u8], a: usize, b: usize) -> Ordering {
+        buf[a..a + N].cmp(&buf[b..b + N])
+    }
+    #[inline]
+    fn cmp_keys(a: &Self, b: &Self) -> Ordering {
+        a.cmp(b)
+    }
+}
+
 impl<'a, T: FromLayout<'a>> FromLayout<'a> for Vec<T> {
     fn from_layout(buf: &'a [u8], at: usize, cx: &mut Check) -> Result<Self, Error> {
         list_from_layout(buf, at, cx)

@@ -16,9 +16,21 @@ use crate::plain::{FromWire, IntoWire, Plain};
 
 /// Types that may be BARE map keys.
 ///
-/// The spec allows any primitive type except `f32`, `f64`, `data`,
-/// `data[N]` and `void`: the integers, `uint`, `int`, `bool`, `str` and
-/// enums. `#[derive(Bare)]` implements it for field-less enums.
+/// The rule, shared by the codec, the layout ([`LayoutKey`]) and the schema
+/// checker: any primitive type except `f32`, `f64` and `void`, that is the
+/// integers, `uint`, `int`, `bool`, `str`, `data`, `data[N]`, and enums.
+/// `#[derive(Bare)]` implements it for field-less enums.
+///
+/// [`LayoutKey`]: crate::layout::LayoutKey
+///
+/// ```
+/// use std::collections::BTreeMap;
+/// let map = BTreeMap::from([(vec![1u8, 2], 3u8), (vec![0u8], 4)]);
+/// let bytes = barewire::to_vec(&map);
+/// assert_eq!(bytes, [2, 1, 0, 4, 2, 1, 2, 3]);
+/// assert_eq!(barewire::from_slice::<BTreeMap<Vec<u8>, u8>>(&bytes)?, map);
+/// # Ok::<(), barewire::Error>(())
+/// ```
 pub trait MapKey {}
 
 macro_rules! map_keys {
@@ -42,6 +54,11 @@ map_keys!(
 );
 impl MapKey for &str {}
 impl MapKey for Cow<'_, str> {}
+impl MapKey for Vec<u8> {}
+impl MapKey for Box<[u8]> {}
+impl MapKey for &[u8] {}
+impl MapKey for Cow<'_, [u8]> {}
+impl<const N: usize> MapKey for [u8; N] {}
 
 macro_rules! fixed_width {
     ($($t:ty),*) => {$(
