@@ -74,7 +74,10 @@ type ArenaPending = (NonNull<u8>, unsafe fn(*mut u8));
 /// out-of-line call.
 ///
 /// An `Arena` is `Send` but not `Sync`: use one per thread (see the crate
-/// docs, "Threads").
+/// docs, "Threads"). It holds values of any type, `!Send` ones included; it
+/// can move to another thread only when nothing borrows it, and then no drop
+/// of its values is pending (even after a value's drop panicked), so no value
+/// is ever dropped on a thread other than the one it was used on.
 ///
 /// ```
 /// use barewire_pool::Arena;
@@ -107,13 +110,29 @@ pub struct Arena {
     drops: DropQueue<ArenaPending>,
 }
 
-// SAFETY: 1. An `Arena` exclusively owns its chunks; the raw pointers in it
-// point only into them, so moving the arena to another thread moves that
-// ownership with it. 2. It has no thread-affine state: its drop queue lives in
-// the arena and is empty whenever the arena is not borrowed (drop_queue docs).
-// 3. Values it holds are only reachable through `Owned` handles that borrow
-// the arena, so the arena cannot move while any exist. It is not `Sync`
-// (the `Cell`s are not), so it is never used from two threads at once.
+// SAFETY: the rule: an arena may cross threads only while no code can run on
+// the values it holds, whatever their type (they may be `!Send`: an `Rc`, a
+// guard). The proof that this holds whenever an `Arena` can be moved:
+// 1. Memory: an `Arena` exclusively owns its chunks, and its raw pointers
+//    point only into them, so moving it moves that ownership; its other
+//    state (counters, the drop queue's flag and vector) is plain data with no
+//    tie to a thread.
+// 2. Live values: code runs on a value in the arena only through something
+//    that borrows the arena (`Owned<'_, T>`, `&mut T`, slices: all carry the
+//    arena's lifetime), and a borrowed arena cannot be moved or sent (the
+//    borrow checker; `tests/ui/arena_pending_drop_not_send.rs`). So when it is
+//    sent, every such access on the old thread has ended.
+// 3. Pending drops: the arena runs a value's drop only from `Owned::drop`
+//    (which borrows it), directly or from its drop queue, and the queue is
+//    empty whenever the arena is not borrowed: the outermost drop neither
+//    returns nor unwinds before it has run every entry, a panicking drop
+//    included (drop_queue docs, "Panics"). So a sendable arena holds no
+//    pending drop, of a `!Send` value or any other, and no drop of a value
+//    allocated on one thread ever runs on another.
+// 4. Values whose `Owned` was forgotten or leaked are never touched again:
+//    their bytes are reused after a reset without running any code on them.
+// It is not `Sync` (the `Cell`s are not), so it is never used from two
+// threads at once.
 unsafe impl Send for Arena {}
 
 impl Default for Arena {
@@ -587,7 +606,6 @@ impl Arena {
     /// assert_eq!(arena.stats().peak_bytes, 100);
     /// ```
     pub fn reset(&mut self) {
-        self.drain_drops();
         self.counters.observe(self.bytes_in_use());
         Counters::bump(&self.counters.resets);
         // SAFETY: `&mut self`: nothing allocated from the arena is borrowed.
@@ -884,7 +902,11 @@ impl Arena {
     /// Nothing allocated after `mark` is in use any more, and `mark` was
     /// taken from this arena after its last rewind to an earlier point.
     pub(crate) unsafe fn rewind(&self, mark: Mark) {
-        self.drain_drops();
+        // No drop of this arena's values is running or queued: the callers
+        // hold the arena (or the region) by `&mut`, and the drop queue is
+        // empty whenever the arena is not borrowed (drop_queue docs), so no
+        // entry can point into the memory given back here.
+        debug_assert!(self.drops.is_idle());
         if mark.current == NO_CHUNK {
             // Rewinding to "no chunk yet": start again at the first chunk.
             let chunks = self.chunks.borrow();
@@ -926,16 +948,15 @@ impl Arena {
         self.drops
             .drop_or_defer((ptr.cast::<u8>(), drop_erased::<T>), run_pending);
     }
-
-    fn drain_drops(&self) {
-        self.drops.drain(run_pending);
-    }
 }
 
 fn run_pending((p, f): ArenaPending) {
-    // SAFETY: entries are built by `drop_value` from a valid `T` with
-    // `f = drop_erased::<T>`, and the queue runs each exactly once; the
-    // arena's memory is alive (entries exist only while it is borrowed).
+    // SAFETY: 1. entries are built by `drop_value` from a valid `T` that
+    // nothing else drops, with `f = drop_erased::<T>`; 2. the queue gives each
+    // entry to `run_pending` exactly once, even when a drop panics (it pops an
+    // entry before running it); 3. the arena's memory is alive: entries exist
+    // only during an `Owned` drop, which borrows the arena, and the queue is
+    // empty before that drop returns or unwinds (drop_queue docs).
     unsafe { f(p.as_ptr()) }
 }
 
@@ -978,7 +999,9 @@ fn exhausted(e: AllocError) -> ! {
 
 impl Drop for Arena {
     fn drop(&mut self) {
-        self.drain_drops();
+        // Nothing borrows the arena, so no drop of its values is running or
+        // queued (drop_queue docs): no entry points into the chunks freed here.
+        debug_assert!(self.drops.is_idle());
         for c in mem::take(self.chunks.get_mut()) {
             // SAFETY: 1. `c.raw` came from `alloc::alloc(c.layout)`; 2. it is
             // freed once (the vector is emptied); 3. nothing borrows the arena

@@ -630,13 +630,34 @@ impl<T> Pool<T> {
         // SAFETY: `slot` is a live slot; `stamp` is a `Cell`.
         let state = stamp::state(unsafe { &(*slot).stamp }.get());
         debug_assert_eq!(state, stamp::OWNED);
-        // SAFETY: 1. the caller of `release_owned` guarantees a valid `T`
-        // given up by its owner; 2. the queue runs each entry once, so it is
-        // dropped and its slot released once.
-        unsafe {
-            ptr::drop_in_place(slot.cast::<T>());
-            self.release_slot(slot, key);
+        /// Releases the slot when the value's drop is over, even if it
+        /// panicked (`drop_in_place` then still dropped the value's fields,
+        /// and the value counts as dropped).
+        struct Release<'a, T> {
+            pool: &'a Pool<T>,
+            slot: *mut Slot<T>,
+            key: u32,
         }
+        impl<T> Drop for Release<'_, T> {
+            fn drop(&mut self) {
+                // SAFETY: `slot` is the live owned slot named `key`, and its
+                // value has just been dropped (see `drop_owned`).
+                unsafe { self.pool.release_slot(self.slot, self.key) }
+            }
+        }
+        let release = Release {
+            pool: self,
+            slot,
+            key,
+        };
+        // SAFETY: 1. the caller of `release_owned` guarantees a valid `T`
+        // given up by its owner; 2. the queue gives each entry to
+        // `drop_owned` exactly once (even when a drop panics), so the value is
+        // dropped once; 3. the slot is released once, by `release`, after the
+        // drop (normally or while it unwinds), so no one reuses the slot while
+        // its value is being dropped.
+        unsafe { ptr::drop_in_place(slot.cast::<T>()) };
+        drop(release);
     }
 
     /// Frees an owned slot whose value was moved out.
@@ -661,7 +682,10 @@ impl<T> Pool<T> {
 
 impl<T> Drop for Pool<T> {
     fn drop(&mut self) {
-        self.drops.drain(|i| self.drop_owned(i));
+        // Nothing borrows the pool, so no drop of its values is running or
+        // queued (drop_queue docs): every owned slot's value has been dropped
+        // or belongs to a forgotten `Owned`.
+        debug_assert!(self.drops.is_idle());
         for k in 0..self.nchunks.get() {
             let chunk = self.chunks[k].replace(ptr::null_mut());
             let len = key::chunk_len(k);
