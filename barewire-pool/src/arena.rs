@@ -61,6 +61,10 @@ type ArenaPending = (NonNull<u8>, unsafe fn(*mut u8));
 /// * [`Arena::with_capacity_fixed`] never grows: a request that does not fit
 ///   is an [`AllocError`] from the `try_` methods (the others panic with it).
 ///
+/// A growing arena's `try_` methods also return an [`AllocError`], never
+/// panic or abort, when a request cannot be met: a size that, with its
+/// alignment, is over `isize::MAX`, or a chunk the system cannot provide.
+///
 /// Values come back as [`Owned`] handles: dropping one runs the value's drop,
 /// and the bytes return when the arena is reset or the region ends. Nothing
 /// borrowed from the arena can outlive it, or survive a reset.
@@ -154,7 +158,11 @@ impl Arena {
             drops: DropQueue::new(),
         };
         if first > 0 {
-            arena.push_chunk(first, CHUNK_ALIGN);
+            // Checked before anything is allocated: a size no allocation can
+            // have (over `isize::MAX` once rounded) panics here at once.
+            if arena.push_chunk(first, CHUNK_ALIGN).is_err() {
+                capacity_panic(first)
+            }
         }
         arena
     }
@@ -173,6 +181,11 @@ impl Arena {
 
     /// A growing arena whose first chunk holds `bytes`.
     ///
+    /// # Panics
+    ///
+    /// At once, before allocating, when `bytes` (rounded up to 64) is over
+    /// `isize::MAX`; when the system cannot provide the chunk.
+    ///
     /// ```
     /// let arena = barewire_pool::Arena::with_capacity(10_000);
     /// assert_eq!(arena.capacity(), 10_000);
@@ -183,6 +196,10 @@ impl Arena {
 
     /// An arena of exactly `bytes` that never grows; running out is an
     /// [`AllocError`].
+    ///
+    /// # Panics
+    ///
+    /// As [`Arena::with_capacity`].
     ///
     /// ```
     /// let arena = barewire_pool::Arena::with_capacity_fixed(8);
@@ -197,7 +214,9 @@ impl Arena {
     ///
     /// # Panics
     ///
-    /// When a fixed arena is exhausted, with the [`AllocError`] message.
+    /// When a fixed arena is exhausted, or a growing one cannot grow (a
+    /// request near `isize::MAX` bytes, or no memory left), with the
+    /// [`AllocError`] message.
     ///
     /// ```
     /// let arena = barewire_pool::Arena::new();
@@ -224,7 +243,9 @@ impl Arena {
     ///
     /// # Panics
     ///
-    /// When a fixed arena is exhausted, with the [`AllocError`] message.
+    /// When a fixed arena is exhausted, or a growing one cannot grow (a
+    /// request near `isize::MAX` bytes, or no memory left), with the
+    /// [`AllocError`] message.
     ///
     /// ```
     /// let arena = barewire_pool::Arena::new();
@@ -298,7 +319,8 @@ impl Arena {
     ///
     /// # Panics
     ///
-    /// When a fixed arena is exhausted.
+    /// When a fixed arena is exhausted, or a growing one cannot grow (a
+    /// request near `isize::MAX` bytes, or no memory left).
     ///
     /// ```
     /// let arena = barewire_pool::Arena::new();
@@ -326,7 +348,8 @@ impl Arena {
     #[cfg_attr(feature = "track", track_caller)]
     #[allow(clippy::mut_from_ref)]
     pub fn try_alloc_slice_copy<T: Copy>(&self, src: &[T]) -> Result<&mut [T], AllocError> {
-        let layout = Layout::array::<T>(src.len()).map_err(|_| self.too_big(usize::MAX, 1))?;
+        let layout = Layout::array::<T>(src.len())
+            .map_err(|_| self.too_big(usize::MAX, mem::align_of::<T>()))?;
         let dst = self.raw_alloc(layout, caller_site())?.cast::<T>();
         // SAFETY: 1. `src` is valid for `src.len()` reads; 2. `dst` is valid
         // for that many writes and aligned (`raw_alloc` contract); 3. they do
@@ -345,7 +368,8 @@ impl Arena {
     ///
     /// # Panics
     ///
-    /// When a fixed arena is exhausted.
+    /// When a fixed arena is exhausted, or a growing one cannot grow (a
+    /// request near `isize::MAX` bytes, or no memory left).
     ///
     /// ```
     /// let arena = barewire_pool::Arena::new();
@@ -377,7 +401,8 @@ impl Arena {
     ///
     /// # Panics
     ///
-    /// When a fixed arena is exhausted.
+    /// When a fixed arena is exhausted, or a growing one cannot grow (a
+    /// request near `isize::MAX` bytes, or no memory left).
     ///
     /// ```
     /// let arena = barewire_pool::Arena::new();
@@ -402,7 +427,8 @@ impl Arena {
     ///
     /// # Panics
     ///
-    /// When a fixed arena is exhausted.
+    /// When a fixed arena is exhausted, or a growing one cannot grow (a
+    /// request near `isize::MAX` bytes, or no memory left).
     ///
     /// ```
     /// use std::alloc::Layout;
@@ -434,7 +460,8 @@ impl Arena {
     ///
     /// # Panics
     ///
-    /// When a fixed arena is exhausted.
+    /// When a fixed arena is exhausted, or a growing one cannot grow (a
+    /// request near `isize::MAX` bytes, or no memory left).
     ///
     /// ```
     /// use std::alloc::Layout;
@@ -495,7 +522,7 @@ impl Arena {
     ///
     /// # Panics
     ///
-    /// When a fixed arena is exhausted (or if [`barewire::to_layout`] panics:
+    /// When a fixed arena is exhausted, or a growing one cannot grow (or if [`barewire::to_layout`] panics:
     /// an image over 2 GiB).
     ///
     /// ```
@@ -529,6 +556,13 @@ impl Arena {
 
     /// Like [`Arena::alloc_image`], but says why it does not fit.
     ///
+    /// # Panics
+    ///
+    /// Only if [`barewire::to_layout`] does (an image over
+    /// [`barewire::layout::MAX_IMAGE_SIZE`]); every arena failure is an `Err`.
+    /// For an image that already exists, [`Arena::try_alloc_image_bytes`]
+    /// never panics.
+    ///
     /// ```
     /// let arena = barewire_pool::Arena::with_capacity_fixed(64);
     /// let image = arena.try_alloc_image(&7u64).unwrap();
@@ -553,7 +587,8 @@ impl Arena {
     ///
     /// # Panics
     ///
-    /// When a fixed arena is exhausted.
+    /// When a fixed arena is exhausted, or a growing one cannot grow (a
+    /// request near `isize::MAX` bytes, or no memory left).
     ///
     /// ```
     /// let received = barewire::to_layout(&String::from("over the wire"));
@@ -786,8 +821,9 @@ impl Arena {
         }
     }
 
-    /// Moves to the next chunk that fits, or grows, or fails (fixed). Same
-    /// contract as [`Arena::raw_alloc`], for a non-zero size.
+    /// Moves to the next chunk that fits, or grows, or fails (a fixed arena,
+    /// a size no chunk can have, or no memory). Same contract as
+    /// [`Arena::raw_alloc`], for a non-zero size; never panics.
     #[cold]
     #[inline(never)]
     fn alloc_slow(&self, layout: Layout, site: Option<Site>) -> Result<NonNull<u8>, AllocError> {
@@ -822,31 +858,47 @@ impl Arena {
                 .checked_add(layout.align())
                 .ok_or_else(|| self.too_big(layout.size(), layout.align()))?,
         );
-        self.push_chunk(size, layout.align().max(CHUNK_ALIGN));
-        self.next_chunk
-            .set((size * 2).min(MAX_CHUNK).max(self.next_chunk.get()));
-        let chunks = self.chunks.borrow();
-        let c = chunks.last().expect("chunk just pushed");
-        let p = fit(c.lo, c.hi, layout).expect("new chunk fits the request");
+        // An error (a size over `isize::MAX`, or the system out of memory)
+        // comes back as a value: the `try_` methods never panic or abort.
+        self.push_chunk(size, layout.align().max(CHUNK_ALIGN))
+            .map_err(|_| self.too_big(layout.size(), layout.align()))?;
+        self.next_chunk.set(
+            size.saturating_mul(2)
+                .min(MAX_CHUNK)
+                .max(self.next_chunk.get()),
+        );
+        // The new chunk fits the request: its top is aligned to at least
+        // `layout.align()` and it has at least `size + align` bytes. Checked
+        // all the same, as an error rather than a panic.
+        let fitted = {
+            let chunks = self.chunks.borrow();
+            chunks.last().and_then(|c| fit(c.lo, c.hi, layout))
+        };
+        let Some(p) = fitted else {
+            return Err(self.too_big(layout.size(), layout.align()));
+        };
         self.ptr.set(p.as_ptr());
         Ok(p)
     }
 
     /// Appends a chunk with `size` usable bytes whose top is aligned to
-    /// `align`, and makes it current.
-    fn push_chunk(&self, size: usize, align: usize) {
+    /// `align` (a power of two), and makes it current; or says why it cannot
+    /// (the size rounded up to `align` is over `isize::MAX`, or the system
+    /// has no memory for it), having changed nothing.
+    fn push_chunk(&self, size: usize, align: usize) -> Result<(), AllocError> {
         let layout = size
             .checked_next_multiple_of(align)
             .and_then(|rounded| Layout::from_size_align(rounded, align).ok());
         let Some(layout) = layout else {
-            exhausted(self.too_big(size, align))
+            return Err(self.too_big(size, align));
         };
         // SAFETY: `layout` has a non-zero size (callers ask for at least one
         // byte: `with_capacity*` only call this for `bytes > 0`, the slow path
-        // for `size + align > 0`).
+        // for `size + align > 0`), and `Layout::from_size_align` checked the
+        // rest (power-of-two alignment, size at most `isize::MAX`).
         let raw = unsafe { alloc::alloc(layout) };
         let Some(raw) = NonNull::new(raw) else {
-            alloc::handle_alloc_error(layout)
+            return Err(self.too_big(size, align));
         };
         // `hi` is aligned to `align` (the block is, and its size is a multiple
         // of it) and `lo = hi - size >= raw`: both stay inside the block.
@@ -864,6 +916,7 @@ impl Arena {
         self.current.set(chunks.len() - 1);
         self.ptr.set(hi);
         self.start.set(lo);
+        Ok(())
     }
 
     /// Size and alignment of an image of `len` bytes in the arena.
@@ -995,6 +1048,14 @@ fn dangling(align: usize) -> NonNull<u8> {
 #[track_caller]
 fn exhausted(e: AllocError) -> ! {
     panic!("{e}")
+}
+
+#[cold]
+#[track_caller]
+fn capacity_panic(bytes: usize) -> ! {
+    panic!(
+        "cannot make an arena of {bytes} bytes: a chunk (rounded up to 64 bytes) must fit in isize::MAX bytes, and the system must have the memory"
+    )
 }
 
 impl Drop for Arena {

@@ -99,6 +99,7 @@ fn panic_in_a_queued_drop_runs_the_rest_of_the_chain() {
 /// out, every value is dropped, and the process does not abort.
 #[test]
 fn two_panicking_drops_give_the_first_panic() {
+    #[allow(dead_code)] // some fields are only dropped
     struct Loud<'p>(&'static str, Option<Owned<'p, Loud<'p>>>);
     impl Drop for Loud<'_> {
         fn drop(&mut self) {
@@ -144,6 +145,7 @@ fn region_after_panicking_drop_rewinds_cleanly() {
 /// are free again (before the fix the panicking value's slot stayed taken).
 #[test]
 fn pool_panicking_drop_frees_every_slot() {
+    #[allow(dead_code)] // some fields are only dropped
     struct Node<'p>(bool, Rc<Cell<usize>>, Option<Owned<'p, Node<'p>>>);
     impl Drop for Node<'_> {
         fn drop(&mut self) {
@@ -183,6 +185,7 @@ fn pool_panicking_drop_frees_every_slot() {
 /// a data race in `Rc::drop`). Now the value is gone before the arena moves.
 #[test]
 fn arena_sent_after_panicking_drop_drops_nothing_on_the_other_thread() {
+    #[allow(dead_code)] // some fields are only dropped
     struct Shared<'p>(Rc<()>, bool, Option<Owned<'p, Shared<'p>>>);
     impl Drop for Shared<'_> {
         fn drop(&mut self) {
