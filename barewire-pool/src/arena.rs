@@ -643,7 +643,10 @@ impl Arena {
     pub fn reset(&mut self) {
         self.counters.observe(self.bytes_in_use());
         Counters::bump(&self.counters.resets);
-        // SAFETY: `&mut self`: nothing allocated from the arena is borrowed.
+        // SAFETY: `rewind`'s contract: 1. `&mut self`: nothing allocated from
+        // the arena is borrowed, and no drop of its values is running or
+        // queued (drop_queue docs); 2. the "no chunk" mark is before every
+        // allocation, so it is never after a later rewind.
         unsafe {
             self.rewind(Mark {
                 current: NO_CHUNK,
