@@ -86,8 +86,9 @@ impl<P> DropQueue<P> {
     /// Every `p` passed in is given to `run` exactly once, and all of them
     /// before the outermost call returns or unwinds: when a `run` panics, the
     /// outermost call runs the rest and then resumes the first panic (later
-    /// panics' payloads are dropped; one whose drop panics is leaked). Callers of one queue must pass equivalent `run`
-    /// functions, since an entry may be run by another call's `run`.
+    /// panics' payloads are dropped; one whose drop panics is leaked).
+    /// Callers of one queue must pass equivalent `run` functions, since an
+    /// entry may be run by another call's `run`.
     pub(crate) fn drop_or_defer(&self, p: P, run: impl Fn(P)) {
         if self.active.get() {
             // A push that fails (it can only abort or panic on allocation

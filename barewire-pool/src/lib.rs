@@ -2,10 +2,13 @@
 //! level of barewire's "memory management by choice".
 //!
 //! * [`Arena`]: bump allocation over chunks of bytes, growing or of a fixed
-//!   capacity (exhaustion is an [`AllocError`] value from the `try_` methods),
-//!   with [`Arena::reset`] and nested [`Region`]s that give back everything
-//!   allocated in them when they end.
-//! * [`Pool<T>`]: typed slots with an O(1) free list.
+//!   capacity (exhaustion, a request over `isize::MAX` bytes or a system out
+//!   of memory is an [`AllocError`] value from the `try_` methods, which never
+//!   panic), with [`Arena::reset`] and nested [`Region`]s that give back
+//!   everything allocated in them when they end.
+//! * [`Pool<T>`]: typed slots with an O(1) free list, up to
+//!   [`Pool::MAX_CAPACITY`] values (a larger [`Pool::with_capacity`] panics
+//!   before allocating anything).
 //! * [`Owned<'p, T>`](Owned): the move-only owner of a value in an arena,
 //!   region or pool. Not `Copy` or `Clone`; borrowed through `Deref`; copied
 //!   only by [`Owned::copy`]; dropping it runs `T`'s drop and gives the memory
