@@ -61,6 +61,10 @@ type ArenaPending = (NonNull<u8>, unsafe fn(*mut u8));
 /// * [`Arena::with_capacity_fixed`] never grows: a request that does not fit
 ///   is an [`AllocError`] from the `try_` methods (the others panic with it).
 ///
+/// A growing arena's `try_` methods also return an [`AllocError`], never
+/// panic or abort, when a request cannot be met: a size that, with its
+/// alignment, is over `isize::MAX`, or a chunk the system cannot provide.
+///
 /// Values come back as [`Owned`] handles: dropping one runs the value's drop,
 /// and the bytes return when the arena is reset or the region ends. Nothing
 /// borrowed from the arena can outlive it, or survive a reset.
@@ -74,7 +78,10 @@ type ArenaPending = (NonNull<u8>, unsafe fn(*mut u8));
 /// out-of-line call.
 ///
 /// An `Arena` is `Send` but not `Sync`: use one per thread (see the crate
-/// docs, "Threads").
+/// docs, "Threads"). It holds values of any type, `!Send` ones included; it
+/// can move to another thread only when nothing borrows it, and then no drop
+/// of its values is pending (even after a value's drop panicked), so no value
+/// is ever dropped on a thread other than the one it was used on.
 ///
 /// ```
 /// use barewire_pool::Arena;
@@ -107,13 +114,29 @@ pub struct Arena {
     drops: DropQueue<ArenaPending>,
 }
 
-// SAFETY: 1. An `Arena` exclusively owns its chunks; the raw pointers in it
-// point only into them, so moving the arena to another thread moves that
-// ownership with it. 2. It has no thread-affine state: its drop queue lives in
-// the arena and is empty whenever the arena is not borrowed (drop_queue docs).
-// 3. Values it holds are only reachable through `Owned` handles that borrow
-// the arena, so the arena cannot move while any exist. It is not `Sync`
-// (the `Cell`s are not), so it is never used from two threads at once.
+// SAFETY: the rule: an arena may cross threads only while no code can run on
+// the values it holds, whatever their type (they may be `!Send`: an `Rc`, a
+// guard). The proof that this holds whenever an `Arena` can be moved:
+// 1. Memory: an `Arena` exclusively owns its chunks, and its raw pointers
+//    point only into them, so moving it moves that ownership; its other
+//    state (counters, the drop queue's flag and vector) is plain data with no
+//    tie to a thread.
+// 2. Live values: code runs on a value in the arena only through something
+//    that borrows the arena (`Owned<'_, T>`, `&mut T`, slices: all carry the
+//    arena's lifetime), and a borrowed arena cannot be moved or sent (the
+//    borrow checker; `tests/ui/arena_pending_drop_not_send.rs`). So when it is
+//    sent, every such access on the old thread has ended.
+// 3. Pending drops: the arena runs a value's drop only from `Owned::drop`
+//    (which borrows it), directly or from its drop queue, and the queue is
+//    empty whenever the arena is not borrowed: the outermost drop neither
+//    returns nor unwinds before it has run every entry, a panicking drop
+//    included (drop_queue docs, "Panics"). So a sendable arena holds no
+//    pending drop, of a `!Send` value or any other, and no drop of a value
+//    allocated on one thread ever runs on another.
+// 4. Values whose `Owned` was forgotten or leaked are never touched again:
+//    their bytes are reused after a reset without running any code on them.
+// It is not `Sync` (the `Cell`s are not), so it is never used from two
+// threads at once.
 unsafe impl Send for Arena {}
 
 impl Default for Arena {
@@ -135,7 +158,11 @@ impl Arena {
             drops: DropQueue::new(),
         };
         if first > 0 {
-            arena.push_chunk(first, CHUNK_ALIGN);
+            // Checked before anything is allocated: a size no allocation can
+            // have (over `isize::MAX` once rounded) panics here at once.
+            if arena.push_chunk(first, CHUNK_ALIGN).is_err() {
+                capacity_panic(first)
+            }
         }
         arena
     }
@@ -154,6 +181,11 @@ impl Arena {
 
     /// A growing arena whose first chunk holds `bytes`.
     ///
+    /// # Panics
+    ///
+    /// At once, before allocating, when `bytes` (rounded up to 64) is over
+    /// `isize::MAX`; when the system cannot provide the chunk.
+    ///
     /// ```
     /// let arena = barewire_pool::Arena::with_capacity(10_000);
     /// assert_eq!(arena.capacity(), 10_000);
@@ -164,6 +196,10 @@ impl Arena {
 
     /// An arena of exactly `bytes` that never grows; running out is an
     /// [`AllocError`].
+    ///
+    /// # Panics
+    ///
+    /// As [`Arena::with_capacity`].
     ///
     /// ```
     /// let arena = barewire_pool::Arena::with_capacity_fixed(8);
@@ -178,7 +214,9 @@ impl Arena {
     ///
     /// # Panics
     ///
-    /// When a fixed arena is exhausted, with the [`AllocError`] message.
+    /// When a fixed arena is exhausted, or a growing one cannot grow (a
+    /// request near `isize::MAX` bytes, or no memory left), with the
+    /// [`AllocError`] message.
     ///
     /// ```
     /// let arena = barewire_pool::Arena::new();
@@ -205,7 +243,9 @@ impl Arena {
     ///
     /// # Panics
     ///
-    /// When a fixed arena is exhausted, with the [`AllocError`] message.
+    /// When a fixed arena is exhausted, or a growing one cannot grow (a
+    /// request near `isize::MAX` bytes, or no memory left), with the
+    /// [`AllocError`] message.
     ///
     /// ```
     /// let arena = barewire_pool::Arena::new();
@@ -279,7 +319,8 @@ impl Arena {
     ///
     /// # Panics
     ///
-    /// When a fixed arena is exhausted.
+    /// When a fixed arena is exhausted, or a growing one cannot grow (a
+    /// request near `isize::MAX` bytes, or no memory left).
     ///
     /// ```
     /// let arena = barewire_pool::Arena::new();
@@ -307,7 +348,8 @@ impl Arena {
     #[cfg_attr(feature = "track", track_caller)]
     #[allow(clippy::mut_from_ref)]
     pub fn try_alloc_slice_copy<T: Copy>(&self, src: &[T]) -> Result<&mut [T], AllocError> {
-        let layout = Layout::array::<T>(src.len()).map_err(|_| self.too_big(usize::MAX, 1))?;
+        let layout = Layout::array::<T>(src.len())
+            .map_err(|_| self.too_big(usize::MAX, mem::align_of::<T>()))?;
         let dst = self.raw_alloc(layout, caller_site())?.cast::<T>();
         // SAFETY: 1. `src` is valid for `src.len()` reads; 2. `dst` is valid
         // for that many writes and aligned (`raw_alloc` contract); 3. they do
@@ -326,7 +368,8 @@ impl Arena {
     ///
     /// # Panics
     ///
-    /// When a fixed arena is exhausted.
+    /// When a fixed arena is exhausted, or a growing one cannot grow (a
+    /// request near `isize::MAX` bytes, or no memory left).
     ///
     /// ```
     /// let arena = barewire_pool::Arena::new();
@@ -358,7 +401,8 @@ impl Arena {
     ///
     /// # Panics
     ///
-    /// When a fixed arena is exhausted.
+    /// When a fixed arena is exhausted, or a growing one cannot grow (a
+    /// request near `isize::MAX` bytes, or no memory left).
     ///
     /// ```
     /// let arena = barewire_pool::Arena::new();
@@ -383,7 +427,8 @@ impl Arena {
     ///
     /// # Panics
     ///
-    /// When a fixed arena is exhausted.
+    /// When a fixed arena is exhausted, or a growing one cannot grow (a
+    /// request near `isize::MAX` bytes, or no memory left).
     ///
     /// ```
     /// use std::alloc::Layout;
@@ -415,7 +460,8 @@ impl Arena {
     ///
     /// # Panics
     ///
-    /// When a fixed arena is exhausted.
+    /// When a fixed arena is exhausted, or a growing one cannot grow (a
+    /// request near `isize::MAX` bytes, or no memory left).
     ///
     /// ```
     /// use std::alloc::Layout;
@@ -476,7 +522,7 @@ impl Arena {
     ///
     /// # Panics
     ///
-    /// When a fixed arena is exhausted (or if [`barewire::to_layout`] panics:
+    /// When a fixed arena is exhausted, or a growing one cannot grow (or if [`barewire::to_layout`] panics:
     /// an image over 2 GiB).
     ///
     /// ```
@@ -510,6 +556,13 @@ impl Arena {
 
     /// Like [`Arena::alloc_image`], but says why it does not fit.
     ///
+    /// # Panics
+    ///
+    /// Only if [`barewire::to_layout`] does (an image over
+    /// [`barewire::layout::MAX_IMAGE_SIZE`]); every arena failure is an `Err`.
+    /// For an image that already exists, [`Arena::try_alloc_image_bytes`]
+    /// never panics.
+    ///
     /// ```
     /// let arena = barewire_pool::Arena::with_capacity_fixed(64);
     /// let image = arena.try_alloc_image(&7u64).unwrap();
@@ -534,7 +587,8 @@ impl Arena {
     ///
     /// # Panics
     ///
-    /// When a fixed arena is exhausted.
+    /// When a fixed arena is exhausted, or a growing one cannot grow (a
+    /// request near `isize::MAX` bytes, or no memory left).
     ///
     /// ```
     /// let received = barewire::to_layout(&String::from("over the wire"));
@@ -587,10 +641,12 @@ impl Arena {
     /// assert_eq!(arena.stats().peak_bytes, 100);
     /// ```
     pub fn reset(&mut self) {
-        self.drain_drops();
         self.counters.observe(self.bytes_in_use());
         Counters::bump(&self.counters.resets);
-        // SAFETY: `&mut self`: nothing allocated from the arena is borrowed.
+        // SAFETY: `rewind`'s contract: 1. `&mut self`: nothing allocated from
+        // the arena is borrowed, and no drop of its values is running or
+        // queued (drop_queue docs); 2. the "no chunk" mark is before every
+        // allocation, so it is never after a later rewind.
         unsafe {
             self.rewind(Mark {
                 current: NO_CHUNK,
@@ -768,8 +824,9 @@ impl Arena {
         }
     }
 
-    /// Moves to the next chunk that fits, or grows, or fails (fixed). Same
-    /// contract as [`Arena::raw_alloc`], for a non-zero size.
+    /// Moves to the next chunk that fits, or grows, or fails (a fixed arena,
+    /// a size no chunk can have, or no memory). Same contract as
+    /// [`Arena::raw_alloc`], for a non-zero size; never panics.
     #[cold]
     #[inline(never)]
     fn alloc_slow(&self, layout: Layout, site: Option<Site>) -> Result<NonNull<u8>, AllocError> {
@@ -804,31 +861,47 @@ impl Arena {
                 .checked_add(layout.align())
                 .ok_or_else(|| self.too_big(layout.size(), layout.align()))?,
         );
-        self.push_chunk(size, layout.align().max(CHUNK_ALIGN));
-        self.next_chunk
-            .set((size * 2).min(MAX_CHUNK).max(self.next_chunk.get()));
-        let chunks = self.chunks.borrow();
-        let c = chunks.last().expect("chunk just pushed");
-        let p = fit(c.lo, c.hi, layout).expect("new chunk fits the request");
+        // An error (a size over `isize::MAX`, or the system out of memory)
+        // comes back as a value: the `try_` methods never panic or abort.
+        self.push_chunk(size, layout.align().max(CHUNK_ALIGN))
+            .map_err(|_| self.too_big(layout.size(), layout.align()))?;
+        self.next_chunk.set(
+            size.saturating_mul(2)
+                .min(MAX_CHUNK)
+                .max(self.next_chunk.get()),
+        );
+        // The new chunk fits the request: its top is aligned to at least
+        // `layout.align()` and it has at least `size + align` bytes. Checked
+        // all the same, as an error rather than a panic.
+        let fitted = {
+            let chunks = self.chunks.borrow();
+            chunks.last().and_then(|c| fit(c.lo, c.hi, layout))
+        };
+        let Some(p) = fitted else {
+            return Err(self.too_big(layout.size(), layout.align()));
+        };
         self.ptr.set(p.as_ptr());
         Ok(p)
     }
 
     /// Appends a chunk with `size` usable bytes whose top is aligned to
-    /// `align`, and makes it current.
-    fn push_chunk(&self, size: usize, align: usize) {
+    /// `align` (a power of two), and makes it current; or says why it cannot
+    /// (the size rounded up to `align` is over `isize::MAX`, or the system
+    /// has no memory for it), having changed nothing.
+    fn push_chunk(&self, size: usize, align: usize) -> Result<(), AllocError> {
         let layout = size
             .checked_next_multiple_of(align)
             .and_then(|rounded| Layout::from_size_align(rounded, align).ok());
         let Some(layout) = layout else {
-            exhausted(self.too_big(size, align))
+            return Err(self.too_big(size, align));
         };
         // SAFETY: `layout` has a non-zero size (callers ask for at least one
         // byte: `with_capacity*` only call this for `bytes > 0`, the slow path
-        // for `size + align > 0`).
+        // for `size + align > 0`), and `Layout::from_size_align` checked the
+        // rest (power-of-two alignment, size at most `isize::MAX`).
         let raw = unsafe { alloc::alloc(layout) };
         let Some(raw) = NonNull::new(raw) else {
-            alloc::handle_alloc_error(layout)
+            return Err(self.too_big(size, align));
         };
         // `hi` is aligned to `align` (the block is, and its size is a multiple
         // of it) and `lo = hi - size >= raw`: both stay inside the block.
@@ -846,6 +919,7 @@ impl Arena {
         self.current.set(chunks.len() - 1);
         self.ptr.set(hi);
         self.start.set(lo);
+        Ok(())
     }
 
     /// Size and alignment of an image of `len` bytes in the arena.
@@ -884,7 +958,11 @@ impl Arena {
     /// Nothing allocated after `mark` is in use any more, and `mark` was
     /// taken from this arena after its last rewind to an earlier point.
     pub(crate) unsafe fn rewind(&self, mark: Mark) {
-        self.drain_drops();
+        // No drop of this arena's values is running or queued: the callers
+        // hold the arena (or the region) by `&mut`, and the drop queue is
+        // empty whenever the arena is not borrowed (drop_queue docs), so no
+        // entry can point into the memory given back here.
+        debug_assert!(self.drops.is_idle());
         if mark.current == NO_CHUNK {
             // Rewinding to "no chunk yet": start again at the first chunk.
             let chunks = self.chunks.borrow();
@@ -926,16 +1004,15 @@ impl Arena {
         self.drops
             .drop_or_defer((ptr.cast::<u8>(), drop_erased::<T>), run_pending);
     }
-
-    fn drain_drops(&self) {
-        self.drops.drain(run_pending);
-    }
 }
 
 fn run_pending((p, f): ArenaPending) {
-    // SAFETY: entries are built by `drop_value` from a valid `T` with
-    // `f = drop_erased::<T>`, and the queue runs each exactly once; the
-    // arena's memory is alive (entries exist only while it is borrowed).
+    // SAFETY: 1. entries are built by `drop_value` from a valid `T` that
+    // nothing else drops, with `f = drop_erased::<T>`; 2. the queue gives each
+    // entry to `run_pending` exactly once, even when a drop panics (it pops an
+    // entry before running it); 3. the arena's memory is alive: entries exist
+    // only during an `Owned` drop, which borrows the arena, and the queue is
+    // empty before that drop returns or unwinds (drop_queue docs).
     unsafe { f(p.as_ptr()) }
 }
 
@@ -976,9 +1053,19 @@ fn exhausted(e: AllocError) -> ! {
     panic!("{e}")
 }
 
+#[cold]
+#[track_caller]
+fn capacity_panic(bytes: usize) -> ! {
+    panic!(
+        "cannot make an arena of {bytes} bytes: a chunk (rounded up to 64 bytes) must fit in isize::MAX bytes, and the system must have the memory"
+    )
+}
+
 impl Drop for Arena {
     fn drop(&mut self) {
-        self.drain_drops();
+        // Nothing borrows the arena, so no drop of its values is running or
+        // queued (drop_queue docs): no entry points into the chunks freed here.
+        debug_assert!(self.drops.is_idle());
         for c in mem::take(self.chunks.get_mut()) {
             // SAFETY: 1. `c.raw` came from `alloc::alloc(c.layout)`; 2. it is
             // freed once (the vector is emptied); 3. nothing borrows the arena

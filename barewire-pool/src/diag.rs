@@ -139,14 +139,16 @@ impl Counters {
         let region = self.region_stack.borrow().last().copied();
         let mut sites = self.sites.borrow_mut();
         let entry = sites.entry((site, region)).or_default();
-        entry.count += 1;
-        entry.bytes += bytes as u64;
+        // Saturating: a failed request of any size is counted too, and the
+        // counters must never panic on it.
+        entry.count = entry.count.saturating_add(1);
+        entry.bytes = entry.bytes.saturating_add(bytes as u64);
     }
 
     pub(crate) fn note_exhaustion(&self, requested: usize, in_use: usize, site: Option<Site>) {
         Self::bump(&self.exhaustions);
         let bigger = match self.largest_exhaustion.get() {
-            Some(e) => requested + in_use > e.requested + e.in_use,
+            Some(e) => requested.saturating_add(in_use) > e.requested.saturating_add(e.in_use),
             None => true,
         };
         if bigger {
@@ -270,19 +272,21 @@ impl Report {
         let mut out = Vec::new();
         let s = &self.stats;
         if let (true, Some(e)) = (s.fixed, self.largest_exhaustion) {
-            let need = round_kib((e.in_use + e.requested).max(s.peak_bytes) * 5 / 4);
+            // Saturating: `requested` may be any size a caller asked for.
+            let largest = e.in_use.saturating_add(e.requested);
+            let need = round_kib(largest.max(s.peak_bytes).saturating_mul(5) / 4);
             out.push(format!(
                 "the fixed capacity of {} ran out {} {} (largest need {}{}): set it to at least {} (Arena::with_capacity_fixed({}))",
                 Bytes(s.capacity),
                 Count(s.exhaustions),
                 plural(s.exhaustions, "time", "times"),
-                Bytes(e.in_use + e.requested),
+                Bytes(largest),
                 at(e.site),
                 Bytes(need),
                 need,
             ));
         } else if s.fixed && s.capacity >= 4096 && s.peak_bytes < s.capacity / 4 {
-            let need = round_kib(s.peak_bytes * 5 / 4).max(1024);
+            let need = round_kib(s.peak_bytes.saturating_mul(5) / 4).max(1024);
             out.push(format!(
                 "the peak of {} stayed under a quarter of the fixed capacity of {}: {} would do (Arena::with_capacity_fixed({}))",
                 Bytes(s.peak_bytes),
@@ -303,10 +307,12 @@ impl Report {
                 .iter()
                 .filter(|l| l.region == Some(region))
                 .collect();
-            let total: u64 = inside.iter().map(|l| l.count.count).sum();
+            let total = inside
+                .iter()
+                .fold(0u64, |sum, l| sum.saturating_add(l.count.count));
             // Sites are sorted by count, so the first is the most frequent.
             if let Some(top) = inside.first() {
-                if top.count.count >= 100 && top.count.count * 2 >= total {
+                if top.count.count >= 100 && top.count.count.saturating_mul(2) >= total {
                     out.push(format!(
                         "{} makes {} of the {} allocations in the region opened at {} ({} each on average): batch them into one slice (alloc_slice_copy, alloc_slice_fill_copy), or use a Pool<T> if they are freed one by one",
                         SiteName(top.site),
@@ -323,7 +329,7 @@ impl Report {
 }
 
 fn round_kib(n: usize) -> usize {
-    n.div_ceil(1024) * 1024
+    n.div_ceil(1024).saturating_mul(1024)
 }
 
 fn plural(n: u64, one: &'static str, many: &'static str) -> &'static str {
@@ -363,7 +369,7 @@ impl fmt::Display for Report {
                     "    {}: {}, {} per 100 calls",
                     SiteName(l.site),
                     Counted(l.count.count, "allocation"),
-                    Bytes((l.count.bytes * 100 / l.count.count.max(1)) as usize),
+                    Bytes((l.count.bytes.saturating_mul(100) / l.count.count.max(1)) as usize),
                 )?;
                 match self
                     .regions

@@ -22,13 +22,28 @@
 //!
 //! Why the queue is per allocator and not thread-local: an entry points into
 //! the allocator's memory, and it is only ever queued while an `Owned` of that
-//! allocator is being dropped, which borrows the allocator. So while entries
-//! exist the allocator cannot be reset, moved to another thread or dropped; the
-//! queue is empty whenever the allocator is not borrowed. (A thread-local queue
-//! would not have that property: an arena could be moved to another thread and
-//! reset there while this thread still held entries into it.)
+//! allocator is being dropped, which borrows the allocator. The outermost call
+//! does not return, *or unwind*, before the queue is empty (see "Panics"), so
+//! the queue is empty whenever the allocator is not borrowed: while entries
+//! exist the allocator cannot be reset, moved (to another place or thread) or
+//! dropped. (A thread-local queue would not have that property: an arena could
+//! be moved to another thread and reset there while this thread still held
+//! entries into it.)
+//!
+//! # Panics
+//!
+//! A value's drop may panic. Each entry is popped *before* it runs, so an entry
+//! that ran (or started to) is never run again. The outermost call catches a
+//! panic of any entry's drop, keeps running the rest of the queue (including
+//! entries the panicking drop queued while it unwound: a value whose `Drop`
+//! panics still drops its fields), and only then resumes the first panic.
+//! Entries are therefore never left behind for a later drain: had one been,
+//! it would hold pointers into values whose nested `Owned`s borrow the
+//! allocator at its old address, and running it after the allocator moved
+//! (or on another thread) would be a double drop or a data race.
 
 use core::cell::{Cell, RefCell};
+use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 
 /// A trampoline for the drops of one allocator's values (see module docs).
 pub(crate) struct DropQueue<P> {
@@ -36,7 +51,7 @@ pub(crate) struct DropQueue<P> {
     pending: RefCell<Vec<P>>,
 }
 
-/// Clears the active flag even if a drop panics.
+/// Clears the active flag when the outermost call ends.
 struct ActiveGuard<'q>(&'q Cell<bool>);
 
 impl Drop for ActiveGuard<'_> {
@@ -53,42 +68,69 @@ impl<P> DropQueue<P> {
         }
     }
 
+    /// Whether no drop is running and nothing is queued: true whenever the
+    /// allocator is not borrowed (module docs).
+    pub(crate) fn is_idle(&self) -> bool {
+        !self.active.get() && self.pending.borrow().is_empty()
+    }
+
+    /// The next queued entry. The `RefCell` borrow ends with this call, before
+    /// any `run` can re-enter.
+    fn pop(&self) -> Option<P> {
+        self.pending.borrow_mut().pop()
+    }
+
     /// Gives `p` to `run` now, or queues it when a drop of this queue is
     /// already in progress; the outermost call runs everything queued.
     ///
-    /// Every `p` passed in is given to `run` exactly once, unless a `run`
-    /// panics, in which case the rest stay queued until [`DropQueue::drain`]
-    /// (or are leaked if it is never called). Callers of one queue must pass
-    /// equivalent `run` functions, since an entry may be run by another call's
-    /// `run`.
+    /// Every `p` passed in is given to `run` exactly once, and all of them
+    /// before the outermost call returns or unwinds: when a `run` panics, the
+    /// outermost call runs the rest and then resumes the first panic (later
+    /// panics' payloads are dropped; one whose drop panics is leaked).
+    /// Callers of one queue must pass equivalent `run` functions, since an
+    /// entry may be run by another call's `run`.
     pub(crate) fn drop_or_defer(&self, p: P, run: impl Fn(P)) {
         if self.active.get() {
+            // A push that fails (it can only abort or panic on allocation
+            // failure) leaks `p`'s value: never a double drop.
             self.pending.borrow_mut().push(p);
             return;
         }
         self.active.set(true);
         let guard = ActiveGuard(&self.active);
-        run(p);
+        let mut next = Some(p);
+        let mut first_panic = None;
         loop {
-            // The borrow ends with this statement, before `run` can re-enter.
-            let next = self.pending.borrow_mut().pop();
-            match next {
-                Some(p) => run(p),
-                None => break,
+            // One `catch_unwind` per outermost call on the normal path; after
+            // a panic, a new one for the rest. `next` is taken before `run`,
+            // so a panicking entry is never run again.
+            let ran = catch_unwind(AssertUnwindSafe(|| {
+                while let Some(p) = next.take() {
+                    run(p);
+                    next = self.pop();
+                }
+            }));
+            match ran {
+                Ok(()) => break,
+                Err(payload) => {
+                    match first_panic {
+                        None => first_panic = Some(payload),
+                        // Dropping a payload runs user code that may
+                        // panic in turn: that one is leaked.
+                        Some(_) => {
+                            if let Err(again) = catch_unwind(AssertUnwindSafe(|| drop(payload))) {
+                                core::mem::forget(again);
+                            }
+                        }
+                    }
+                    next = self.pop();
+                }
             }
         }
+        debug_assert!(self.pending.borrow().is_empty());
         drop(guard);
-    }
-
-    /// Runs entries left behind by a panicking drop. Allocators call this
-    /// before they free or reuse memory.
-    pub(crate) fn drain(&self, run: impl Fn(P)) {
-        loop {
-            let next = self.pending.borrow_mut().pop();
-            match next {
-                Some(p) => self.drop_or_defer(p, &run),
-                None => break,
-            }
+        if let Some(payload) = first_panic {
+            resume_unwind(payload);
         }
     }
 }

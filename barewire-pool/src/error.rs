@@ -2,8 +2,10 @@
 
 use core::fmt;
 
-/// A fixed-capacity [`Arena`](crate::Arena) (or a region of one) could not
-/// satisfy an allocation.
+/// An [`Arena`](crate::Arena) (or a region of one) could not satisfy an
+/// allocation: a fixed arena ran out, or a growing one could not grow (the
+/// request, with its alignment, is over `isize::MAX` bytes, or the system had
+/// no memory for a new chunk).
 ///
 /// Says how much was asked, how much was left and how large the arena is, so
 /// the message alone tells the caller what capacity to set.
@@ -30,7 +32,8 @@ pub struct AllocError {
     /// Bytes still free in the arena's current chunk when the request failed
     /// (before alignment padding).
     pub remaining: usize,
-    /// The arena's fixed capacity in bytes.
+    /// The arena's capacity in bytes: the fixed capacity, or for a growing
+    /// arena the bytes reserved so far.
     pub capacity: usize,
 }
 

@@ -5,15 +5,31 @@ use core::hash::{Hash, Hasher};
 use core::marker::PhantomData;
 use core::sync::atomic::{AtomicU64, Ordering};
 
-/// Pool identities. Starts at 1 and only grows; a `u64` does not wrap in the
-/// life of any program (and we check).
+/// Pool identities. Starts at 1 and only grows; a `u64` does not run out in
+/// the life of any program, and if it did, making a pool would panic rather
+/// than repeat an identity.
 static NEXT_POOL_ID: AtomicU64 = AtomicU64::new(1);
 
 /// A pool identity never handed out before.
+///
+/// # Panics
+///
+/// When the identities are spent (after 2^64 - 2 pools).
 pub(crate) fn next_pool_id() -> u64 {
-    let id = NEXT_POOL_ID.fetch_add(1, Ordering::Relaxed);
-    assert!(id != u64::MAX, "pool identities exhausted");
-    id
+    take_id(&NEXT_POOL_ID)
+}
+
+/// The next identity of `counter`. The counter never wraps: once it reaches
+/// `u64::MAX` every call panics, so no identity is handed out twice (a
+/// `fetch_add` with a check of its result would wrap to 0 and go on after
+/// the first panic). Identities are what makes a `Handle` of one pool fail
+/// with another, so a repeat would let a handle index a pool it does not
+/// belong to.
+fn take_id(counter: &AtomicU64) -> u64 {
+    match counter.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |id| id.checked_add(1)) {
+        Ok(id) => id,
+        Err(_) => panic!("pool identities exhausted"),
+    }
 }
 
 /// A `'static`, copyable key to a value in a [`Pool`](crate::Pool): the
@@ -194,3 +210,19 @@ impl fmt::Display for HandleError {
 }
 
 impl std::error::Error for HandleError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pool_identities_never_repeat_after_running_out() {
+        let counter = AtomicU64::new(u64::MAX - 1);
+        assert_eq!(take_id(&counter), u64::MAX - 1);
+        for _ in 0..2 {
+            let again = std::panic::catch_unwind(|| take_id(&counter));
+            assert!(again.is_err(), "no identity after the last one");
+        }
+        assert_eq!(counter.load(Ordering::Relaxed), u64::MAX);
+    }
+}

@@ -2,10 +2,13 @@
 //! level of barewire's "memory management by choice".
 //!
 //! * [`Arena`]: bump allocation over chunks of bytes, growing or of a fixed
-//!   capacity (exhaustion is an [`AllocError`] value from the `try_` methods),
-//!   with [`Arena::reset`] and nested [`Region`]s that give back everything
-//!   allocated in them when they end.
-//! * [`Pool<T>`]: typed slots with an O(1) free list.
+//!   capacity (exhaustion, a request over `isize::MAX` bytes or a system out
+//!   of memory is an [`AllocError`] value from the `try_` methods, which never
+//!   panic), with [`Arena::reset`] and nested [`Region`]s that give back
+//!   everything allocated in them when they end.
+//! * [`Pool<T>`]: typed slots with an O(1) free list, up to
+//!   [`Pool::MAX_CAPACITY`] values (a larger [`Pool::with_capacity`] panics
+//!   before allocating anything).
 //! * [`Owned<'p, T>`](Owned): the move-only owner of a value in an arena,
 //!   region or pool. Not `Copy` or `Clone`; borrowed through `Deref`; copied
 //!   only by [`Owned::copy`]; dropping it runs `T`'s drop and gives the memory
@@ -56,8 +59,11 @@
 //! needs an atomic or a lock on every allocation, which is exactly the cost
 //! these types exist to avoid; one allocator per thread keeps the fast path a
 //! few plain instructions and still lets an allocator be built on one thread
-//! and handed to another. `Owned` is not `Send` (it borrows a non-`Sync`
-//! allocator), while `Handle<T>` is `Send + Sync + 'static` and can travel
+//! and handed to another. An `Arena` holds values of any type, `!Send` ones
+//! included, and is still `Send`: it can only move when nothing borrows it,
+//! and then no drop of its values is running or queued (see below), so no
+//! value is dropped on another thread. `Owned` is not `Send` (it borrows a
+//! non-`Sync` allocator), while `Handle<T>` is `Send + Sync + 'static` and can travel
 //! anywhere. For parallel work, [`par_batches`] gives each worker thread its
 //! own scratch arena and a region per batch.
 //!
@@ -68,6 +74,11 @@
 //! queue; drops that start while one of its drops is running are queued and
 //! run in a loop by the outermost one. A million-node list drops in constant
 //! stack depth, and every node is gone when the head's drop returns.
+//!
+//! A drop that panics does not stop the others: the rest of the chain is still
+//! dropped (a pool slot is freed even if its value's drop panicked), and then
+//! the first panic continues. Nothing is left queued for a later reset, so an
+//! allocator that saw a panicking drop can be moved, sent, reset or dropped.
 //!
 //! # Pools that hold images
 //!

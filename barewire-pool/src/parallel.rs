@@ -238,7 +238,8 @@ where
         if start >= input.len() {
             break;
         }
-        let end = (start + batch_size).min(input.len());
+        // Saturating: a slice of zero-sized items may be `usize::MAX` long.
+        let end = start.saturating_add(batch_size).min(input.len());
         let region = Region::enter(&mut arena, site);
         f(&region, &input[start..end], output);
         drop(region);

@@ -33,6 +33,20 @@ pub(crate) mod key {
     pub(crate) const MAX_CHUNKS: usize = (1 << (32 - OFFSET_BITS)) - 1;
     /// "No slot" in the free list.
     pub(crate) const NONE: u32 = u32::MAX;
+    /// Slots a pool can ever have: every key of every chunk.
+    pub(crate) const MAX_SLOTS: usize = before(MAX_CHUNKS);
+
+    /// The number of chunks that hold at least `n` slots, if any number can.
+    pub(crate) const fn chunks_for(n: usize) -> Option<usize> {
+        let mut k = 0;
+        while k <= MAX_CHUNKS {
+            if before(k) >= n {
+                return Some(k);
+            }
+            k += 1;
+        }
+        None
+    }
 
     /// Slots in chunk `k`.
     pub(crate) const fn chunk_len(k: usize) -> usize {
@@ -43,8 +57,8 @@ pub(crate) mod key {
         }
     }
 
-    /// Slots in the chunks before chunk `k`.
-    const fn before(k: usize) -> usize {
+    /// Slots in the chunks before chunk `k` (`k <= MAX_CHUNKS`).
+    pub(crate) const fn before(k: usize) -> usize {
         if k as u32 >= DOUBLING {
             // 16 + 32 + ... + 2^26 = 2^27 - 16, then full chunks.
             MAX_CHUNK_LEN - FIRST + (k - DOUBLING as usize) * MAX_CHUNK_LEN
@@ -196,17 +210,55 @@ impl<T> Pool<T> {
 
     /// A pool with room for at least `n` values before it grows.
     ///
+    /// # Panics
+    ///
+    /// At once, before allocating anything, when `n` is more than a pool can
+    /// ever hold ([`Pool::MAX_CAPACITY`] values: slot keys are `u32`) or the
+    /// slots would take more than `isize::MAX` bytes; when the system has no
+    /// memory for them.
+    ///
     /// ```
     /// let pool = barewire_pool::Pool::<u32>::with_capacity(100);
     /// assert!(pool.capacity() >= 100);
+    /// assert!(std::panic::catch_unwind(|| barewire_pool::Pool::<u8>::with_capacity(usize::MAX)).is_err());
     /// ```
     pub fn with_capacity(n: usize) -> Pool<T> {
+        let Some(chunks) = key::chunks_for(n) else {
+            panic!(
+                "Pool::with_capacity({n}): a pool holds at most {} values (its slot keys are u32)",
+                Self::MAX_CAPACITY
+            )
+        };
+        // Every chunk's size, and their sum, checked before the first one is
+        // made (a request that cannot be met fails at once).
+        let mut bytes: usize = 0;
+        for k in 0..chunks {
+            bytes = match Self::chunk_layout(k) {
+                Some(layout) => bytes.saturating_add(layout.size()),
+                None => usize::MAX,
+            };
+        }
+        if bytes > isize::MAX as usize {
+            panic!(
+                "Pool::with_capacity({n}): {} slots of {} bytes are more than isize::MAX bytes",
+                key::before(chunks),
+                mem::size_of::<Slot<T>>()
+            );
+        }
         let pool = Pool::new();
-        while (pool.slots.get() as usize) < n {
+        while pool.nchunks.get() < chunks {
             pool.grow();
         }
         pool
     }
+
+    /// The most values a pool can hold: 9 × 2^27 - 16 (slot keys are `u32`:
+    /// 31 chunks of up to 2^27 slots, and the key `u32::MAX` means "no slot").
+    ///
+    /// ```
+    /// assert_eq!(barewire_pool::Pool::<u8>::MAX_CAPACITY, 9 * (1 << 27) - 16);
+    /// ```
+    pub const MAX_CAPACITY: usize = key::MAX_SLOTS;
 
     /// This pool's identity (never shared with another pool).
     ///
@@ -440,24 +492,48 @@ impl<T> Pool<T> {
         unsafe { self.chunks[k].get().add(offset) }
     }
 
+    /// The memory of chunk `k`, if its size fits in `isize::MAX`.
+    fn chunk_layout(k: usize) -> Option<core::alloc::Layout> {
+        core::alloc::Layout::array::<Slot<T>>(key::chunk_len(k)).ok()
+    }
+
     /// Makes the next chunk.
+    ///
+    /// # Panics
+    ///
+    /// When the pool has all the chunks its keys can name, when the chunk
+    /// would be over `isize::MAX` bytes, or when the system has no memory for
+    /// it; in each case before anything changes.
     #[cold]
     #[inline(never)]
     fn grow(&self) {
         let k = self.nchunks.get();
         assert!(
             k < key::MAX_CHUNKS,
-            "pool is full ({} slots)",
+            "pool is full ({} slots, the most its u32 slot keys can name)",
             self.slots.get()
         );
         let len = key::chunk_len(k);
-        let chunk: Box<[Slot<T>]> = (0..len)
-            .map(|_| Slot {
-                value: UnsafeCell::new(MaybeUninit::uninit()),
-                stamp: Cell::new(stamp::make(0, stamp::FREE)),
-                next_free: Cell::new(NONE),
-            })
-            .collect();
+        let Some(layout) = Self::chunk_layout(k) else {
+            panic!(
+                "pool cannot grow: {len} slots of {} bytes are more than isize::MAX bytes",
+                mem::size_of::<Slot<T>>()
+            )
+        };
+        let mut chunk: Vec<Slot<T>> = Vec::new();
+        if chunk.try_reserve_exact(len).is_err() {
+            panic!(
+                "pool cannot grow: no memory for {len} slots ({} bytes)",
+                layout.size()
+            );
+        }
+        chunk.extend((0..len).map(|_| Slot {
+            value: UnsafeCell::new(MaybeUninit::uninit()),
+            stamp: Cell::new(stamp::make(0, stamp::FREE)),
+            next_free: Cell::new(NONE),
+        }));
+        let chunk: Box<[Slot<T>]> = chunk.into_boxed_slice();
+        debug_assert_eq!(chunk.len(), len);
         self.chunks[k].set(Box::into_raw(chunk).cast::<Slot<T>>());
         self.nchunks.set(k + 1);
         // At most 2^27 - 16 + 8 * 2^27 slots in all: fits in `u32`.
@@ -630,13 +706,34 @@ impl<T> Pool<T> {
         // SAFETY: `slot` is a live slot; `stamp` is a `Cell`.
         let state = stamp::state(unsafe { &(*slot).stamp }.get());
         debug_assert_eq!(state, stamp::OWNED);
-        // SAFETY: 1. the caller of `release_owned` guarantees a valid `T`
-        // given up by its owner; 2. the queue runs each entry once, so it is
-        // dropped and its slot released once.
-        unsafe {
-            ptr::drop_in_place(slot.cast::<T>());
-            self.release_slot(slot, key);
+        /// Releases the slot when the value's drop is over, even if it
+        /// panicked (`drop_in_place` then still dropped the value's fields,
+        /// and the value counts as dropped).
+        struct Release<'a, T> {
+            pool: &'a Pool<T>,
+            slot: *mut Slot<T>,
+            key: u32,
         }
+        impl<T> Drop for Release<'_, T> {
+            fn drop(&mut self) {
+                // SAFETY: `slot` is the live owned slot named `key`, and its
+                // value has just been dropped (see `drop_owned`).
+                unsafe { self.pool.release_slot(self.slot, self.key) }
+            }
+        }
+        let release = Release {
+            pool: self,
+            slot,
+            key,
+        };
+        // SAFETY: 1. the caller of `release_owned` guarantees a valid `T`
+        // given up by its owner; 2. the queue gives each entry to
+        // `drop_owned` exactly once (even when a drop panics), so the value is
+        // dropped once; 3. the slot is released once, by `release`, after the
+        // drop (normally or while it unwinds), so no one reuses the slot while
+        // its value is being dropped.
+        unsafe { ptr::drop_in_place(slot.cast::<T>()) };
+        drop(release);
     }
 
     /// Frees an owned slot whose value was moved out.
@@ -661,7 +758,10 @@ impl<T> Pool<T> {
 
 impl<T> Drop for Pool<T> {
     fn drop(&mut self) {
-        self.drops.drain(|i| self.drop_owned(i));
+        // Nothing borrows the pool, so no drop of its values is running or
+        // queued (drop_queue docs): every owned slot's value has been dropped
+        // or belongs to a forgotten `Owned`.
+        debug_assert!(self.drops.is_idle());
         for k in 0..self.nchunks.get() {
             let chunk = self.chunks[k].replace(ptr::null_mut());
             let len = key::chunk_len(k);

@@ -100,9 +100,17 @@ impl<'a> Region<'a> {
     /// ```
     pub fn reset(&mut self) {
         self.arena.counters.observe(self.arena.bytes_in_use());
-        // SAFETY: `&mut self`: every allocation made through this region
-        // borrowed it and has ended; the mark was taken when the region began,
-        // and the parent has not moved since (the region borrows it).
+        // SAFETY: `rewind`'s contract: 1. nothing allocated after the mark is
+        // in use: everything allocated through this region (or regions inside
+        // it) borrows it, and `&mut self` means those borrows have ended; the
+        // values whose `Owned` was forgotten are never touched again; no drop
+        // of an arena value is running or queued (the drop queue is empty
+        // whenever the arena is not borrowed, even after a drop panicked:
+        // drop_queue docs), so no queued entry points into the bytes given
+        // back; 2. the mark was taken from this arena when the region began,
+        // and the arena has not been rewound past it since: only this region
+        // and regions inside it (which end first) could rewind it, and they
+        // rewind to marks at or after this one.
         unsafe { self.arena.rewind(self.mark) };
     }
 
@@ -153,8 +161,9 @@ impl Drop for Region<'_> {
         if self.site.is_some() {
             c.region_stack.borrow_mut().pop();
         }
-        // SAFETY: as in `reset`: the region is ending, so every allocation
-        // made through it (which borrowed it) has ended.
+        // SAFETY: as in `reset`: 1. the region is ending, so every
+        // allocation made through it (which borrowed it) has ended, and no
+        // drop is queued; 2. the mark is this arena's, not rewound past.
         unsafe { self.arena.rewind(self.mark) };
     }
 }
