@@ -2,7 +2,14 @@
 # Builds every fuzz target and runs each for SECONDS; fails if any target
 # finds a crash (panic, failed property, sanitizer report, timeout or OOM).
 #
-#   fuzz/run.sh SECONDS [TARGET...]
+#   fuzz/run.sh [SECONDS] [TARGET...]
+#
+# SECONDS per target defaults to FUZZ_SECONDS, else 20. An input that takes
+# longer than FUZZ_TIMEOUT seconds (default 2) counts as a crash: a hang.
+# The targets expand repetitions in their input (barewire_fuzz::expand), so
+# that the inputs which used to take quadratic time or overflow the stack
+# (large messages read a byte at a time, deep or long schemas, large frames)
+# are within reach and take well under that budget when the code is linear.
 #
 # Needs the nightly toolchain; uses cargo-fuzz (`cargo install cargo-fuzz`)
 # when installed, and otherwise builds with the same flags itself.
@@ -15,22 +22,36 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Every target in fuzz/Cargo.toml (the `seeds` binary is not one).
 ALL_TARGETS=(wire_owned wire_borrowed wire_stream layout_view layout_roundtrip
   schema_parse file_header frame_decoder ipc_receiver)
 
-if [[ $# -lt 1 || ! $1 =~ ^[0-9]+$ ]]; then
-  echo "usage: fuzz/run.sh SECONDS [TARGET...]" >&2
+usage() {
+  echo "usage: fuzz/run.sh [SECONDS] [TARGET...]  (SECONDS default: \$FUZZ_SECONDS or 20)" >&2
   echo "targets: ${ALL_TARGETS[*]}" >&2
   exit 2
+}
+seconds=${FUZZ_SECONDS:-20}
+if [[ $# -ge 1 && $1 =~ ^[0-9]+$ ]]; then
+  seconds=$1
+  shift
 fi
-seconds=$1
-shift
+[[ $seconds =~ ^[0-9]+$ && $seconds -gt 0 ]] || usage
+timeout=${FUZZ_TIMEOUT:-2}
+[[ $timeout =~ ^[0-9]+$ && $timeout -gt 0 ]] || usage
 targets=("$@")
 [[ ${#targets[@]} -gt 0 ]] || targets=("${ALL_TARGETS[@]}")
+for target in "${targets[@]}"; do
+  [[ " ${ALL_TARGETS[*]} " == *" $target "* ]] || { echo "unknown target: $target" >&2; usage; }
+done
 vectors=${BAREWIRE_VECTORS:-../shared/bare-vectors}
 logs=fuzz/target/run-logs
 host=$(rustc +nightly -vV | sed -n 's/^host: //p')
-bin=fuzz/target/$host/release
+# Where cargo puts the binaries: fuzz/target unless CARGO_TARGET_DIR (or a
+# cargo config) says otherwise.
+target_dir=$(cargo +nightly metadata --manifest-path fuzz/Cargo.toml --format-version 1 --no-deps |
+  sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')
+bin=${target_dir:-fuzz/target}/$host/release
 mkdir -p "$logs"
 
 if [[ ${FUZZ_SKIP_BUILD:-0} != 1 ]]; then
@@ -66,9 +87,9 @@ for target in "${targets[@]}"; do
   mkdir -p "fuzz/artifacts/$target" "fuzz/corpus/$target"
   # The binary `cargo fuzz build` made, run directly so that `cargo fuzz run`
   # does not rebuild between targets. -timeout: an input that takes over
-  # 10 s counts as a crash (a hang).
+  # $timeout s counts as a crash (a hang).
   "$bin/$target" -artifact_prefix="fuzz/artifacts/$target/" -max_total_time="$seconds" \
-    -timeout=10 -print_final_stats=1 "fuzz/corpus/$target" >"$log" 2>&1 &
+    -timeout="$timeout" -print_final_stats=1 "fuzz/corpus/$target" >"$log" 2>&1 &
   pid=$!
   wait "$pid" || status=$?
   # The file targets write one scratch file per process, named after it.

@@ -162,6 +162,142 @@ fn a_frame_must_hold_exactly_one_message() {
     assert!(matches!(err, Error::TrailingBytes { .. }), "{err}");
 }
 
+/// Hands out at most `sizes[k % len]` bytes on the k-th read that returns
+/// data, and fails with `errors[k % len]` (if any) before it: an I/O error
+/// can land anywhere in a prefix or a payload.
+struct Flaky {
+    data: Vec<u8>,
+    pos: usize,
+    sizes: Vec<usize>,
+    errors: Vec<Option<std::io::ErrorKind>>,
+    turn: usize,
+    failed: bool,
+}
+
+impl Read for Flaky {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.pos == self.data.len() {
+            return Ok(0);
+        }
+        if let (false, Some(kind)) = (self.failed, self.errors[self.turn % self.errors.len()]) {
+            self.failed = true;
+            return Err(kind.into());
+        }
+        self.failed = false;
+        let size = self.sizes[self.turn % self.sizes.len()];
+        self.turn += 1;
+        let n = size.min(buf.len()).min(self.data.len() - self.pos);
+        buf[..n].copy_from_slice(&self.data[self.pos..self.pos + n]);
+        self.pos += n;
+        Ok(n)
+    }
+}
+
+/// Before the fix, an error inside a frame dropped the bytes of the prefix
+/// or payload read so far: the next call read a length from the middle of
+/// the frame, and frames came out wrong or were lost. Now the partial frame
+/// is kept and the next call resumes it.
+#[test]
+fn io_errors_inside_a_frame_lose_nothing() {
+    use std::io::ErrorKind::{Interrupted, TimedOut, WouldBlock};
+    let payloads: Vec<Vec<u8>> = [0usize, 1, 5, 3, 300, 0, 20_000, 2, 9000]
+        .iter()
+        .enumerate()
+        .map(|(i, &len)| (0..len).map(|j| (i * 31 + j) as u8).collect())
+        .collect();
+    let mut wire = Vec::new();
+    for p in &payloads {
+        encode_frame(p, &mut wire, 1 << 20).unwrap();
+    }
+    let chunkings: &[&[usize]] = &[&[1], &[2], &[3], &[1, 2, 5], &[4], &[7, 4000], &[9000]];
+    let error_patterns: &[&[Option<std::io::ErrorKind>]] = &[
+        &[Some(WouldBlock)],
+        &[None, Some(TimedOut)],
+        &[Some(Interrupted), None, Some(WouldBlock)],
+        &[None, None, Some(WouldBlock), Some(TimedOut)],
+    ];
+    for sizes in chunkings {
+        for errors in error_patterns {
+            let source = Flaky {
+                data: wire.clone(),
+                pos: 0,
+                sizes: sizes.to_vec(),
+                errors: errors.to_vec(),
+                turn: 0,
+                failed: false,
+            };
+            let mut reader = FrameReader::with_max_frame(source, 1 << 20);
+            let mut got = Vec::new();
+            let mut io_errors = 0;
+            loop {
+                match reader.read_frame() {
+                    Ok(Some(frame)) => got.push(frame.to_vec()),
+                    Ok(None) => break,
+                    Err(Error::Io(e)) => {
+                        assert!(matches!(e.kind(), WouldBlock | TimedOut), "{e}");
+                        io_errors += 1;
+                    }
+                    Err(e) => panic!("sizes {sizes:?}, errors {errors:?}: {e}"),
+                }
+            }
+            assert!(io_errors > 0);
+            assert_eq!(got, payloads, "sizes {sizes:?}, errors {errors:?}");
+        }
+    }
+}
+
+/// The same through `recv`, with typed messages and a `WouldBlock` before
+/// every read of one byte.
+#[test]
+fn recv_resumes_after_would_block() {
+    let mut wire = Vec::new();
+    let mut writer = FrameWriter::new(&mut wire);
+    for seq in 0..40 {
+        writer.send(&msg(seq)).unwrap();
+    }
+    let source = Flaky {
+        data: wire,
+        pos: 0,
+        sizes: vec![1],
+        errors: vec![Some(std::io::ErrorKind::WouldBlock)],
+        turn: 0,
+        failed: false,
+    };
+    let mut reader = FrameReader::new(source);
+    let mut got = Vec::new();
+    loop {
+        match reader.recv::<Msg>() {
+            Ok(Some(m)) => got.push(m),
+            Ok(None) => break,
+            Err(Error::Io(e)) if e.kind() == std::io::ErrorKind::WouldBlock => {}
+            Err(e) => panic!("{e}"),
+        }
+    }
+    assert_eq!(got, (0..40).map(msg).collect::<Vec<_>>());
+}
+
+/// An oversize prefix stays an error: a later call does not read a length
+/// from the middle of the refused frame.
+#[test]
+fn an_oversize_prefix_stays_refused() {
+    let mut wire = 1000u32.to_le_bytes().to_vec();
+    wire.extend_from_slice(&[3, 0, 0, 0, 1, 2, 3]);
+    let mut reader = FrameReader::with_max_frame(&wire[..], 100);
+    for _ in 0..3 {
+        let err = reader.read_frame().unwrap_err();
+        assert!(
+            matches!(
+                err,
+                Error::FrameTooLarge {
+                    size: 1000,
+                    limit: 100
+                }
+            ),
+            "{err}"
+        );
+    }
+}
+
 #[cfg(feature = "tokio")]
 mod codec {
     use super::*;
@@ -187,6 +323,49 @@ mod codec {
         }
         assert_eq!(out, (0..20).map(msg).collect::<Vec<_>>());
         assert!(codec.decode_eof(&mut buf).unwrap().is_none());
+    }
+
+    /// Before the fix, four bytes announcing 16 MiB made the codec reserve
+    /// 16 MiB. Now it reserves room for one read, and the buffer grows with
+    /// the bytes that arrive.
+    #[test]
+    fn decoder_reserves_a_read_not_the_announced_frame() {
+        let max = 16 << 20;
+        let mut codec = FrameCodec::with_max_frame(max);
+        let mut buf = BytesMut::from(&(max as u32).to_le_bytes()[..]);
+        assert!(codec.decode(&mut buf).unwrap().is_none());
+        assert!(
+            buf.capacity() <= 64 * 1024,
+            "reserved {} bytes for 4 received",
+            buf.capacity()
+        );
+        // Fed in pieces, the capacity follows what arrived.
+        let piece = vec![7u8; 4096];
+        let mut fed = 4;
+        for _ in 0..256 {
+            buf.extend_from_slice(&piece);
+            fed += piece.len();
+            assert!(codec.decode(&mut buf).unwrap().is_none());
+            assert!(
+                buf.capacity() <= 2 * fed + 64 * 1024,
+                "reserved {} bytes for {fed} received",
+                buf.capacity()
+            );
+        }
+        // The whole frame still decodes.
+        let mut codec = FrameCodec::with_max_frame(max);
+        let mut all = BytesMut::new();
+        codec.encode(&vec![9u8; 300_000][..], &mut all).unwrap();
+        let mut buf = BytesMut::new();
+        let mut frames = Vec::new();
+        for chunk in all.chunks(5000) {
+            buf.extend_from_slice(chunk);
+            while let Some(frame) = codec.decode(&mut buf).unwrap() {
+                frames.push(frame);
+            }
+        }
+        assert_eq!(frames.len(), 1);
+        assert_eq!(&frames[0][..], &vec![9u8; 300_000][..]);
     }
 
     #[test]

@@ -1,16 +1,22 @@
 //! Length-delimited frames from arbitrary bytes: `FrameReader` over a reader
-//! that hands out small chunks, and the tokio `FrameCodec` / `BareCodec`
-//! decoders fed the bytes in pieces, with a small maximum frame size.
+//! that hands out chunks of fuzzer-chosen sizes with `Interrupted` and
+//! `WouldBlock` errors between them (anywhere in a prefix or a payload), and
+//! the tokio `FrameCodec` / `BareCodec` decoders fed the bytes in pieces,
+//! with a small or a large maximum frame size. Repetitions in the input are
+//! expanded (`barewire_fuzz::expand`, up to 256 KiB) so that large frames
+//! occur.
 //!
 //! Properties: no panics; the three decoders see the same frames in the same
-//! order whatever the chunking; an oversize prefix is an error before any
-//! frame bytes are buffered for it; the codec's buffer never grows past
-//! the maximum frame size plus what was fed to it.
+//! order whatever the chunking and however often the reader would block (a
+//! partial frame is kept and resumed); an oversize prefix is an error before
+//! any frame bytes are buffered for it; the codec reserves room for a read,
+//! not for the announced frame: its buffer stays within a small multiple of
+//! what was fed to it plus 8 KiB.
 #![no_main]
 
 use barewire::Error;
-use barewire::frame::{BareCodec, FrameCodec, FrameReader, PREFIX_LEN};
-use barewire_fuzz::{Canon, Chunked, bytes_of, split};
+use barewire::frame::{BareCodec, FrameCodec, FrameReader};
+use barewire_fuzz::{Canon, Chunked, bytes_of, expand, split, would_block};
 use bytes::BytesMut;
 use libfuzzer_sys::fuzz_target;
 use tokio_util::codec::Decoder;
@@ -31,6 +37,7 @@ fn reader_frames(data: &[u8], sizes: &[u8], max: usize) -> (Vec<Vec<u8>>, bool) 
                 return (frames, false);
             }
             Err(Error::TruncatedFrame { .. }) => return (frames, false),
+            Err(e) if would_block(&e) => continue,
             Err(e) => panic!("unexpected error from an in-memory reader: {e}"),
         }
     }
@@ -71,9 +78,10 @@ fn codec_frames(data: &[u8], sizes: &[u8], max: usize) -> (Vec<Vec<u8>>, bool) {
                 Err(e) => panic!("unexpected codec error: {e}"),
             }
         }
+        let fed = data.len() - rest.len();
         assert!(
-            buf.capacity() <= 2 * (max + PREFIX_LEN + data.len()) + 128,
-            "codec reserved {} bytes for a max frame of {max}",
+            buf.capacity() <= 4 * (fed + 8192) + 128,
+            "codec reserved {} bytes for {fed} fed (max frame {max})",
             buf.capacity()
         );
         if rest.is_empty() {
@@ -106,6 +114,7 @@ fn typed(data: &[u8], max: usize, frames: &[Vec<u8>]) {
 
 fuzz_target!(|data: &[u8]| {
     let (control, data) = split(data, 4);
+    let data = &expand(data, 1 << 18, false)[..];
     let (select, sizes) = split(control, 1);
     let max = match select.first().copied().unwrap_or(0) % 4 {
         0 => 0,

@@ -1,14 +1,19 @@
 //! Streaming decoders over arbitrary bytes: `SliceDecoder` iteration and
-//! `IoDecoder` over a reader that hands out small chunks.
+//! `IoDecoder` over a reader that hands out chunks of fuzzer-chosen sizes
+//! (1 byte to 256 KiB) with `Interrupted` and `WouldBlock` errors between
+//! them. Repetitions in the input are expanded (`barewire_fuzz::expand`, up
+//! to 256 KiB), so that small inputs stand for large messages read a byte at
+//! a time: the shape that made `IoDecoder` quadratic.
 //!
-//! Properties: both terminate without panics; the slice decoder consumes
-//! exactly what it decodes; the I/O decoder decodes the same messages as the
-//! slice decoder, whatever the chunking, and accounts for every byte at the
-//! end of the stream.
+//! Properties: both terminate without panics, in time linear in the input;
+//! the slice decoder consumes exactly what it decodes; the I/O decoder
+//! decodes the same messages as the slice decoder, whatever the chunking and
+//! however often the reader would block (the partial message is kept), and
+//! accounts for every byte at the end of the stream.
 #![no_main]
 
 use barewire::{Decode, DecodeOwned, Encode, Error, IoDecoder, Limits, SliceDecoder};
-use barewire_fuzz::{Canon, Chunked, Item, bytes_of, split};
+use barewire_fuzz::{Canon, Chunked, Item, bytes_of, expand, split, would_block};
 use libfuzzer_sys::fuzz_target;
 
 /// The messages a slice decoder finds, and whether it stopped on an error.
@@ -57,6 +62,7 @@ fn streams<T: DecodeOwned + Encode>(data: &[u8], sizes: &[u8], limits: Limits) {
                 );
                 break;
             }
+            Err(e) if would_block(&e) => continue,
             Err(Error::TruncatedStream { received }) => {
                 assert_eq!(consumed + received, data.len(), "bytes unaccounted for");
                 assert!(
@@ -79,6 +85,7 @@ fn streams<T: DecodeOwned + Encode>(data: &[u8], sizes: &[u8], limits: Limits) {
 
 fuzz_target!(|data: &[u8]| {
     let (control, data) = split(data, 4);
+    let data = &expand(data, 1 << 18, false)[..];
     let (select, sizes) = split(control, 1);
     let limits = match select.first().copied().unwrap_or(0) % 4 {
         0 => Limits::DEFAULT,
@@ -91,5 +98,6 @@ fuzz_target!(|data: &[u8]| {
     streams::<Vec<Vec<u8>>>(data, sizes, limits);
     streams::<(u8, String)>(data, sizes, limits);
     streams::<barewire::Uint>(data, sizes, limits);
+    streams::<Vec<Option<u8>>>(data, sizes, limits);
     let _ = slices::<(&str, &[u8])>(data, limits);
 });

@@ -387,7 +387,8 @@ pub fn bytes_of<T: Encode + ?Sized>(value: &T) -> Vec<u8> {
 }
 
 /// A reader that hands out its bytes in chunks of the given sizes (cycled),
-/// with an `Interrupted` error now and then, as a socket might.
+/// with an `Interrupted` or `WouldBlock` error now and then, as a socket
+/// might.
 pub struct Chunked<'a> {
     data: &'a [u8],
     sizes: &'a [u8],
@@ -395,9 +396,13 @@ pub struct Chunked<'a> {
 }
 
 impl<'a> Chunked<'a> {
-    /// A reader over `data` in chunks of `sizes[i] % 17 + 1` bytes
-    /// (`sizes` may be empty: one byte at a time); a size byte of 0xff gives
-    /// one `Interrupted` error first.
+    /// A reader over `data` in chunks whose sizes `sizes` chooses (cycled;
+    /// `sizes` may be empty: one byte at a time). A size byte `s` means:
+    /// - `0xff`: one `Interrupted` error first, then 1 byte;
+    /// - `0xfe`: one `WouldBlock` error first (the caller retries), then
+    ///   1 byte;
+    /// - `0xf0..=0xfd`: `32 << (s - 0xf0)` bytes (32 B to 256 KiB);
+    /// - otherwise `s % 17 + 1` bytes.
     pub fn new(data: &'a [u8], sizes: &'a [u8]) -> Self {
         Chunked {
             data,
@@ -415,15 +420,123 @@ impl Read for Chunked<'_> {
             self.sizes[self.turn % self.sizes.len()]
         };
         self.turn += 1;
-        if size == 0xff && self.turn % 2 == 1 {
-            return Err(io::ErrorKind::Interrupted.into());
+        // An error at most every other read, so that a retry makes progress.
+        if self.turn % 2 == 1 {
+            match size {
+                0xff => return Err(io::ErrorKind::Interrupted.into()),
+                0xfe => return Err(io::ErrorKind::WouldBlock.into()),
+                _ => {}
+            }
         }
-        let n = (usize::from(size) % 17 + 1)
-            .min(buf.len())
-            .min(self.data.len());
+        let n = match size {
+            0xf0..=0xfd => 32 << (size - 0xf0),
+            _ => usize::from(size) % 17 + 1,
+        };
+        let n = n.min(buf.len()).min(self.data.len());
         buf[..n].copy_from_slice(&self.data[..n]);
         self.data = &self.data[n..];
         Ok(n)
+    }
+}
+
+/// Whether an error is the `WouldBlock` a [`Chunked`] reader gives now and
+/// then: the caller retries.
+pub fn would_block(err: &barewire::Error) -> bool {
+    matches!(err, barewire::Error::Io(e) if e.kind() == io::ErrorKind::WouldBlock)
+}
+
+/// The marker of a repetition in fuzz input (see [`expand`]).
+pub const REPEAT: [u8; 2] = [0xfe, 0xfd];
+
+/// The bytes of a repetition for [`expand`]: `fragment` (at most 255 bytes)
+/// `count` times. Used to write seeds.
+pub fn repeat(count: u16, fragment: &[u8]) -> Vec<u8> {
+    let len = u8::try_from(fragment.len()).expect("a fragment of at most 255 bytes");
+    let mut out = REPEAT.to_vec();
+    out.extend_from_slice(&count.to_le_bytes());
+    out.push(len);
+    out.extend_from_slice(fragment);
+    out
+}
+
+/// Expands repetitions in fuzz input, so that small inputs can stand for
+/// the large ones that hangs need (a message of 100,000 bytes read one at a
+/// time, 100,000 nested types, a long alias chain): `REPEAT`, a `u16`
+/// count (little-endian), a length byte and that many bytes of fragment
+/// stand for the fragment repeated `count` times. With `numbered`, a `$` in
+/// a fragment becomes the repetition's index and a `%` the index plus one
+/// (`type A$ A%` repeated makes an alias chain). Everything else is copied;
+/// the output stops at `cap` bytes.
+pub fn expand(input: &[u8], cap: usize, numbered: bool) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut rest = input;
+    while !rest.is_empty() && out.len() < cap {
+        if rest.len() >= 5 && rest[..2] == REPEAT {
+            let count = u16::from_le_bytes([rest[2], rest[3]]);
+            let len = usize::from(rest[4]).min(rest.len() - 5);
+            let fragment = &rest[5..5 + len];
+            rest = &rest[5 + len..];
+            for i in 0..u32::from(count) {
+                if out.len() >= cap {
+                    break;
+                }
+                for &b in fragment {
+                    match b {
+                        b'$' if numbered => out.extend_from_slice(i.to_string().as_bytes()),
+                        b'%' if numbered => out.extend_from_slice((i + 1).to_string().as_bytes()),
+                        _ => out.push(b),
+                    }
+                }
+            }
+        } else {
+            out.push(rest[0]);
+            rest = &rest[1..];
+        }
+    }
+    out.truncate(cap);
+    out
+}
+
+/// Parses `text` in both modes and checks the results: no panics; errors
+/// carry a 1-based position inside the text; a schema that parses prints to
+/// text that parses back to an equal model (the printer writes the current
+/// syntax, so this holds for legacy input too); what the current syntax
+/// accepts, legacy mode accepts the same way.
+pub fn check_schema_text(text: &str) {
+    use barewire::Error;
+    use barewire::schema::{ParseOptions, parse, parse_with};
+
+    fn position_inside(text: &str, err: &Error) {
+        if let Error::Schema { line, column, .. } = err {
+            let lines = text.split('\n').count().max(1);
+            assert!(*line >= 1 && *column >= 1, "{err}");
+            assert!(
+                *line as usize <= lines + 1,
+                "line {line} past the end ({lines} lines): {err}"
+            );
+        }
+    }
+
+    let current = parse(text);
+    let legacy = parse_with(text, ParseOptions::legacy());
+    for result in [&current, &legacy] {
+        match result {
+            Ok(schema) => {
+                let printed = schema.to_string();
+                let again = parse(&printed)
+                    .unwrap_or_else(|e| panic!("printed schema does not parse: {e}\n{printed}"));
+                assert_eq!(&again, schema, "print/parse changed the model:\n{printed}");
+                assert_eq!(again.to_string(), printed, "printing is not stable");
+            }
+            Err(e) => position_inside(text, e),
+        }
+    }
+    if let Ok(schema) = &current {
+        assert_eq!(
+            legacy.as_ref().ok(),
+            Some(schema),
+            "legacy mode disagrees with the current syntax"
+        );
     }
 }
 

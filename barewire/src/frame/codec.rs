@@ -6,15 +6,20 @@ use std::vec::Vec;
 use bytes::{Buf, BufMut, Bytes, BytesMut};
 use tokio_util::codec::{Decoder, Encoder};
 
-use super::{DEFAULT_MAX_FRAME, MAX_FRAME_LIMIT, PREFIX_LEN, check_len, frame_len, limits};
+use super::{
+    DEFAULT_MAX_FRAME, MAX_FRAME_LIMIT, PREFIX_LEN, READ_CHUNK, check_len, frame_len, limits,
+};
 use crate::{DecodeOwned, Encode, Error};
 
 /// Frames as raw payloads: decodes to [`BytesMut`], encodes `&[u8]` and
 /// [`Bytes`]. Use [`BareCodec`] to get typed messages.
 ///
 /// The decoder checks the length prefix against the maximum frame size as
-/// soon as its four bytes are in, before it reserves room for the frame; an
-/// oversize prefix is [`Error::FrameTooLarge`]. At the end of the stream,
+/// soon as its four bytes are in; an oversize prefix is
+/// [`Error::FrameTooLarge`]. It never reserves room for a whole announced
+/// frame: only for the next read (at most 8 KiB past the bytes buffered), so
+/// the buffer grows as the frame's bytes arrive and a peer that announces a
+/// large frame and sends nothing costs no memory. At the end of the stream,
 /// leftover bytes of an unfinished frame are [`Error::TruncatedFrame`].
 ///
 /// ```
@@ -72,8 +77,10 @@ impl Decoder for FrameCodec {
         let len = frame_len(prefix, self.max_frame)?;
         let total = PREFIX_LEN + len;
         if src.len() < total {
-            // Bounded by the maximum frame size, checked above.
-            src.reserve(total - src.len());
+            // Room for the next read only, not for the announced frame: the
+            // buffer grows as bytes arrive (and `BytesMut` grows it
+            // geometrically), so announcing a large frame costs nothing.
+            src.reserve((total - src.len()).min(READ_CHUNK));
             return Ok(None);
         }
         src.advance(PREFIX_LEN);

@@ -100,6 +100,19 @@ fn check_len(len: usize, max_frame: usize) -> Result<(), Error> {
     Ok(())
 }
 
+/// One `read` into `buf` (not empty), retrying [`ErrorKind::Interrupted`];
+/// 0 at the end of the stream. A reader that claims more bytes than `buf`
+/// holds is taken at most at `buf`'s length.
+fn read_some(inner: &mut impl Read, buf: &mut [u8]) -> Result<usize, Error> {
+    loop {
+        match inner.read(buf) {
+            Ok(n) => return Ok(n.min(buf.len())),
+            Err(e) if e.kind() == ErrorKind::Interrupted => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+}
+
 /// Limits for decoding a payload of at most `max_frame` bytes.
 fn limits(max_frame: usize) -> Limits {
     Limits::DEFAULT.with_max_size(max_frame as u64)
@@ -177,11 +190,80 @@ impl<W: Write> FrameWriter<W> {
 }
 
 /// Reads frames from a [`Read`].
+///
+/// The payload buffer grows as bytes arrive, never by the announced length
+/// alone: at most 8 KiB, or as much again as arrived, ahead of the bytes
+/// received. A peer that announces a large frame and sends nothing costs no
+/// memory.
+///
+/// An I/O error from the reader other than [`ErrorKind::Interrupted`]
+/// (retried), such as [`ErrorKind::WouldBlock`] from a non-blocking socket or
+/// [`ErrorKind::TimedOut`] after a read timeout, is returned as
+/// [`Error::Io`] and loses nothing: the part of the frame received so far
+/// (prefix and payload) stays buffered, and the next call resumes the same
+/// frame.
+///
+/// ```
+/// use std::io::{self, Read};
+/// use barewire::{Error, frame::FrameReader};
+///
+/// /// Hands out at most three bytes per read, timing out between reads.
+/// struct Slow { data: Vec<u8>, pos: usize, ready: bool }
+/// impl Read for Slow {
+///     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+///         self.ready = !self.ready;
+///         if !self.ready {
+///             return Err(io::ErrorKind::TimedOut.into());
+///         }
+///         let n = buf.len().min(3).min(self.data.len() - self.pos);
+///         buf[..n].copy_from_slice(&self.data[self.pos..self.pos + n]);
+///         self.pos += n;
+///         Ok(n)
+///     }
+/// }
+///
+/// let mut data = Vec::new();
+/// barewire::frame::encode_frame(b"first", &mut data, 64)?;
+/// barewire::frame::encode_frame(b"second", &mut data, 64)?;
+/// let mut reader = FrameReader::new(Slow { data, pos: 0, ready: false });
+/// let mut frames = Vec::new();
+/// loop {
+///     match reader.read_frame() {
+///         Ok(Some(frame)) => frames.push(frame.to_vec()),
+///         Ok(None) => break,
+///         Err(Error::Io(e)) if e.kind() == io::ErrorKind::TimedOut => continue,
+///         Err(e) => return Err(e),
+///     }
+/// }
+/// assert_eq!(frames, [&b"first"[..], b"second"]);
+/// # Ok::<(), barewire::Error>(())
+/// ```
 #[derive(Debug)]
 pub struct FrameReader<R> {
     inner: R,
     max_frame: usize,
+    /// The prefix of the current frame, `prefix_got` bytes of it so far.
+    prefix: [u8; PREFIX_LEN],
+    prefix_got: usize,
+    /// The payload of the current frame: `buf[..got]` has arrived; the rest
+    /// of `buf` is zeroed room for what comes next.
     buf: Vec<u8>,
+    got: usize,
+    /// Whether the current frame was handed out: the next call starts a
+    /// new one.
+    done: bool,
+}
+
+/// How far a payload buffer may grow ahead of the bytes received, at least:
+/// room for one read of this size (or as much again as arrived, whichever is
+/// more, so that growing takes linear time).
+const READ_CHUNK: usize = 8 * 1024;
+
+/// The buffer size to grow to for a payload of `len` bytes when the `got`
+/// bytes that arrived fill the buffer: never more than `len`, nor more than
+/// `max(got, READ_CHUNK)` ahead of what arrived.
+fn grown_len(got: usize, len: usize) -> usize {
+    got.saturating_add(got.max(READ_CHUNK)).min(len)
 }
 
 impl<R: Read> FrameReader<R> {
@@ -196,7 +278,11 @@ impl<R: Read> FrameReader<R> {
         FrameReader {
             inner,
             max_frame: max_frame.min(MAX_FRAME_LIMIT),
+            prefix: [0; PREFIX_LEN],
+            prefix_got: 0,
             buf: Vec::new(),
+            got: 0,
+            done: false,
         }
     }
 
@@ -204,9 +290,10 @@ impl<R: Read> FrameReader<R> {
     /// before a frame starts.
     ///
     /// Errors: [`Error::FrameTooLarge`] (nothing is allocated for it; the
-    /// stream is then out of step and should be closed),
-    /// [`Error::TruncatedFrame`] if the stream ends inside the frame,
-    /// [`Error::Io`].
+    /// stream is then out of step and should be closed: later calls return
+    /// the same error), [`Error::TruncatedFrame`] if the stream ends inside
+    /// the frame, [`Error::Io`] (the partial frame is kept and the next call
+    /// resumes it).
     ///
     /// ```
     /// let bytes = [2, 0, 0, 0, 7, 8, 5, 0];
@@ -220,36 +307,42 @@ impl<R: Read> FrameReader<R> {
     /// # Ok::<(), barewire::Error>(())
     /// ```
     pub fn read_frame(&mut self) -> Result<Option<&[u8]>, Error> {
-        let mut prefix = [0u8; PREFIX_LEN];
-        let mut got = 0;
-        while got < PREFIX_LEN {
-            match self.inner.read(&mut prefix[got..]) {
-                Ok(0) if got == 0 => return Ok(None),
-                Ok(0) => {
-                    return Err(Error::TruncatedFrame {
-                        expected: PREFIX_LEN as u64,
-                        received: got as u64,
-                    });
+        if self.done {
+            self.done = false;
+            self.prefix_got = 0;
+            self.got = 0;
+        }
+        while self.prefix_got < PREFIX_LEN {
+            let n = read_some(&mut self.inner, &mut self.prefix[self.prefix_got..])?;
+            if n == 0 {
+                if self.prefix_got == 0 {
+                    return Ok(None);
                 }
-                Ok(n) => got += n,
-                Err(e) if e.kind() == ErrorKind::Interrupted => {}
-                Err(e) => return Err(e.into()),
+                return Err(Error::TruncatedFrame {
+                    expected: PREFIX_LEN as u64,
+                    received: self.prefix_got as u64,
+                });
             }
+            self.prefix_got += n;
         }
-        let len = frame_len(prefix, self.max_frame)?;
-        self.buf.clear();
-        // `read_to_end` grows the buffer as bytes arrive, not by `len` up
-        // front.
-        let read = (&mut self.inner)
-            .take(len as u64)
-            .read_to_end(&mut self.buf)?;
-        if read < len {
-            return Err(Error::TruncatedFrame {
-                expected: (PREFIX_LEN + len) as u64,
-                received: (PREFIX_LEN + read) as u64,
-            });
+        let len = frame_len(self.prefix, self.max_frame)?;
+        while self.got < len {
+            if self.got == self.buf.len() {
+                let grown = grown_len(self.got, len);
+                self.buf.resize(grown, 0);
+            }
+            let end = self.buf.len().min(len);
+            let n = read_some(&mut self.inner, &mut self.buf[self.got..end])?;
+            if n == 0 {
+                return Err(Error::TruncatedFrame {
+                    expected: (PREFIX_LEN + len) as u64,
+                    received: (PREFIX_LEN + self.got) as u64,
+                });
+            }
+            self.got += n;
         }
-        Ok(Some(&self.buf))
+        self.done = true;
+        Ok(Some(&self.buf[..len]))
     }
 
     /// Reads the next frame and decodes it as one BARE message (strict: the

@@ -87,7 +87,7 @@ mod print;
 mod tests;
 
 pub use model::{DefKind, EnumMember, Field, Schema, Type, TypeDef, UnionMember};
-pub use parse::{ParseOptions, parse, parse_with};
+pub use parse::{MAX_NESTING, ParseOptions, parse, parse_with};
 
 mod describe;
 pub use describe::{Builder, Describe, VariantShape, enum_kind, struct_kind, union_kind};

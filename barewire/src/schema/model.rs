@@ -102,7 +102,7 @@ pub struct EnumMember {
 /// let t = Type::Map(Box::new(Type::Str), Box::new(Type::List(Box::new(Type::U8))));
 /// assert_eq!(t.to_string(), "map<str><list<u8>>");
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Type {
     /// `uint`: unsigned LEB128 varint.
     Uint,
@@ -165,7 +165,7 @@ pub enum Type {
 /// ]);
 /// assert_eq!(u.to_string(), "union { u8 | str = 3 }");
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct UnionMember {
     /// The member's type.
     pub ty: Type,
@@ -181,7 +181,7 @@ pub struct UnionMember {
 /// let f = Field { name: "age".into(), ty: Type::U8 };
 /// assert_eq!(f.ty, Type::U8);
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Field {
     /// The field's name (starts with a lowercase letter).
     pub name: String,

@@ -6,7 +6,14 @@
 //! the whole schema (undefined or repeated type names, circular types, map
 //! keys) are checked afterwards.
 
-use alloc::{borrow::ToOwned, boxed::Box, collections::BTreeSet, format, string::String, vec::Vec};
+use alloc::{
+    borrow::ToOwned,
+    boxed::Box,
+    collections::{BTreeMap, BTreeSet},
+    format,
+    string::String,
+    vec::Vec,
+};
 
 use super::check::{self, Parsed};
 use super::lex::{Pos, Tok, Token, error, lex};
@@ -47,12 +54,39 @@ impl ParseOptions {
     }
 }
 
+/// How deeply types may nest in a schema, counting every type on the way:
+/// `optional<optional<u8>>` is three levels, as is a struct with a field of
+/// type `list<u8>`, or `map<str><u8>`.
+///
+/// The parser, the checks and the printer recurse once per level, so this
+/// bounds the stack they use; a deeper schema is an
+/// [`Error::Schema`](crate::Error::Schema) at the first type past the limit.
+///
+/// ```
+/// use barewire::schema::{parse, MAX_NESTING};
+///
+/// let nested = |n: usize| format!("type A {}u8{}", "optional<".repeat(n), ">".repeat(n));
+/// let deepest = MAX_NESTING as usize - 1; // and the `u8`
+/// assert!(parse(&nested(deepest)).is_ok());
+/// let err = parse(&nested(deepest + 1)).unwrap_err();
+/// assert!(matches!(err, barewire::Error::Schema { line: 1, .. }), "{err}");
+/// ```
+pub const MAX_NESTING: u32 = 128;
+
+/// The longest name made for an anonymous enum (from the path to it), in
+/// bytes: beyond it, the enum must be given a name. Each such name holds the
+/// whole path, so without a bound a long field name over many anonymous
+/// enums would multiply the memory the model takes.
+const MAX_MADE_NAME: usize = 256;
+
 /// Parses and checks a schema in the current syntax.
 ///
 /// Types may be used before they are defined, and may refer to themselves
 /// when a finite value still exists (through `optional`, `list`, `map` or a
 /// union member that terminates). Errors are [`Error::Schema`] with a 1-based
-/// line and column.
+/// line and column; so is a schema nested deeper than [`MAX_NESTING`].
+///
+/// Time and memory are linear in the length of the text.
 ///
 /// ```
 /// use barewire::schema::{parse, Field, Type};
@@ -102,18 +136,22 @@ impl core::str::FromStr for Schema {
     }
 }
 
-/// `snake_case` or `camelCase` to `PascalCase`: upper-cases the first letter
-/// of each `_`-separated part.
-fn pascal_case(name: &str) -> String {
-    let mut out = String::new();
+/// Appends `name` in `PascalCase` (from `snake_case` or `camelCase`: the
+/// first letter of each `_`-separated part upper-cased) to `out`; `false`,
+/// having stopped early, if `out` would grow past `max` bytes.
+fn push_pascal_case(out: &mut String, name: &str, max: usize) -> bool {
     for part in name.split('_') {
         let mut cs = part.chars();
         if let Some(first) = cs.next() {
-            out.push(first.to_ascii_uppercase());
-            out.extend(cs);
+            for c in core::iter::once(first.to_ascii_uppercase()).chain(cs) {
+                if out.len() + c.len_utf8() > max {
+                    return false;
+                }
+                out.push(c);
+            }
         }
     }
-    out
+    true
 }
 
 fn primitive(word: &str) -> Option<Type> {
@@ -154,6 +192,11 @@ struct Parser {
     path: Vec<String>,
     /// Anonymous enums of the current definition, to place before it.
     hoisted: Vec<(TypeDef, Pos)>,
+    /// For each name made for an anonymous enum that was taken: the next
+    /// number to try appending to it.
+    next_suffix: BTreeMap<String, u32>,
+    /// How many types enclose the one being parsed.
+    depth: u32,
 }
 
 impl Parser {
@@ -178,6 +221,8 @@ impl Parser {
             taken,
             path: Vec::new(),
             hoisted: Vec::new(),
+            next_suffix: BTreeMap::new(),
+            depth: 0,
         }
     }
 
@@ -334,6 +379,7 @@ impl Parser {
     fn enum_body(&mut self) -> Result<Vec<EnumMember>, Error> {
         let open = self.expect('{')?;
         let mut members: Vec<EnumMember> = Vec::new();
+        let mut names = BTreeSet::new();
         let mut next = Some(0u64);
         loop {
             let tok = self.next();
@@ -352,7 +398,7 @@ impl Parser {
                     format!("the name of an enum member must be in CONSTANT_CASE, not '{name}'");
                 return Err(error(tok.pos, msg));
             }
-            if members.iter().any(|m| m.name == name) {
+            if !names.insert(name.clone()) {
                 return Err(error(
                     tok.pos,
                     format!("the enum member '{name}' is already defined"),
@@ -383,27 +429,8 @@ impl Parser {
     /// Struct fields after the opening `{` (at `open`), through the `}`.
     fn fields(&mut self, open: Pos) -> Result<Vec<Field>, Error> {
         let mut fields: Vec<Field> = Vec::new();
-        loop {
-            let tok = self.next();
-            let name = match tok.tok {
-                Tok::Punct('}') => break,
-                Tok::Word(name) => name,
-                Tok::Eof => return Err(error(tok.pos, "'}' is expected")),
-                _ => return Err(error(tok.pos, "the name of a field is expected")),
-            };
-            if !name.starts_with(|c: char| c.is_ascii_lowercase()) {
-                let msg = format!(
-                    "the name of a field must be in camelCase or snake_case (start with a-z), not '{name}'"
-                );
-                return Err(error(tok.pos, msg));
-            }
-            if fields.iter().any(|f| f.name == name) {
-                return Err(error(
-                    tok.pos,
-                    format!("the field '{name}' is already defined"),
-                ));
-            }
-            self.expect(':')?;
+        let mut names = BTreeSet::new();
+        while let Some(name) = self.field_name(&mut names)? {
             self.path.push(name.clone());
             let ty = self.ty()?;
             self.path.pop();
@@ -416,44 +443,85 @@ impl Parser {
         Ok(fields)
     }
 
+    /// The next field's name and its `:`, or `None` at the closing `}`.
+    #[inline(never)]
+    fn field_name(&mut self, names: &mut BTreeSet<String>) -> Result<Option<String>, Error> {
+        let tok = self.next();
+        let name = match tok.tok {
+            Tok::Punct('}') => return Ok(None),
+            Tok::Word(name) => name,
+            Tok::Eof => return Err(error(tok.pos, "'}' is expected")),
+            _ => return Err(error(tok.pos, "the name of a field is expected")),
+        };
+        if !name.starts_with(|c: char| c.is_ascii_lowercase()) {
+            let msg = format!(
+                "the name of a field must be in camelCase or snake_case (start with a-z), not '{name}'"
+            );
+            return Err(error(tok.pos, msg));
+        }
+        if !names.insert(name.clone()) {
+            return Err(error(
+                tok.pos,
+                format!("the field '{name}' is already defined"),
+            ));
+        }
+        self.expect(':')?;
+        Ok(Some(name))
+    }
+
     /// Union members after the opening delimiter (at `open`), through `close`.
     fn union(&mut self, open: Pos, close: char) -> Result<Vec<UnionMember>, Error> {
         let mut members: Vec<UnionMember> = Vec::new();
-        let mut next = Some(0u64);
+        let mut types = BTreeSet::new();
         self.eat('|');
         while !self.eat(close) {
             let pos = self.peek().pos;
             let ty = self.ty()?;
-            let (tag, tpos) = if self.eat('=') {
-                self.uint("the union tag")?
-            } else {
-                let msg = "the implicit union tag does not fit in 64 bits";
-                (next.ok_or_else(|| error(pos, msg))?, pos)
-            };
-            if members.last().is_some_and(|m| tag <= m.tag) {
-                return Err(error(
-                    tpos,
-                    "union tags must be in strictly ascending order",
-                ));
-            }
-            if members.iter().any(|m| m.ty == ty) {
-                return Err(error(pos, "a type cannot be repeated in a union"));
-            }
-            members.push(UnionMember { ty, tag });
-            next = tag.checked_add(1);
-            if !self.eat('|') && !self.peek_is(close) {
-                let tok = self.peek();
-                let msg = match tok.tok {
-                    Tok::Punct(',' | ';') => "union members must be separated with '|'".to_owned(),
-                    _ => format!("'{close}' is expected"),
-                };
-                return Err(error(tok.pos, msg));
-            }
+            let member = self.union_member(ty, pos, close, &members, &mut types)?;
+            members.push(member);
         }
         if members.is_empty() {
             return Err(error(open, "a union must include at least one member"));
         }
         Ok(members)
+    }
+
+    /// The rest of a union member whose type `ty` started at `pos`: its tag
+    /// and the separator after it.
+    #[inline(never)]
+    fn union_member(
+        &mut self,
+        ty: Type,
+        pos: Pos,
+        close: char,
+        members: &[UnionMember],
+        types: &mut BTreeSet<Type>,
+    ) -> Result<UnionMember, Error> {
+        let (tag, tpos) = if self.eat('=') {
+            self.uint("the union tag")?
+        } else {
+            let next = members.last().map_or(Some(0), |m| m.tag.checked_add(1));
+            let msg = "the implicit union tag does not fit in 64 bits";
+            (next.ok_or_else(|| error(pos, msg))?, pos)
+        };
+        if members.last().is_some_and(|m| tag <= m.tag) {
+            return Err(error(
+                tpos,
+                "union tags must be in strictly ascending order",
+            ));
+        }
+        if !types.insert(ty.clone()) {
+            return Err(error(pos, "a type cannot be repeated in a union"));
+        }
+        if !self.eat('|') && !self.peek_is(close) {
+            let tok = self.peek();
+            let msg = match tok.tok {
+                Tok::Punct(',' | ';') => "union members must be separated with '|'".to_owned(),
+                _ => format!("'{close}' is expected"),
+            };
+            return Err(error(tok.pos, msg));
+        }
+        Ok(UnionMember { ty, tag })
     }
 
     fn named(&mut self, name: String, pos: Pos) -> Type {
@@ -465,16 +533,29 @@ impl Parser {
     /// placed before the current one and named after the path to it.
     fn anonymous_enum(&mut self, pos: Pos) -> Result<Type, Error> {
         let members = self.enum_body()?;
-        let mut base: String = self.path.iter().map(|p| pascal_case(p)).collect();
-        if self.path.len() < 2 {
-            base.push_str("Enum");
+        let mut base = String::new();
+        let mut fits = self
+            .path
+            .iter()
+            .all(|part| push_pascal_case(&mut base, part, MAX_MADE_NAME));
+        if fits && self.path.len() < 2 {
+            fits = push_pascal_case(&mut base, "Enum", MAX_MADE_NAME);
         }
+        if !fits {
+            let msg = format!(
+                "the name made for this anonymous enum from the path to it is longer than \
+                 {MAX_MADE_NAME} bytes: define it with 'type Name enum {{ ... }}' and use the name"
+            );
+            return Err(error(pos, msg));
+        }
+        // Every name `base{k}` for k below the remembered number is taken.
         let mut name = base.clone();
-        let mut n = 2u32;
+        let mut n = self.next_suffix.get(&base).copied().unwrap_or(2);
         while self.taken.contains(&name) {
             name = format!("{base}{n}");
             n += 1;
         }
+        self.next_suffix.insert(base, n);
         self.taken.insert(name.clone());
         self.hoisted.push((
             TypeDef {
@@ -486,26 +567,137 @@ impl Parser {
         Ok(Type::Named(name))
     }
 
+    /// A type, nested at most [`MAX_NESTING`] levels deep.
     fn ty(&mut self) -> Result<Type, Error> {
+        if self.depth >= MAX_NESTING {
+            return Err(self.too_deep());
+        }
+        self.depth += 1;
+        let ty = self.ty_unchecked();
+        self.depth -= 1;
+        ty
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn too_deep(&self) -> Error {
+        let msg = format!("types cannot be nested more than {MAX_NESTING} levels deep");
+        error(self.peek().pos, msg)
+    }
+
+    // The functions a nested type recurses through (`ty`, `ty_unchecked`,
+    // `word_type`, `optional_or_list`, `map`, `union_type`, `union`,
+    // `struct_type`, `fields`, `legacy_type`, `legacy_list`) are kept small, and the rest
+    // out of line, so that each level of nesting takes little stack even
+    // without optimizations.
+
+    fn ty_unchecked(&mut self) -> Result<Type, Error> {
         let tok = self.next();
-        let pos = tok.pos;
-        let word = match tok.tok {
-            Tok::Word(w) => w,
-            Tok::Punct('[') if self.legacy => {
-                if self.eat(']') {
-                    return Ok(Type::List(Box::new(self.ty()?)));
-                }
-                let n = self.length()?;
-                self.expect(']')?;
-                return Ok(Type::ListFixed(Box::new(self.ty()?), n));
-            }
-            Tok::Punct('[') => return Err(error(pos, legacy_hint("list<A>[n]", "[n]A"))),
-            Tok::Punct('(') if self.legacy => return Ok(Type::Union(self.union(pos, ')')?)),
-            Tok::Punct('(') => return Err(error(pos, legacy_hint("union { A | B }", "(A | B)"))),
-            Tok::Punct('{') if self.legacy => return Ok(Type::Struct(self.fields(pos)?)),
-            Tok::Punct('{') => return Err(error(pos, legacy_hint("struct { ... }", "{ ... }"))),
-            _ => return Err(error(pos, "a type is expected")),
-        };
+        match tok.tok {
+            Tok::Word(word) => self.word_type(word, tok.pos),
+            Tok::Punct(c) => self.legacy_type(c, tok.pos),
+            Tok::Eof => Err(error(tok.pos, "a type is expected")),
+        }
+    }
+
+    /// A type that starts with punctuation: the legacy `[]A`, `[n]A`,
+    /// `(A | B)` and `{ ... }`.
+    fn legacy_type(&mut self, c: char, pos: Pos) -> Result<Type, Error> {
+        if !self.legacy {
+            return Err(self.not_a_type(c, pos));
+        }
+        match c {
+            '[' => self.legacy_list(),
+            '(' => self.union(pos, ')').map(Type::Union),
+            '{' => self.fields(pos).map(Type::Struct),
+            _ => Err(self.not_a_type(c, pos)),
+        }
+    }
+
+    /// After the `[` of a legacy `[]A` or `[n]A`.
+    fn legacy_list(&mut self) -> Result<Type, Error> {
+        let n = self.legacy_length()?;
+        let inner = Box::new(self.ty()?);
+        Ok(match n {
+            None => Type::List(inner),
+            Some(n) => Type::ListFixed(inner, n),
+        })
+    }
+
+    /// The `]` or `n]` of a legacy list: its length, if fixed.
+    #[inline(never)]
+    fn legacy_length(&mut self) -> Result<Option<u64>, Error> {
+        if self.eat(']') {
+            return Ok(None);
+        }
+        let n = self.length()?;
+        self.expect(']')?;
+        Ok(Some(n))
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn not_a_type(&self, c: char, pos: Pos) -> Error {
+        match c {
+            '[' => error(pos, legacy_hint("list<A>[n]", "[n]A")),
+            '(' => error(pos, legacy_hint("union { A | B }", "(A | B)")),
+            '{' => error(pos, legacy_hint("struct { ... }", "{ ... }")),
+            _ => error(pos, "a type is expected"),
+        }
+    }
+
+    /// A type that starts with a word.
+    fn word_type(&mut self, word: String, pos: Pos) -> Result<Type, Error> {
+        match word.as_str() {
+            "optional" => self.optional_or_list(false),
+            "list" => self.optional_or_list(true),
+            "map" => self.map(),
+            "union" => self.union_type(),
+            "struct" => self.struct_type(),
+            _ => self.leaf_type(word, pos),
+        }
+    }
+
+    /// After `optional` or `list`.
+    fn optional_or_list(&mut self, list: bool) -> Result<Type, Error> {
+        self.expect('<')?;
+        let inner = self.ty()?;
+        self.list_end(list, inner)
+    }
+
+    /// After `union`.
+    fn union_type(&mut self) -> Result<Type, Error> {
+        let open = self.expect('{')?;
+        self.union(open, '}').map(Type::Union)
+    }
+
+    /// After `struct`.
+    fn struct_type(&mut self) -> Result<Type, Error> {
+        let open = self.expect('{')?;
+        self.fields(open).map(Type::Struct)
+    }
+
+    /// The `>` after an optional's or a list's type, and a list's `[n]`.
+    #[inline(never)]
+    fn list_end(&mut self, list: bool, inner: Type) -> Result<Type, Error> {
+        self.expect('>')?;
+        let inner = Box::new(inner);
+        if !list {
+            return Ok(Type::Optional(inner));
+        }
+        if self.eat('[') {
+            let n = self.length()?;
+            self.expect(']')?;
+            Ok(Type::ListFixed(inner, n))
+        } else {
+            Ok(Type::List(inner))
+        }
+    }
+
+    /// A type that starts with a word and has no type inside: `string`,
+    /// `data`, an anonymous enum, a name.
+    #[inline(never)]
+    fn leaf_type(&mut self, word: String, pos: Pos) -> Result<Type, Error> {
         if let Some(ty) = primitive(&word) {
             return Ok(ty);
         }
@@ -528,66 +720,59 @@ impl Parser {
                 Type::DataFixed(n)
             }
             "data" => Type::Data,
-            "optional" => {
-                self.expect('<')?;
-                let inner = self.ty()?;
-                self.expect('>')?;
-                Type::Optional(Box::new(inner))
-            }
-            "list" => {
-                self.expect('<')?;
-                let inner = Box::new(self.ty()?);
-                self.expect('>')?;
-                if self.eat('[') {
-                    let n = self.length()?;
-                    self.expect(']')?;
-                    Type::ListFixed(inner, n)
-                } else {
-                    Type::List(inner)
-                }
-            }
-            "map" => self.map()?,
-            "union" => {
-                let open = self.expect('{')?;
-                Type::Union(self.union(open, '}')?)
-            }
-            "struct" => {
-                let open = self.expect('{')?;
-                Type::Struct(self.fields(open)?)
-            }
             "enum" => self.anonymous_enum(pos)?,
             _ => self.named(word, pos),
         })
     }
 
-    /// After the `map` keyword.
+    /// After the `map` keyword: `<K><V>`, or `[K]V` in legacy mode.
     fn map(&mut self) -> Result<Type, Error> {
-        let open = self.peek().pos;
-        let (key, value) = if self.peek_is('[') {
+        let legacy = self.map_open()?;
+        let key_pos = self.peek().pos;
+        let key = self.ty()?;
+        self.map_between(legacy, &key, key_pos)?;
+        let value = self.ty()?;
+        self.map_close(legacy, key, value)
+    }
+
+    /// The `>` after a map's value (none in legacy mode).
+    #[inline(never)]
+    fn map_close(&mut self, legacy: bool, key: Type, value: Type) -> Result<Type, Error> {
+        if !legacy {
+            self.expect('>')?;
+        }
+        Ok(Type::Map(Box::new(key), Box::new(value)))
+    }
+
+    /// The `<` or (legacy) `[` before a map's key; whether it was `[`.
+    #[inline(never)]
+    fn map_open(&mut self) -> Result<bool, Error> {
+        if self.peek_is('[') {
             if !self.legacy {
-                return Err(error(open, legacy_hint("map<A><B>", "map[A]B")));
+                return Err(error(self.peek().pos, legacy_hint("map<A><B>", "map[A]B")));
             }
             self.next();
-            let key_pos = self.peek().pos;
-            let key = self.ty()?;
+            return Ok(true);
+        }
+        self.expect('<')?;
+        Ok(false)
+    }
+
+    /// What comes between a map's key and its value (`><`, or `]` in legacy
+    /// mode); records the key for the checks.
+    #[inline(never)]
+    fn map_between(&mut self, legacy: bool, key: &Type, key_pos: Pos) -> Result<(), Error> {
+        if legacy {
             self.expect(']')?;
-            self.out.map_keys.push((key.clone(), key_pos));
-            (key, self.ty()?)
         } else {
-            self.expect('<')?;
-            let key_pos = self.peek().pos;
-            let key = self.ty()?;
             if !self.peek_is('>') {
                 let msg = "every type must be enclosed with '<>', e.g. 'map<Key><Value>'";
                 return Err(error(self.peek().pos, msg));
             }
             self.next();
-            self.out.map_keys.push((key.clone(), key_pos));
             self.expect('<')?;
-            let value = self.ty()?;
-            self.expect('>')?;
-            (key, value)
-        };
-        Ok(Type::Map(Box::new(key), Box::new(value)))
+        }
+        self.out.map_keys.push((key.clone(), key_pos));
+        Ok(())
     }
 }

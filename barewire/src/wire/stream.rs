@@ -140,6 +140,76 @@ mod io {
     /// assert_eq!(seen, [1, 2, 3]);
     /// # Ok::<(), barewire::Error>(())
     /// ```
+    ///
+    /// # Work and waiting
+    ///
+    /// BARE messages do not say how long they are, so the decoder finds
+    /// the end of a message by decoding it, and a message that has not all
+    /// arrived is decoded again from its start once more bytes are in. To
+    /// keep the work linear in the bytes read however the stream is chunked
+    /// (a peer can send one byte at a time), a new attempt is made only
+    /// when
+    /// - the bytes buffered reach the length the failed attempt showed the
+    ///   message needs at least (a length prefix tells it exactly), and
+    /// - the bytes read since pay for it: every byte read earns
+    ///   [`IoDecoder::WORK_PER_BYTE`] bytes of decoding, and an attempt
+    ///   costs the bytes it examines (so with one-byte reads, attempts
+    ///   happen each time the buffered amount has grown by about a
+    ///   third);
+    ///
+    /// or when the stream ends, or the buffer holds [`Limits::max_size`]
+    /// bytes. Decoding therefore examines at most `WORK_PER_BYTE` times the
+    /// bytes read plus one final attempt per message, and a message that
+    /// arrives in one or two reads is returned as soon as it is in. The cost
+    /// is that a message which trickles in over many small reads may be
+    /// returned only after some bytes past its end have arrived, or the
+    /// stream has ended: over a connection where the peer waits for an
+    /// answer before sending more, send length-delimited frames
+    /// ([`FrameReader`](crate::frame::FrameReader)) instead, whose reader
+    /// knows from the prefix how many bytes to wait for.
+    ///
+    /// # Errors from the reader
+    ///
+    /// [`ErrorKind::Interrupted`] is retried. Any other I/O error, such as
+    /// [`ErrorKind::WouldBlock`] from a non-blocking source or
+    /// [`ErrorKind::TimedOut`], is returned as [`Error::Io`] and loses
+    /// nothing: the bytes of a partly received message stay buffered, and
+    /// the next call to [`decode`](Self::decode) resumes it.
+    ///
+    /// ```
+    /// use std::io::{self, Read};
+    /// use barewire::{Error, IoDecoder};
+    ///
+    /// /// Hands out one byte, then "would block", then the next byte...
+    /// struct Nonblocking { data: Vec<u8>, pos: usize, ready: bool }
+    /// impl Read for Nonblocking {
+    ///     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+    ///         self.ready = !self.ready;
+    ///         if !self.ready {
+    ///             return Err(io::ErrorKind::WouldBlock.into());
+    ///         }
+    ///         let n = buf.len().min(1).min(self.data.len() - self.pos);
+    ///         buf[..n].copy_from_slice(&self.data[self.pos..self.pos + n]);
+    ///         self.pos += n;
+    ///         Ok(n)
+    ///     }
+    /// }
+    ///
+    /// let mut data = barewire::to_vec("hello");
+    /// data.extend(barewire::to_vec("world"));
+    /// let mut decoder = IoDecoder::new(Nonblocking { data, pos: 0, ready: false });
+    /// let mut seen = Vec::new();
+    /// loop {
+    ///     match decoder.decode::<String>() {
+    ///         Ok(Some(s)) => seen.push(s),
+    ///         Ok(None) => break,
+    ///         Err(Error::Io(e)) if e.kind() == io::ErrorKind::WouldBlock => continue,
+    ///         Err(e) => return Err(e),
+    ///     }
+    /// }
+    /// assert_eq!(seen, ["hello", "world"]);
+    /// # Ok::<(), barewire::Error>(())
+    /// ```
     #[derive(Debug)]
     pub struct IoDecoder<R> {
         source: R,
@@ -147,12 +217,21 @@ mod io {
         start: usize,
         end: usize,
         limits: Limits,
+        /// The fewest buffered bytes the next attempt at the current
+        /// message needs (0 before the first attempt).
+        need: usize,
+        /// Bytes of decoding paid for by the bytes read and not yet spent.
+        credit: usize,
     }
 
     /// The first read buffer size.
     const INITIAL: usize = 8 * 1024;
 
     impl<R: Read> IoDecoder<R> {
+        /// How many bytes of decoding attempts each byte read pays for (see
+        /// [Work and waiting](IoDecoder#work-and-waiting)).
+        pub const WORK_PER_BYTE: usize = 4;
+
         /// A decoder over `source` with the default [`Limits`].
         pub fn new(source: R) -> Self {
             Self::with_limits(source, Limits::DEFAULT)
@@ -166,6 +245,8 @@ mod io {
                 start: 0,
                 end: 0,
                 limits,
+                need: 0,
+                credit: 0,
             }
         }
 
@@ -174,56 +255,101 @@ mod io {
             self.source
         }
 
+        /// How many bytes are buffered: the start of the next message, read
+        /// but not yet decoded.
+        ///
+        /// ```
+        /// let mut bytes = barewire::to_vec(&7u16);
+        /// bytes.push(1); // the first byte of another u16
+        /// let mut decoder = barewire::IoDecoder::new(&bytes[..]);
+        /// assert_eq!(decoder.decode::<u16>()?, Some(7));
+        /// assert_eq!(decoder.buffered(), 1);
+        /// # Ok::<(), barewire::Error>(())
+        /// ```
+        pub fn buffered(&self) -> usize {
+            self.end - self.start
+        }
+
         fn max_size(&self) -> usize {
             usize::try_from(self.limits.max_size).unwrap_or(usize::MAX)
         }
 
         /// Decodes the next message: `Ok(None)` when the stream ends cleanly
         /// between messages.
+        ///
+        /// On an error from the reader the bytes received so far stay
+        /// buffered, and the next call resumes (see [the type's
+        /// docs](IoDecoder#errors-from-the-reader)).
         pub fn decode<T: DecodeOwned>(&mut self) -> Result<Option<T>, Error> {
-            // How many buffered bytes the next attempt needs at least.
-            let mut want = 1usize;
+            let mut ended = false;
             loop {
-                let buffered = self.end - self.start;
-                if buffered >= want {
-                    let window = &self.buf[self.start..self.end];
-                    let window = &window[..window.len().min(self.max_size())];
-                    let mut r = Reader::with_limits(window, self.limits);
-                    match T::decode(&mut r) {
-                        Ok(_) if r.position() == 0 => {
-                            return Err(Error::TrailingBytes {
-                                offset: 0,
-                                remaining: buffered,
-                            });
-                        }
-                        Ok(value) => {
-                            self.start += r.position();
-                            return Ok(Some(value));
-                        }
-                        Err(Error::UnexpectedEnd { offset, needed, .. }) => {
-                            if window.len() >= self.max_size() {
-                                return Err(Error::SizeLimit {
-                                    // `needed` comes from a length prefix: up to u64::MAX.
-                                    size: (offset as u64).saturating_add(needed),
-                                    limit: self.limits.max_size,
-                                });
-                            }
-                            let total = (offset as u64).saturating_add(needed);
-                            want = usize::try_from(total)
-                                .unwrap_or(usize::MAX)
-                                .clamp(buffered + 1, self.max_size());
-                        }
-                        Err(e) => return Err(e),
+                let buffered = self.buffered();
+                let worth_trying = buffered > 0
+                    && buffered >= self.need
+                    && (ended || self.credit >= buffered || buffered >= self.max_size());
+                if worth_trying {
+                    if let Some(value) = self.attempt::<T>()? {
+                        return Ok(Some(value));
                     }
-                }
-                if self.fill()? == 0 {
-                    let buffered = self.end - self.start;
+                } else if ended {
                     return if buffered == 0 {
                         Ok(None)
                     } else {
                         Err(Error::TruncatedStream { received: buffered })
                     };
                 }
+                if ended {
+                    // The final attempt found the message incomplete.
+                    return Err(Error::TruncatedStream {
+                        received: self.buffered(),
+                    });
+                }
+                ended = self.fill()? == 0;
+            }
+        }
+
+        /// One attempt at decoding the buffered bytes: the message, or
+        /// `None` if it needs more bytes (then `need` says how many).
+        fn attempt<T: DecodeOwned>(&mut self) -> Result<Option<T>, Error> {
+            let max_size = self.max_size();
+            let window = &self.buf[self.start..self.end];
+            let window = &window[..window.len().min(max_size)];
+            let mut r = Reader::with_limits(window, self.limits);
+            let result = T::decode(&mut r);
+            let examined = match &result {
+                Ok(_) => r.position(),
+                Err(_) => window.len(),
+            };
+            self.credit = self.credit.saturating_sub(examined);
+            match result {
+                Ok(_) if r.position() == 0 => Err(Error::TrailingBytes {
+                    offset: 0,
+                    remaining: self.buffered(),
+                }),
+                Ok(value) => {
+                    self.start += r.position();
+                    self.need = 0;
+                    Ok(Some(value))
+                }
+                Err(Error::UnexpectedEnd { offset, needed, .. }) => {
+                    // `needed` comes from a length prefix: up to u64::MAX.
+                    let total = (offset as u64).saturating_add(needed);
+                    if window.len() >= max_size {
+                        return Err(Error::SizeLimit {
+                            size: total.max(window.len() as u64 + 1),
+                            limit: self.limits.max_size,
+                        });
+                    }
+                    // Decoding is deterministic, so it fails again the same
+                    // way until `total` bytes are in; at least one more byte,
+                    // at most the limit (reaching it settles the matter).
+                    self.need = usize::try_from(total)
+                        .unwrap_or(usize::MAX)
+                        .max(window.len() + 1)
+                        .min(max_size);
+                    Ok(None)
+                }
+                Err(e) => Err(e),
             }
         }
 
@@ -250,7 +376,13 @@ mod io {
             loop {
                 match self.source.read(&mut self.buf[self.end..]) {
                     Ok(n) => {
+                        // A reader that claims more than the buffer is broken;
+                        // do not index past it.
+                        let n = n.min(self.buf.len() - self.end);
                         self.end += n;
+                        self.credit = self
+                            .credit
+                            .saturating_add(n.saturating_mul(Self::WORK_PER_BYTE));
                         return Ok(n);
                     }
                     Err(e) if e.kind() == ErrorKind::Interrupted => continue,

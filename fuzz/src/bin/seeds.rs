@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use barewire::frame::encode_frame;
 use barewire::ipc::{Receiver, Sender};
 use barewire::{Uint, to_layout, to_vec};
-use barewire_fuzz::{Canon, Item, Rich, sample_borrowed, sample_canon, sample_rich};
+use barewire_fuzz::{Canon, Item, Rich, repeat, sample_borrowed, sample_canon, sample_rich};
 
 struct Seeds {
     dir: PathBuf,
@@ -168,6 +168,17 @@ fn main() {
         seed.extend_from_slice(bytes);
         s.add(name, &seed);
     }
+    // Large messages through repetitions (`expand`), read a byte at a time
+    // and with `WouldBlock` between reads: a 60,000-byte string, a list of
+    // 30,000 optional bytes.
+    let mut seed = vec![0, 0, 0xfe, 0];
+    barewire::encode_into(&Uint(60_000), &mut seed);
+    seed.extend_from_slice(&repeat(60_000, b"x"));
+    s.add("long-string", &seed);
+    let mut seed = vec![0, 0xfe, 1, 0xf3];
+    barewire::encode_into(&Uint(30_000), &mut seed);
+    seed.extend_from_slice(&repeat(30_000, &[1, 7]));
+    s.add("optional-bytes", &seed);
 
     // Layout views: a shift byte, then an image.
     let mut s = Seeds::new(&out, "layout_view");
@@ -198,6 +209,28 @@ fn main() {
     for text in vectors.map(schema_files).unwrap_or_default() {
         s.add("corpus", &text);
     }
+    // Large schemas through numbered repetitions (`expand`; the target keeps
+    // 128 KiB): deep nesting past the limit, an alias chain, map keys at the
+    // end of one, a wide union, anonymous enums.
+    let mut seed = b"type A ".to_vec();
+    seed.extend_from_slice(&repeat(12_000, b"optional<"));
+    seed.extend_from_slice(b"u8");
+    seed.extend_from_slice(&repeat(12_000, b">"));
+    s.add("deep", &seed);
+    let mut seed = repeat(8_000, b"type A$ A%\n");
+    seed.extend_from_slice(b"type A8000 u8\n");
+    s.add("alias-chain", &seed);
+    let mut seed = repeat(3_000, b"type K$ K%\n");
+    seed.extend_from_slice(b"type K3000 str\ntype M struct {\n");
+    seed.extend_from_slice(&repeat(3_000, b"  m$: map<K0><u8>\n"));
+    seed.extend_from_slice(b"}\n");
+    s.add("map-keys", &seed);
+    let mut seed = b"type U union {\n".to_vec();
+    seed.extend_from_slice(&repeat(2_000, b"  | list<optional<u8>>[%]\n"));
+    seed.extend_from_slice(b"}\ntype T struct { kind: union {\n");
+    seed.extend_from_slice(&repeat(2_000, b"  | enum { A }\n"));
+    seed.extend_from_slice(b"} }\n");
+    s.add("wide", &seed);
 
     // Image files: a fix-up byte, then header and image.
     let mut s = Seeds::new(&out, "file_header");
@@ -227,6 +260,13 @@ fn main() {
     encode_frame(&[1, 2, 3], &mut seed, usize::MAX).expect("frame");
     seed.extend_from_slice(&[9, 0, 0, 0, 1]);
     s.add("short", &seed);
+    // Large frames through repetitions (`expand`), with `WouldBlock` and
+    // `Interrupted` between reads of 1 to 4096 bytes.
+    let mut seed = vec![3, 0xfe, 0xf7, 0xff];
+    seed.extend_from_slice(&100_000u32.to_le_bytes());
+    seed.extend_from_slice(&repeat(50_000, &[5, 6]));
+    seed.extend_from_slice(&frames);
+    s.add("large", &seed);
 
     // Channel files: a fix-up byte, then the file a real sender left.
     let mut s = Seeds::new(&out, "ipc_receiver");
