@@ -479,8 +479,11 @@ fn explicit_padding(cx: &Ctxt, input: &Input<'_>) {
         let Some(p) = f.attrs.padding.get() else {
             continue;
         };
-        if f.attrs.field.is_set() {
-            cx.error_at(p.key, "a padding field is not on the wire: remove `field`");
+        if let Some(index) = f.attrs.field.get() {
+            cx.error_at(
+                index.key,
+                "a padding field is not on the wire: remove `field`",
+            );
             continue;
         }
         let is_bytes = matches!(f.ty, Type::Array(a) if matches!(&*a.elem, Type::Path(e) if e.path.is_ident("u8")));
