@@ -24,14 +24,17 @@ pub struct Spanned<T> {
 
 /// The values written for one key, in order; the first one counts.
 pub struct Slot<T> {
+    /// Every value written, in source order.
     values: Vec<Spanned<T>>,
 }
 
 impl<T> Slot<T> {
+    /// No value.
     fn new() -> Self {
         Slot { values: Vec::new() }
     }
 
+    /// Records one more value.
     fn push(&mut self, key: Span, span: Span, value: T) {
         self.values.push(Spanned { value, key, span });
     }

@@ -64,6 +64,8 @@ pub fn lower_camel(name: &str) -> String {
     })
 }
 
+/// The words of `name`, each formatted by `word(index, word)`, joined by
+/// `separator`.
 fn join(name: &str, separator: &str, word: impl Fn(usize, &str) -> String) -> String {
     let parts: Vec<String> = words(name)
         .into_iter()

@@ -181,6 +181,7 @@ impl<'a> Input<'a> {
     }
 }
 
+/// The fields of a struct or union member, and how they are written.
 fn parse_fields<'a>(cx: &Ctxt, fields: &'a Fields) -> (Vec<Field<'a>>, Style) {
     let style = match fields {
         Fields::Named(_) => Style::Named,
@@ -220,6 +221,8 @@ fn parse_fields<'a>(cx: &Ctxt, fields: &'a Fields) -> (Vec<Field<'a>>, Style) {
     (fields, style)
 }
 
+/// A field-less enum's members, or a union's (tags resolved: explicit, else
+/// the previous plus one).
 fn parse_enum<'a>(cx: &Ctxt, data: &'a syn::DataEnum) -> Shape<'a> {
     let fieldless = data
         .variants

@@ -22,6 +22,7 @@ pub struct Entry<'f, 'a> {
 /// The fields of a struct or union member at the offsets of one
 /// `StructLayout` constant.
 pub struct Placed<'f, 'a> {
+    /// Every field, in declaration order.
     entries: Vec<Entry<'f, 'a>>,
     /// The `StructLayout` constant: `<FooLayout<()>>::__LAYOUT`.
     layout: TokenStream,

@@ -3,9 +3,13 @@
 //! Each rule reads the parsed model ([`Input`]) and records its errors in
 //! the [`Ctxt`], at the token to change, so that every error of an input is
 //! reported at once. [`check`] runs them all; generation starts only when
-//! none failed.
+//! none failed. The rules of `#[derive(Layout)]` are in `explicit`, the
+//! field types without a BARE type in `types`.
 
-use syn::{Data, Type};
+mod explicit;
+mod types;
+
+use syn::Data;
 
 use crate::attr::{Attrs, Place};
 use crate::ctxt::Ctxt;
@@ -31,17 +35,17 @@ pub fn check(cx: &Ctxt, input: &Input<'_>) {
     union_tags_ascend(cx, input);
     enum_values_unsigned(cx, input);
     // #[derive(Layout)].
-    explicit_is_struct(cx, input);
-    explicit_repr_c(cx, input);
-    explicit_not_generic(cx, input);
-    explicit_order(cx, input);
-    explicit_plain_fields(cx, input);
-    explicit_padding(cx, input);
-    explicit_wire_positions(cx, input);
+    explicit::is_struct(cx, input);
+    explicit::repr_c(cx, input);
+    explicit::not_generic(cx, input);
+    explicit::order(cx, input);
+    explicit::plain_fields(cx, input);
+    explicit::padding(cx, input);
+    explicit::wire_positions(cx, input);
 }
 
 /// Every field of the input: a struct's, or every union member's.
-fn all_fields<'i, 'a>(input: &'i Input<'a>) -> Vec<&'i Field<'a>> {
+pub(crate) fn all_fields<'i, 'a>(input: &'i Input<'a>) -> Vec<&'i Field<'a>> {
     match &input.shape {
         Shape::Struct(fields, _) => fields.iter().collect(),
         Shape::Union(variants) => variants.iter().flat_map(|v| &v.fields).collect(),
@@ -221,81 +225,8 @@ fn enum_not_empty(cx: &Ctxt, input: &Input<'_>) {
 fn field_types(cx: &Ctxt, input: &Input<'_>) {
     for f in all_fields(input) {
         if !f.skip {
-            field_type(cx, f.ty);
+            types::field_type(cx, f.ty);
         }
-    }
-}
-
-/// Rejects a field type that has no BARE type, with the fix in the message.
-fn field_type(cx: &Ctxt, ty: &Type) {
-    match ty {
-        Type::Path(p) if p.qself.is_none() => {
-            let Some(last) = p.path.segments.last() else {
-                return;
-            };
-            let suggestion = match last.ident.to_string().as_str() {
-                "usize" => Some(
-                    "`usize` has no BARE type (its width depends on the platform): use `u64`, `u32` or `barewire::Uint`",
-                ),
-                "isize" => Some(
-                    "`isize` has no BARE type (its width depends on the platform): use `i64`, `i32` or `barewire::Int`",
-                ),
-                "u128" | "i128" => Some(
-                    "BARE integers are at most 64 bits wide: use `u64`/`i64`, or `[u8; 16]` for raw 128-bit values",
-                ),
-                "char" => Some("`char` has no BARE type: use `String`, or `u32` for a code point"),
-                "HashSet" | "BTreeSet" => Some("sets have no BARE type: use `Vec<T>` (a list)"),
-                "Rc" | "Arc" => {
-                    Some("shared pointers have no BARE type: use `Box<T>` or the value itself")
-                }
-                _ => None,
-            };
-            if let Some(message) = suggestion {
-                cx.error_spanned_by(ty, message);
-            }
-            if let syn::PathArguments::AngleBracketed(args) = &last.arguments {
-                for arg in &args.args {
-                    if let syn::GenericArgument::Type(inner) = arg {
-                        field_type(cx, inner);
-                    }
-                }
-            }
-        }
-        Type::Reference(r) => {
-            if r.mutability.is_some() {
-                cx.error_spanned_by(
-                    ty,
-                    "a `&mut` field cannot be decoded: use an owned type or `&str` / `&[u8]`",
-                );
-                return;
-            }
-            let ok = match &*r.elem {
-                Type::Path(p) => p.path.is_ident("str"),
-                Type::Slice(s) => matches!(&*s.elem, Type::Path(p) if p.path.is_ident("u8")),
-                _ => false,
-            };
-            if !ok {
-                cx.error_spanned_by(
-                    ty,
-                    "borrowed fields decode without a copy only as `&str` or `&[u8]` (wire bytes are unaligned): use an owned type such as `Vec<T>` or `String`",
-                );
-            }
-        }
-        Type::Array(a) => field_type(cx, &a.elem),
-        Type::Tuple(t) => t.elems.iter().for_each(|e| field_type(cx, e)),
-        Type::Paren(p) => field_type(cx, &p.elem),
-        Type::Group(g) => field_type(cx, &g.elem),
-        Type::Slice(_) => {
-            cx.error_spanned_by(ty, "a bare slice is unsized: use `Vec<T>` or `Box<[T]>`")
-        }
-        Type::Ptr(_) => cx.error_spanned_by(ty, "raw pointers have no BARE type"),
-        Type::BareFn(_) => cx.error_spanned_by(ty, "function pointers have no BARE type"),
-        Type::TraitObject(_) | Type::ImplTrait(_) => cx.error_spanned_by(
-            ty,
-            "trait objects have no BARE type: use an enum with data (a BARE union)",
-        ),
-        Type::Never(_) => cx.error_spanned_by(ty, "`!` has no BARE type"),
-        _ => {}
     }
 }
 
@@ -328,6 +259,7 @@ fn unique_field_names(cx: &Ctxt, input: &Input<'_>) {
     }
 }
 
+/// `a` for `self.a`, `0` for `self.0`.
 fn member_name(member: &syn::Member) -> String {
     match member {
         syn::Member::Named(i) => i.to_string(),
@@ -386,149 +318,6 @@ fn enum_values_unsigned(cx: &Ctxt, input: &Input<'_>) {
                     "a BARE enum value is unsigned: the discriminant must not be negative",
                 );
             }
-        }
-    }
-}
-
-/// `#[derive(Layout)]` on an enum.
-fn explicit_is_struct(cx: &Ctxt, input: &Input<'_>) {
-    if let (true, Data::Enum(data)) = (input.explicit, &input.ast.data) {
-        cx.error_spanned_by(
-            data.enum_token,
-            "#[derive(Layout)] is for #[repr(C)] structs; use #[derive(Bare)] for enums and unions",
-        );
-    }
-}
-
-/// `#[derive(Layout)]` without `#[repr(C)]`.
-fn explicit_repr_c(cx: &Ctxt, input: &Input<'_>) {
-    if !input.explicit || !matches!(input.ast.data, Data::Struct(_)) {
-        return;
-    }
-    let repr_c = input
-        .ast
-        .attrs
-        .iter()
-        .filter(|a| a.path().is_ident("repr"))
-        .any(|a| {
-            let mut c = false;
-            let _ = a.parse_nested_meta(|m| {
-                c |= m.path.is_ident("C");
-                Ok(())
-            });
-            c
-        });
-    if !repr_c {
-        cx.error_spanned_by(
-            input.ident,
-            "#[derive(Layout)] needs #[repr(C)], so that Rust keeps the fields where the layout puts them",
-        );
-    }
-}
-
-/// A generic `#[derive(Layout)]` struct.
-fn explicit_not_generic(cx: &Ctxt, input: &Input<'_>) {
-    if input.explicit && !input.generics.params.is_empty() {
-        cx.error_spanned_by(
-            input.generics,
-            "an explicit layout cannot be generic: its offsets are proved for one concrete type",
-        );
-    }
-}
-
-/// `order` on a `#[derive(Layout)]` struct.
-fn explicit_order(cx: &Ctxt, input: &Input<'_>) {
-    if let (true, Some(o)) = (input.explicit, input.attrs.declared_order.get()) {
-        cx.error_at(
-            o.key,
-            "an explicit layout is always in declaration order; remove `order`",
-        );
-    }
-}
-
-/// `skip`, `out_of_line` or `intern` in a `#[derive(Layout)]` struct.
-fn explicit_plain_fields(cx: &Ctxt, input: &Input<'_>) {
-    if !input.explicit {
-        return;
-    }
-    for f in all_fields(input) {
-        if let Some(s) = f.attrs.skip.get() {
-            cx.error_at(
-                s.key,
-                "an explicit layout cannot skip fields: every byte is in the layout; use `padding` for filler",
-            );
-        }
-        for hint in [f.attrs.out_of_line.get(), f.attrs.intern.get()]
-            .into_iter()
-            .flatten()
-        {
-            cx.error_at(
-                hint.key,
-                "an explicit layout holds only plain data: no `out_of_line` or `intern`",
-            );
-        }
-    }
-}
-
-/// A `padding` field that is not `[u8; N]`, or that also has a wire position.
-fn explicit_padding(cx: &Ctxt, input: &Input<'_>) {
-    if !input.explicit {
-        return;
-    }
-    for f in all_fields(input) {
-        let Some(p) = f.attrs.padding.get() else {
-            continue;
-        };
-        if let Some(index) = f.attrs.field.get() {
-            cx.error_at(
-                index.key,
-                "a padding field is not on the wire: remove `field`",
-            );
-            continue;
-        }
-        let is_bytes = matches!(f.ty, Type::Array(a) if matches!(&*a.elem, Type::Path(e) if e.path.is_ident("u8")));
-        if !is_bytes {
-            cx.error_at(p.key, "padding must be a `[u8; N]` field");
-        }
-    }
-}
-
-/// Wire positions of a `#[derive(Layout)]` struct: one per data field, none
-/// repeated, together 0 to n - 1.
-fn explicit_wire_positions(cx: &Ctxt, input: &Input<'_>) {
-    if !input.explicit {
-        return;
-    }
-    let mut seen = Vec::new();
-    for f in all_fields(input) {
-        if f.attrs.padding.is_set() {
-            continue;
-        }
-        let Some(index) = f.attrs.field.get() else {
-            cx.error_spanned_by(
-                f.ast,
-                "every field of an explicit layout says its position on the wire: #[bare(field = N)] (or #[bare(padding)] for filler)",
-            );
-            continue;
-        };
-        if seen.iter().any(|(i, _)| *i == index.value) {
-            cx.error_at(
-                index.span,
-                format!("two fields are at wire position {}", index.value),
-            );
-        }
-        seen.push((index.value, index.span));
-    }
-    let count = seen.len() as u64;
-    for (index, span) in seen {
-        if index >= count {
-            cx.error_at(
-                span,
-                format!(
-                    "wire positions must be 0 to {} with none missing; {index} is out of range",
-                    count.saturating_sub(1)
-                ),
-            );
         }
     }
 }
