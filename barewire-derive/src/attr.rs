@@ -1,5 +1,10 @@
-//! `#[bare(...)]` attributes: parsed with `parse_nested_meta`, every value
-//! kept with its span, unknown and repeated keys reported at their token.
+//! `#[bare(...)]` attributes, parsed with `parse_nested_meta` into typed
+//! values kept with their spans.
+//!
+//! Parsing knows only the syntax: every known key is accepted wherever it is
+//! written, and only unknown keys and malformed values are errors here.
+//! Whether a key belongs where it is written, or is written twice, is for the
+//! check phase (module `check`), which sees [`Attrs::written`].
 
 use proc_macro2::Span;
 use syn::spanned::Spanned as _;
@@ -9,47 +14,102 @@ use crate::ctxt::Ctxt;
 
 /// An attribute value and where it was written.
 pub struct Spanned<T> {
+    /// The parsed value.
     pub value: T,
+    /// The key (`rename` in `rename = "x"`).
+    pub key: Span,
+    /// The value's literal, or the key for keys without a value.
     pub span: Span,
 }
 
-/// One optional attribute value: set at most once.
+/// The values written for one key, in order; the first one counts.
 pub struct Slot<T> {
-    key: &'static str,
-    value: Option<Spanned<T>>,
+    /// Every value written, in source order.
+    values: Vec<Spanned<T>>,
 }
 
 impl<T> Slot<T> {
-    fn new(key: &'static str) -> Self {
-        Slot { key, value: None }
+    /// No value.
+    fn new() -> Self {
+        Slot { values: Vec::new() }
     }
 
-    fn set(&mut self, cx: &mut Ctxt, span: Span, value: T) {
-        if self.value.is_some() {
-            cx.syn_error(syn::Error::new(
-                span,
-                format!("duplicate barewire attribute `{}`", self.key),
-            ));
-        } else {
-            self.value = Some(Spanned { value, span });
-        }
+    /// Records one more value.
+    fn push(&mut self, key: Span, span: Span, value: T) {
+        self.values.push(Spanned { value, key, span });
     }
 
+    /// The first value written, if any.
     pub fn get(&self) -> Option<&Spanned<T>> {
-        self.value.as_ref()
+        self.values.first()
+    }
+
+    /// Whether the key is written.
+    pub fn is_set(&self) -> bool {
+        !self.values.is_empty()
     }
 }
 
+/// Every key of `#[bare(...)]`, in the order [`Attrs::written`] names them.
+pub const KEYS: &[&str] = &[
+    "crate",
+    "rename",
+    "bound",
+    "skip",
+    "tag",
+    "layout",
+    "order",
+    "align",
+    "out_of_line",
+    "intern",
+    "field",
+    "padding",
+];
+
+/// The `#[bare(...)]` attributes of one item (type, field or variant).
+pub struct Attrs {
+    /// Every key as written, with the span of the key, in source order.
+    pub written: Vec<(&'static str, Span)>,
+    /// `crate = "path"`: the path of the barewire crate.
+    pub krate: Slot<syn::Path>,
+    /// `rename = "Name"`: the BARE name.
+    pub rename: Slot<String>,
+    /// `bound = "T: Trait, ..."`: where predicates instead of inferred ones.
+    pub bound: Slot<Vec<syn::WherePredicate>>,
+    /// `skip`: not on the wire, decoded as `Default`.
+    pub skip: Slot<()>,
+    /// `tag = N`: a union member's tag.
+    pub tag: Slot<u64>,
+    /// `layout = "Name"`: the name of the view type.
+    pub layout: Slot<syn::Ident>,
+    /// `order = "declared" | "compact"`: true for declared.
+    pub declared_order: Slot<bool>,
+    /// `align = A`: a minimum alignment.
+    pub align: Slot<u64>,
+    /// `out_of_line`: behind a relative pointer in the layout.
+    pub out_of_line: Slot<()>,
+    /// `intern`: identical strings written once in the layout.
+    pub intern: Slot<()>,
+    /// `field = N`: a `#[derive(Layout)]` field's position on the wire.
+    pub field: Slot<u64>,
+    /// `padding`: a `#[derive(Layout)]` filler field.
+    pub padding: Slot<()>,
+}
+
 /// Where an attribute is written; each place accepts its own keys.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Place {
+    /// On the type.
     Container,
+    /// On a field of a struct or union member.
     Field,
+    /// On a variant of an enum.
     Variant,
 }
 
 impl Place {
-    fn allowed(self) -> &'static str {
+    /// The keys accepted here, for messages.
+    pub fn allowed(self) -> &'static str {
         match self {
             Place::Container => "`crate`, `rename`, `bound`, `layout`, `order`, `align`",
             Place::Field => {
@@ -58,40 +118,53 @@ impl Place {
             Place::Variant => "`rename`, `tag`",
         }
     }
+
+    /// Whether `key` may be written here (in `#[derive(Bare)]`; the check
+    /// phase has the rules of `#[derive(Layout)]`).
+    pub fn accepts(self, key: &str) -> bool {
+        match self {
+            Place::Container => {
+                matches!(
+                    key,
+                    "crate" | "rename" | "bound" | "layout" | "order" | "align"
+                )
+            }
+            Place::Field => matches!(
+                key,
+                "rename" | "skip" | "align" | "out_of_line" | "intern" | "field" | "padding"
+            ),
+            Place::Variant => matches!(key, "rename" | "tag"),
+        }
+    }
+
+    /// What is written here, for messages: "a type", "a field", "a variant".
+    pub fn what(self) -> &'static str {
+        match self {
+            Place::Container => "a type",
+            Place::Field => "a field",
+            Place::Variant => "a variant",
+        }
+    }
 }
 
-/// Every `#[bare(...)]` key, wherever it may appear; [`parse`] rejects
-/// keys that do not belong where they are written.
-pub struct Attrs {
-    pub krate: Slot<syn::Path>,
-    pub rename: Slot<String>,
-    pub bound: Slot<Vec<syn::WherePredicate>>,
-    pub skip: Slot<()>,
-    pub tag: Slot<u64>,
-    pub layout: Slot<syn::Ident>,
-    pub declared_order: Slot<bool>,
-    pub align: Slot<u64>,
-    pub out_of_line: Slot<()>,
-    pub intern: Slot<()>,
-    pub field: Slot<u64>,
-    pub padding: Slot<()>,
-}
-
-/// Parses the `#[bare(...)]` attributes among `attrs` written at `place`.
-pub fn parse(cx: &mut Ctxt, attrs: &[Attribute], place: Place) -> Attrs {
+/// Parses the `#[bare(...)]` attributes among `attrs`, written at `place`
+/// (which only chooses the list of keys in the message about unknown keys).
+pub fn parse(cx: &Ctxt, attrs: &[Attribute], place: Place) -> Attrs {
+    let allowed = place.allowed();
     let mut out = Attrs {
-        krate: Slot::new("crate"),
-        rename: Slot::new("rename"),
-        bound: Slot::new("bound"),
-        skip: Slot::new("skip"),
-        tag: Slot::new("tag"),
-        layout: Slot::new("layout"),
-        declared_order: Slot::new("order"),
-        align: Slot::new("align"),
-        out_of_line: Slot::new("out_of_line"),
-        intern: Slot::new("intern"),
-        field: Slot::new("field"),
-        padding: Slot::new("padding"),
+        written: Vec::new(),
+        krate: Slot::new(),
+        rename: Slot::new(),
+        bound: Slot::new(),
+        skip: Slot::new(),
+        tag: Slot::new(),
+        layout: Slot::new(),
+        declared_order: Slot::new(),
+        align: Slot::new(),
+        out_of_line: Slot::new(),
+        intern: Slot::new(),
+        field: Slot::new(),
+        padding: Slot::new(),
     };
     for attr in attrs.iter().filter(|a| a.path().is_ident("bare")) {
         if let syn::Meta::Path(_) = attr.meta {
@@ -105,22 +178,20 @@ pub fn parse(cx: &mut Ctxt, attrs: &[Attribute], place: Place) -> Attrs {
             let path = &meta.path;
             let key = path.get_ident().map(|i| i.to_string()).unwrap_or_default();
             let span = path.span();
-            let misplaced = |what: &str| {
-                syn::Error::new(
+            let Some(&known) = KEYS.iter().find(|k| **k == key) else {
+                return Err(syn::Error::new(
                     span,
-                    format!("`{key}` is not allowed on {what}; allowed here: {}", place.allowed()),
-                )
+                    format!(
+                        "unknown barewire attribute `{}`; allowed here: {allowed}",
+                        quote::quote!(#path)
+                    ),
+                ));
             };
-            let what = match place {
-                Place::Container => "a type",
-                Place::Field => "a field",
-                Place::Variant => "a variant",
-            };
-            match key.as_str() {
-                "crate" if place == Place::Container => {
+            out.written.push((known, span));
+            match known {
+                "crate" => {
                     let lit: LitStr = meta.value()?.parse()?;
-                    let path: syn::Path = lit.parse()?;
-                    out.krate.set(cx, span, path);
+                    out.krate.push(span, lit.span(), lit.parse()?);
                 }
                 "rename" => {
                     let lit: LitStr = meta.value()?.parse()?;
@@ -131,31 +202,37 @@ pub fn parse(cx: &mut Ctxt, attrs: &[Attribute], place: Place) -> Attrs {
                             "a BARE name must be ASCII letters and digits, starting with a letter",
                         ));
                     }
-                    out.rename.set(cx, span, name);
+                    out.rename.push(span, lit.span(), name);
                 }
-                "bound" if place == Place::Container => {
+                "bound" => {
                     let lit: LitStr = meta.value()?.parse()?;
                     let preds = lit.parse_with(
                         syn::punctuated::Punctuated::<syn::WherePredicate, syn::Token![,]>::parse_terminated,
                     )?;
-                    out.bound.set(cx, span, preds.into_iter().collect());
+                    out.bound.push(span, lit.span(), preds.into_iter().collect());
                 }
-                "skip" if place == Place::Field => out.skip.set(cx, span, ()),
-                "tag" if place == Place::Variant => {
+                "skip" => out.skip.push(span, span, ()),
+                "tag" => {
                     let lit: LitInt = meta.value()?.parse()?;
                     let tag = lit.base10_parse::<u64>().map_err(|_| {
-                        syn::Error::new(lit.span(), "a union tag must be an integer from 0 to 2^64 - 1")
+                        syn::Error::new(
+                            lit.span(),
+                            "a union tag must be an integer from 0 to 2^64 - 1",
+                        )
                     })?;
-                    out.tag.set(cx, lit.span(), tag);
+                    out.tag.push(span, lit.span(), tag);
                 }
-                "layout" if place == Place::Container => {
+                "layout" => {
                     let lit: LitStr = meta.value()?.parse()?;
                     let ident: syn::Ident = lit.parse().map_err(|_| {
-                        syn::Error::new(lit.span(), "the layout type's name must be a Rust identifier")
+                        syn::Error::new(
+                            lit.span(),
+                            "the layout type's name must be a Rust identifier",
+                        )
                     })?;
-                    out.layout.set(cx, span, ident);
+                    out.layout.push(span, lit.span(), ident);
                 }
-                "order" if place == Place::Container => {
+                "order" => {
                     let lit: LitStr = meta.value()?.parse()?;
                     let declared = match lit.value().as_str() {
                         "declared" => true,
@@ -167,35 +244,36 @@ pub fn parse(cx: &mut Ctxt, attrs: &[Attribute], place: Place) -> Attrs {
                             ));
                         }
                     };
-                    out.declared_order.set(cx, span, declared);
+                    out.declared_order.push(span, lit.span(), declared);
                 }
-                "align" if place != Place::Variant => {
+                "align" => {
                     let lit: LitInt = meta.value()?.parse()?;
-                    let align = lit.base10_parse::<u64>().ok().filter(|a| a.is_power_of_two() && *a <= 64).ok_or_else(|| {
-                        syn::Error::new(lit.span(), "`align` must be a power of two from 1 to 64")
-                    })?;
-                    out.align.set(cx, lit.span(), align);
-                }
-                "out_of_line" if place == Place::Field => out.out_of_line.set(cx, span, ()),
-                "padding" if place == Place::Field => out.padding.set(cx, span, ()),
-                "field" if place == Place::Field => {
-                    let lit: LitInt = meta.value()?.parse()?;
-                    let index = lit
+                    let align = lit
                         .base10_parse::<u64>()
-                        .map_err(|_| syn::Error::new(lit.span(), "`field` is the field's position on the wire: 0, 1, 2, ..."))?;
-                    out.field.set(cx, lit.span(), index);
+                        .ok()
+                        .filter(|a| a.is_power_of_two() && *a <= 64)
+                        .ok_or_else(|| {
+                            syn::Error::new(
+                                lit.span(),
+                                "`align` must be a power of two from 1 to 64",
+                            )
+                        })?;
+                    out.align.push(span, lit.span(), align);
                 }
-                "intern" if place == Place::Field => out.intern.set(cx, span, ()),
-                "crate" | "bound" | "skip" | "tag" | "layout" | "order" | "align" | "out_of_line" | "intern"
-                | "field" | "padding" => {
-                    return Err(misplaced(what));
+                "out_of_line" => out.out_of_line.push(span, span, ()),
+                "intern" => out.intern.push(span, span, ()),
+                "padding" => out.padding.push(span, span, ()),
+                "field" => {
+                    let lit: LitInt = meta.value()?.parse()?;
+                    let index = lit.base10_parse::<u64>().map_err(|_| {
+                        syn::Error::new(
+                            lit.span(),
+                            "`field` is the field's position on the wire: 0, 1, 2, ...",
+                        )
+                    })?;
+                    out.field.push(span, lit.span(), index);
                 }
-                _ => {
-                    return Err(syn::Error::new(
-                        span,
-                        format!("unknown barewire attribute `{}`; allowed here: {}", quote::quote!(#path), place.allowed()),
-                    ));
-                }
+                _ => {}
             }
             Ok(())
         });

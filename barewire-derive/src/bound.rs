@@ -67,6 +67,8 @@ fn mentions(ty: &syn::Type, name: &str) -> bool {
     quote!(#ty).into_iter().any(|t| token_mentions(&t, name))
 }
 
+/// Whether `token` is the identifier `name` or `Self`, or a group that
+/// holds one.
 fn token_mentions(token: &proc_macro2::TokenTree, name: &str) -> bool {
     match token {
         proc_macro2::TokenTree::Ident(i) => i == name || i == "Self",

@@ -4,9 +4,10 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use crate::bound;
-use crate::encode::plain_proof;
+use crate::common::wire_plain_proof;
 use crate::model::{Field, Input, Shape, Style};
 
+/// The `impl Decode<'__de>` of the input.
 pub fn expand(input: &Input<'_>) -> TokenStream {
     let ident = input.ident;
     let generics = bound::with_de_lifetime(input, &quote!(__bw::Decode<'__de>));
@@ -23,7 +24,7 @@ pub fn expand(input: &Input<'_>) -> TokenStream {
             (
                 quote!(__bw::__private::Ok(#construct)),
                 quote!(0 #(#min)*),
-                plain_proof(fields, &quote!(__bw::Decode<'__de>)),
+                wire_plain_proof(fields, &quote!(__bw::Decode<'__de>)),
             )
         }
         Shape::Enum(variants) => {

@@ -4,8 +4,10 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::bound;
+use crate::case::constant_case;
 use crate::model::{Field, Input, Shape, Style};
 
+/// The `impl schema::Describe` of the input.
 pub fn expand(input: &Input<'_>) -> TokenStream {
     let ident = input.ident;
     let generics = bound::with_bound(input, &quote!(__bw::schema::Describe));
@@ -76,44 +78,4 @@ fn field_list(fields: &[Field<'_>]) -> TokenStream {
         quote!((__bw::__private::string(#name), <#ty as __bw::schema::Describe>::describe(__b)))
     });
     quote!(__bw::__private::vec![#(#entries),*])
-}
-
-/// `PascalCase` to `CONSTANT_CASE`, for enum members.
-fn constant_case(name: &str) -> String {
-    let name = name.strip_prefix("r#").unwrap_or(name);
-    let chars: Vec<char> = name.chars().collect();
-    let mut out = String::with_capacity(name.len() + 4);
-    for (i, &c) in chars.iter().enumerate() {
-        if c == '_' {
-            if !out.is_empty() && !out.ends_with('_') {
-                out.push('_');
-            }
-            continue;
-        }
-        let boundary = i > 0
-            && c.is_uppercase()
-            && (chars[i - 1].is_lowercase()
-                || chars[i - 1].is_ascii_digit()
-                || (chars[i - 1].is_uppercase()
-                    && chars.get(i + 1).is_some_and(|n| n.is_lowercase())));
-        if boundary && !out.ends_with('_') {
-            out.push('_');
-        }
-        out.extend(c.to_uppercase());
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::constant_case;
-
-    #[test]
-    fn constant_case_splits_words() {
-        assert_eq!(constant_case("CustomerService"), "CUSTOMER_SERVICE");
-        assert_eq!(constant_case("Jsmith"), "JSMITH");
-        assert_eq!(constant_case("HTTPServer"), "HTTP_SERVER");
-        assert_eq!(constant_case("Ipv4"), "IPV4");
-        assert_eq!(constant_case("Already_Split"), "ALREADY_SPLIT");
-    }
 }

@@ -1,21 +1,33 @@
-//! Derive macros for barewire: `#[derive(Bare)]`.
+//! Derive macros for barewire: `#[derive(Bare)]` and `#[derive(Layout)]`.
 //!
 //! Use them through the `barewire` crate, which re-exports them:
-//! `#[derive(barewire::Bare)]`. The macro parses the input into a small typed
-//! model (module `model`), checks it (every misuse becomes a compile error at the
-//! offending token, all reported at once), then generates one impl per trait
-//! (modules `encode`, `decode`, `describe`, `layout`).
+//! `#[derive(barewire::Bare)]`. Each derive runs in three phases:
+//!
+//! 1. **parse** (`model`, `attr`): the input becomes a typed model, every
+//!    `#[bare(...)]` value kept with its span; only malformed attributes are
+//!    errors here;
+//! 2. **check** (`check`): one function per rule; every misuse becomes an
+//!    error at the offending token, collected in a `Ctxt` and reported all
+//!    at once;
+//! 3. **generate**: one module per generated trait (`encode`, `decode`,
+//!    `describe`, `layout`), each reading only the checked model and the
+//!    shared helpers (`common`, `bound`, `case`), never another generator.
 #![deny(unsafe_op_in_unsafe_fn, missing_docs)]
 #![deny(clippy::undocumented_unsafe_blocks, clippy::missing_safety_doc)]
 
 mod attr;
 mod bound;
+mod case;
+mod check;
+mod common;
 mod ctxt;
 mod decode;
 mod describe;
 mod encode;
 mod layout;
 mod model;
+#[cfg(test)]
+mod snapshots;
 
 use proc_macro::TokenStream;
 
@@ -26,7 +38,7 @@ use proc_macro::TokenStream;
 #[proc_macro_derive(Bare, attributes(bare))]
 pub fn derive_bare(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as syn::DeriveInput);
-    expand(&input, false)
+    expand(&input, false).into()
 }
 
 /// Derives everything `Bare` does for a `#[repr(C)]` struct whose layout is
@@ -39,48 +51,56 @@ pub fn derive_bare(input: TokenStream) -> TokenStream {
 #[proc_macro_derive(Layout, attributes(bare))]
 pub fn derive_layout(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as syn::DeriveInput);
-    expand(&input, true)
+    expand(&input, true).into()
 }
 
-fn expand(input: &syn::DeriveInput, explicit: bool) -> TokenStream {
-    match model::Input::from_ast(input, explicit) {
-        Ok(model) => {
-            let encode = encode::expand(&model);
-            let decode = decode::expand(&model);
-            let describe = describe::expand(&model);
-            let layout::Expanded {
-                view_type,
-                impls: layout,
-            } = layout::expand(&model);
-            let proofs = if explicit {
-                layout::explicit_proofs(&model)
-            } else {
-                quote::quote!()
-            };
-            let krate = &model.krate;
-            let map_key = match model.shape {
-                model::Shape::Enum(_) => {
-                    let ident = model.ident;
-                    quote::quote!(impl __bw::MapKey for #ident {})
-                }
-                _ => quote::quote!(),
-            };
-            quote::quote! {
-                #view_type
-                #[automatically_derived]
-                #[allow(non_upper_case_globals, unused_qualifications, unused_variables, clippy::all)]
-                const _: () = {
-                    use #krate as __bw;
-                    #encode
-                    #decode
-                    #describe
-                    #map_key
-                    #layout
-                    #proofs
-                };
-            }
-            .into()
+/// Parse, check, generate: the expansion of `#[derive(Bare)]`, or of
+/// `#[derive(Layout)]` when `explicit`; the errors as `compile_error!`s if
+/// any rule failed.
+fn expand(input: &syn::DeriveInput, explicit: bool) -> proc_macro2::TokenStream {
+    let cx = ctxt::Ctxt::new();
+    let model = model::Input::from_ast(&cx, input, explicit);
+    check::check(&cx, &model);
+    match cx.check() {
+        Ok(()) => generate(&model),
+        Err(errors) => errors.into_compile_error(),
+    }
+}
+
+/// The code of a checked model.
+fn generate(model: &model::Input<'_>) -> proc_macro2::TokenStream {
+    let encode = encode::expand(model);
+    let decode = decode::expand(model);
+    let describe = describe::expand(model);
+    let layout::Expanded {
+        view_type,
+        impls: layout,
+    } = layout::expand(model);
+    let proofs = if model.explicit {
+        layout::explicit_proofs(model)
+    } else {
+        quote::quote!()
+    };
+    let krate = &model.krate;
+    let map_key = match model.shape {
+        model::Shape::Enum(_) => {
+            let ident = model.ident;
+            quote::quote!(impl __bw::MapKey for #ident {})
         }
-        Err(errors) => errors.into_compile_error().into(),
+        _ => quote::quote!(),
+    };
+    quote::quote! {
+        #view_type
+        #[automatically_derived]
+        #[allow(non_upper_case_globals, unused_qualifications, unused_variables, clippy::all)]
+        const _: () = {
+            use #krate as __bw;
+            #encode
+            #decode
+            #describe
+            #map_key
+            #layout
+            #proofs
+        };
     }
 }

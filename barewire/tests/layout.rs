@@ -361,3 +361,43 @@ fn empty_buffers_are_aligned_too() {
     assert_eq!(image.len(), 0);
     assert!(barewire::view::<()>(&image).is_ok());
 }
+
+/// Union members named with acronyms and digits: one case converter names
+/// the accessors (acronyms are words, as in heck's `snake_case`) and the
+/// schema's enum members.
+#[derive(Bare, Debug, Clone, PartialEq)]
+enum Endpoint {
+    HTTPServer(u16),
+    IOError,
+    Vec3D([u8; 3]),
+}
+
+#[derive(Bare, Debug, Clone, Copy, PartialEq)]
+enum Fault {
+    IOError,
+    HTTPTimeout,
+}
+
+#[test]
+fn accessors_treat_acronyms_as_words() {
+    let values = vec![
+        Endpoint::HTTPServer(8080),
+        Endpoint::IOError,
+        Endpoint::Vec3D([1, 2, 3]),
+    ];
+    let image = barewire::to_layout(&values);
+    let view = barewire::view::<Vec<Endpoint>>(&image).unwrap();
+    assert_eq!(view.get(0).unwrap().as_http_server(), Some(8080));
+    assert!(view.get(1).unwrap().is_io_error());
+    assert!(!view.get(0).unwrap().is_io_error());
+    assert_eq!(
+        view.get(2)
+            .unwrap()
+            .as_vec3_d()
+            .map(|v| v.as_slice().to_vec()),
+        Some(vec![1, 2, 3])
+    );
+    let schema = barewire::schema::<Fault>();
+    assert!(schema.contains("IO_ERROR"), "{schema}");
+    assert!(schema.contains("HTTP_TIMEOUT"), "{schema}");
+}

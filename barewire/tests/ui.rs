@@ -9,6 +9,15 @@ fn derive_misuse_fails_to_compile() {
     t.compile_fail("tests/ui/derive/*.rs");
 }
 
+/// Every `#[bare(...)]` key written where it does nothing (misplaced,
+/// repeated, contradicting another) is an error at the key.
+#[test]
+#[cfg_attr(miri, ignore)]
+fn misplaced_attributes_fail_to_compile() {
+    let t = trybuild::TestCases::new();
+    t.compile_fail("tests/ui/attrs/*.rs");
+}
+
 #[test]
 #[cfg_attr(miri, ignore)]
 fn wrong_explicit_layouts_fail_to_compile() {

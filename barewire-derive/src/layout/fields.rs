@@ -1,0 +1,183 @@
+//! Fields at offsets: the one generator of what a struct and a union member
+//! both are in a layout, a list of fields at the offsets of a
+//! `StructLayout` constant. It computes that constant, and writes, checks,
+//! reads in place and rebuilds the fields.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::model::{Field, Style};
+
+/// One field with its place in the layout.
+pub struct Entry<'f, 'a> {
+    /// The field.
+    pub field: &'f Field<'a>,
+    /// Its index among the fields as declared.
+    pub index: usize,
+    /// Its index in the layout's offsets; `None` if it is not in the layout
+    /// (skipped).
+    pub slot: Option<usize>,
+}
+
+/// The fields of a struct or union member at the offsets of one
+/// `StructLayout` constant.
+pub struct Placed<'f, 'a> {
+    /// Every field, in declaration order.
+    entries: Vec<Entry<'f, 'a>>,
+    /// The `StructLayout` constant: `<FooLayout<()>>::__LAYOUT`.
+    layout: TokenStream,
+    /// Where the fields start relative to the value: a union's payload
+    /// offset, or nothing for a struct.
+    payload: Option<TokenStream>,
+}
+
+impl<'f, 'a> Placed<'f, 'a> {
+    /// `fields` at the offsets of `layout`, plus `payload` if any.
+    pub fn new(fields: &'f [Field<'a>], layout: TokenStream, payload: Option<TokenStream>) -> Self {
+        let mut slots = 0..;
+        let entries = fields
+            .iter()
+            .enumerate()
+            .map(|(index, field)| Entry {
+                field,
+                index,
+                slot: if field.in_layout() {
+                    slots.next()
+                } else {
+                    None
+                },
+            })
+            .collect();
+        Placed {
+            entries,
+            layout,
+            payload,
+        }
+    }
+
+    /// The fields in the layout, padding included, in layout order.
+    pub fn in_layout(&self) -> impl Iterator<Item = (usize, &Entry<'f, 'a>)> {
+        self.entries
+            .iter()
+            .filter_map(|e| e.slot.map(|slot| (slot, e)))
+    }
+
+    /// The fields with data (in the layout, not padding).
+    pub fn data(&self) -> impl Iterator<Item = (usize, &Entry<'f, 'a>)> {
+        self.in_layout().filter(|(_, e)| !e.field.padding)
+    }
+
+    /// `StructLayout::<N>::compute(...)` over the fields in the layout.
+    pub fn compute(&self, declared: bool, align: u64) -> TokenStream {
+        let pairs: Vec<TokenStream> = self.in_layout().map(|(_, e)| size_align(e.field)).collect();
+        let n = pairs.len();
+        let align = align as usize;
+        quote!(__bw::layout::StructLayout::<#n>::compute([#(#pairs),*], #declared, #align))
+    }
+
+    /// The offset of layout slot `slot` from `origin` (`__at`, `self.at`).
+    pub fn at(&self, origin: &TokenStream, slot: usize) -> TokenStream {
+        let layout = &self.layout;
+        match &self.payload {
+            Some(payload) => quote!(#origin + #payload + #layout.offsets[#slot]),
+            None => quote!(#origin + #layout.offsets[#slot]),
+        }
+    }
+
+    /// Statements writing each data field at `__at` into `__w`;
+    /// `value(entry)` is an expression of type `&F`.
+    pub fn writes(&self, value: impl Fn(&Entry<'_, '_>) -> TokenStream) -> Vec<TokenStream> {
+        let origin = quote!(__at);
+        self.data()
+            .map(|(slot, e)| {
+                let f = e.field;
+                let value = value(e);
+                let at = self.at(&origin, slot);
+                if f.out_of_line {
+                    quote!(__bw::__private::write_boxed(#value, __w, #at);)
+                } else if f.intern {
+                    quote!(__bw::__private::write_interned(__w, #at, __bw::__private::AsRef::<str>::as_ref(#value));)
+                } else {
+                    quote!(__bw::layout::Layout::write(#value, __w, #at);)
+                }
+            })
+            .collect()
+    }
+
+    /// Statements checking each data field at `__at` in `__buf`.
+    pub fn checks(&self) -> Vec<TokenStream> {
+        let origin = quote!(__at);
+        self.data()
+            .map(|(slot, e)| {
+                let ty = e.field.ty;
+                let at = self.at(&origin, slot);
+                if e.field.out_of_line {
+                    quote!(__bw::__private::check_boxed::<#ty>(__buf, #at, __cx)?;)
+                } else {
+                    quote!(<#ty as __bw::layout::Layout>::check(__buf, #at, __cx)?;)
+                }
+            })
+            .collect()
+    }
+
+    /// The value rebuilt from the layout at `__at` (`FromLayout`):
+    /// `path { a: .., b: .. }`, `path(..)` or `path`, skipped fields and
+    /// padding set to their default.
+    pub fn construct(&self, path: TokenStream, style: Style) -> TokenStream {
+        let origin = quote!(__at);
+        let values = self.entries.iter().map(|e| match e.slot {
+            Some(slot) if !e.field.skip => {
+                let ty = e.field.ty;
+                let at = self.at(&origin, slot);
+                if e.field.out_of_line {
+                    quote!(__bw::__private::from_boxed::<#ty>(__buf, #at, __cx)?)
+                } else {
+                    quote!(<#ty as __bw::layout::FromLayout<'__de>>::from_layout(__buf, #at, __cx)?)
+                }
+            }
+            _ => quote!(__bw::__private::Default::default()),
+        });
+        match style {
+            Style::Unit => path,
+            Style::Tuple => quote!(#path( #(#values),* )),
+            Style::Named => {
+                let members = self.entries.iter().map(|e| &e.field.member);
+                quote!(#path { #(#members: #values),* })
+            }
+        }
+    }
+
+    /// The in-place view of the field in `slot` of the value at `self.at`
+    /// in `__buf`: `Layout::view`, or `view_mut` when `mutable`.
+    pub fn view(&self, slot: usize, f: &Field<'_>, mutable: bool) -> TokenStream {
+        let ty = f.ty;
+        let at = self.at(&quote!(self.at), slot);
+        let method = if mutable {
+            quote!(view_mut)
+        } else {
+            quote!(view)
+        };
+        if f.out_of_line {
+            quote!({
+                let __target = __bw::__private::follow_unchecked(__buf, #at);
+                <#ty as __bw::layout::Layout>::#method(__buf, __target)
+            })
+        } else {
+            quote!(<#ty as __bw::layout::Layout>::#method(__buf, #at))
+        }
+    }
+}
+
+/// `(size, align)` of a field in the layout, as const expressions.
+pub fn size_align(f: &Field<'_>) -> TokenStream {
+    let ty = f.ty;
+    let align = f.align as usize;
+    if f.out_of_line {
+        quote!((4usize, __bw::__private::max(4, #align)))
+    } else {
+        quote!((
+            <#ty as __bw::layout::Layout>::SIZE,
+            __bw::__private::max(<#ty as __bw::layout::Layout>::ALIGN, #align)
+        ))
+    }
+}

@@ -1,0 +1,238 @@
+//! The layout of a struct: `Layout`, `FromLayout` and the view type with
+//! one accessor per field.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::Expanded;
+use super::fields::{Placed, size_align};
+use super::view::{self, Names, accessor, accessor_mut};
+use crate::model::{Field, Input, Style};
+
+/// The layout impls and view type of a struct.
+pub fn expand(input: &Input<'_>, fields: &[Field<'_>], style: Style) -> Expanded {
+    let ident = input.ident;
+    let names = Names::of(input);
+    let (impl_generics, ty_generics, where_clause) = names.generics.split_for_impl();
+    let unit = &names.unit;
+    let layout_const = quote!(<#unit>::__LAYOUT);
+    // Explicit padding is in the layout but has no accessor and is never
+    // written or checked (the writer leaves it zero).
+    let placed = Placed::new(fields, layout_const.clone(), None);
+    let n = placed.in_layout().count();
+    let layout_expr = placed.compute(input.declared_order, input.align);
+
+    let field_names: Vec<String> = placed
+        .in_layout()
+        .map(|(_, e)| accessor(&e.field.member).to_string())
+        .collect();
+    let sizes = placed.in_layout().map(|(_, e)| size_align(e.field));
+    let writes = placed.writes(|e| {
+        let m = &e.field.member;
+        quote!(&self.#m)
+    });
+    let checks = placed.checks();
+    let trivial = placed.data().map(|(_, e)| {
+        let ty = e.field.ty;
+        if e.field.out_of_line || e.field.intern {
+            quote!(&&false)
+        } else {
+            quote!(&& <#ty as __bw::layout::Layout>::TRIVIAL)
+        }
+    });
+    let trivial_view = placed.data().map(|(_, e)| {
+        let ty = e.field.ty;
+        if e.field.out_of_line {
+            quote!(&&false)
+        } else {
+            quote!(&& <#ty as __bw::layout::Layout>::TRIVIAL_VIEW)
+        }
+    });
+    let hints = placed.data().map(|(_, e)| {
+        let m = &e.field.member;
+        let ty = e.field.ty;
+        if e.field.out_of_line {
+            quote!(+ <#ty as __bw::layout::Layout>::SIZE + <#ty as __bw::layout::Layout>::ALIGN
+                + __bw::layout::Layout::out_of_line_hint(&self.#m))
+        } else {
+            quote!(+ __bw::layout::Layout::out_of_line_hint(&self.#m))
+        }
+    });
+    let plain = plain_proof(fields, &layout_const);
+    let construct = placed.construct(quote!(Self), style);
+    let (de_impl, _, de_where) = names.de_generics.split_for_impl();
+
+    let accessors = placed.data().map(|(slot, e)| {
+        let ty = e.field.ty;
+        let name = accessor(&e.field.member);
+        let view = placed.view(slot, e.field, false);
+        let doc = format!("Reads `{}` in place.", field_names[slot]);
+        quote! {
+            #[doc = #doc]
+            #[inline]
+            pub fn #name(&self) -> <#ty as __bw::layout::Layout>::View<'__v> {
+                let __buf: &'__v [u8] = self.buf;
+                #view
+            }
+        }
+    });
+    let accessors_mut = placed.data().map(|(slot, e)| {
+        let ty = e.field.ty;
+        let name = accessor_mut(&e.field.member);
+        let view = placed.view(slot, e.field, true);
+        let doc = format!(
+            "`{}` in place, through which scalars can be set.",
+            field_names[slot]
+        );
+        quote! {
+            #[doc = #doc]
+            #[inline]
+            pub fn #name(&mut self) -> <#ty as __bw::layout::Layout>::ViewMut<'_> {
+                let __buf: &mut [u8] = &mut *self.buf;
+                #view
+            }
+        }
+    });
+    let debug_fields = placed.data().map(|(slot, e)| {
+        let name = accessor(&e.field.member);
+        let label = &field_names[slot];
+        quote!(.field(#label, &self.#name()))
+    });
+    // Generic views need bounds on their fields' views; concrete ones need
+    // none (and must have none, or a recursive type's bound never ends).
+    let generic = input.generics.type_params().next().is_some();
+    let debug_bounds = placed.data().filter(|_| generic).map(|(_, e)| {
+        let ty = e.field.ty;
+        quote!(<#ty as __bw::layout::Layout>::View<'__v>: __bw::__private::Debug,)
+    });
+    let where_preds = where_clause.map(|w| {
+        let p = w.predicates.iter();
+        quote!(#(#p,)*)
+    });
+    let view_name_str = input.layout_name.to_string();
+    let view_fns = view::view_fns(&input.layout_name);
+    let constants = view::constants(
+        input,
+        &names,
+        quote! {
+            #[doc(hidden)]
+            pub const __LAYOUT: __bw::layout::StructLayout<#n> = #layout_expr;
+        },
+    );
+    let common = view::common(&names, input);
+    let Names {
+        v_params,
+        shared,
+        mutable,
+        ..
+    } = &names;
+    let doc = format!(
+        "The in-place view of [`{ident}`] in a layout image (see `barewire::view`): one accessor per field."
+    );
+
+    let impls = quote! {
+        #constants
+
+        impl #impl_generics __bw::layout::Layout for #ident #ty_generics #where_clause {
+            const SIZE: usize = #layout_const.size;
+            const ALIGN: usize = #layout_const.align;
+            const TRIVIAL: bool = true #(#trivial)*;
+            const TRIVIAL_VIEW: bool = true #(#trivial_view)*;
+            const PLAIN: __bw::__private::Plain<Self, __bw::__private::IntoLayout> = #plain;
+            const FIELDS: &'static [__bw::layout::FieldLayout] =
+                &#layout_const.fields([#(#field_names),*], [#(#sizes),*]);
+            type View<'__v> = #shared;
+            type ViewMut<'__v> = #mutable;
+            #[inline]
+            fn write(&self, __w: &mut __bw::layout::Writer, __at: usize) {
+                #(#writes)*
+            }
+            #[inline]
+            fn out_of_line_hint(&self) -> usize {
+                0 #(#hints)*
+            }
+            #[inline]
+            fn check(
+                __buf: &[u8],
+                __at: usize,
+                __cx: &mut __bw::layout::Check,
+            ) -> __bw::__private::Result<(), __bw::Error> {
+                #(#checks)*
+                __bw::__private::Ok(())
+            }
+            #view_fns
+        }
+
+        impl #de_impl __bw::layout::FromLayout<'__de> for #ident #ty_generics #de_where {
+            fn from_layout(
+                __buf: &'__de [u8],
+                __at: usize,
+                __cx: &mut __bw::layout::Check,
+            ) -> __bw::__private::Result<Self, __bw::Error> {
+                __bw::__private::Ok(#construct)
+            }
+        }
+
+        impl #v_params #shared #where_clause {
+            #(#accessors)*
+        }
+
+        impl #v_params #mutable #where_clause {
+            #(#accessors_mut)*
+        }
+
+        impl #v_params __bw::__private::Debug for #shared
+        where
+            #where_preds
+            #(#debug_bounds)*
+        {
+            fn fmt(&self, __f: &mut __bw::__private::Formatter<'_>) -> __bw::__private::FmtResult {
+                __f.debug_struct(#view_name_str) #(#debug_fields)* .finish()
+            }
+        }
+
+        #common
+    };
+    Expanded {
+        view_type: view::definition(input, &doc),
+        impls,
+    }
+}
+
+/// The layout `Plain` proof of a struct: every field plain, no hints, the
+/// memory offsets equal to the layout offsets, and no padding anywhere.
+fn plain_proof(fields: &[Field<'_>], layout_const: &TokenStream) -> TokenStream {
+    if fields.is_empty()
+        || fields
+            .iter()
+            .any(|f| (f.skip && !f.padding) || f.out_of_line || f.intern || f.align > 1)
+    {
+        return quote!(__bw::__private::Plain::NO);
+    }
+    let conditions = fields.iter().enumerate().map(|(i, f)| {
+        let ty = f.ty;
+        let m = &f.member;
+        quote! {
+            && <#ty as __bw::layout::Layout>::PLAIN.is_plain()
+            && __bw::__private::offset_of!(Self, #m) == #layout_const.offsets[#i]
+        }
+    });
+    let sizes = fields.iter().map(|f| {
+        let ty = f.ty;
+        quote!(+ <#ty as __bw::layout::Layout>::SIZE)
+    });
+    quote! {{
+        // SAFETY: plain only when (1) every field's memory is its layout
+        // bytes (each field type is plain); (2) each field sits in memory at
+        // its layout offset; (3) the layout size, the memory size and the sum
+        // of the field sizes agree, so there is no padding in memory or in
+        // the layout; so the struct's memory is its inline layout part.
+        unsafe {
+            __bw::__private::Plain::new_unchecked(
+                true #(#conditions)*
+                && __bw::__private::size_of::<Self>() == #layout_const.size
+                && #layout_const.size == 0 #(#sizes)*
+            )
+        }
+    }}
+}
