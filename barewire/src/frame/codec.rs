@@ -9,7 +9,8 @@ use tokio_util::codec::{Decoder, Encoder};
 use super::{
     DEFAULT_MAX_FRAME, MAX_FRAME_LIMIT, PREFIX_LEN, READ_CHUNK, check_len, frame_len, limits,
 };
-use crate::{DecodeOwned, Encode, Error};
+use crate::error::Error;
+use crate::wire::{DecodeOwned, Encode};
 
 /// Frames as raw payloads: decodes to [`BytesMut`], encodes `&[u8]` and
 /// [`Bytes`]. Use [`BareCodec`] to get typed messages.
@@ -204,14 +205,18 @@ impl<T: DecodeOwned> Decoder for BareCodec<T> {
 
     fn decode(&mut self, src: &mut BytesMut) -> Result<Option<T>, Error> {
         match self.frames.decode(src)? {
-            Some(frame) => crate::from_slice_with(&frame, limits(self.frames.max_frame)).map(Some),
+            Some(frame) => {
+                crate::wire::from_slice_with(&frame, limits(self.frames.max_frame)).map(Some)
+            }
             None => Ok(None),
         }
     }
 
     fn decode_eof(&mut self, src: &mut BytesMut) -> Result<Option<T>, Error> {
         match self.frames.decode_eof(src)? {
-            Some(frame) => crate::from_slice_with(&frame, limits(self.frames.max_frame)).map(Some),
+            Some(frame) => {
+                crate::wire::from_slice_with(&frame, limits(self.frames.max_frame)).map(Some)
+            }
             None => Ok(None),
         }
     }

@@ -44,7 +44,9 @@ pub use codec::{BareCodec, FrameCodec};
 use std::io::{ErrorKind, Read, Write};
 use std::vec::Vec;
 
-use crate::{Decode, Encode, Error, Limits};
+use crate::error::Error;
+use crate::limits::Limits;
+use crate::wire::{Decode, Encode};
 
 /// Bytes of the length prefix.
 pub const PREFIX_LEN: usize = 4;
@@ -351,7 +353,7 @@ impl<R: Read> FrameReader<R> {
     pub fn recv<'a, T: Decode<'a>>(&'a mut self) -> Result<Option<T>, Error> {
         let limits = limits(self.max_frame);
         match self.read_frame()? {
-            Some(frame) => crate::from_slice_with(frame, limits).map(Some),
+            Some(frame) => crate::wire::from_slice_with(frame, limits).map(Some),
             None => Ok(None),
         }
     }

@@ -5,7 +5,7 @@ use alloc::{collections::BTreeMap, format, string::String, vec::Vec};
 
 use super::lex::{Pos, error};
 use super::model::{DefKind, Type, TypeDef};
-use crate::Error;
+use crate::error::Error;
 
 /// What the parser hands to the checks: the definitions and where the names
 /// the checks report on were written.

@@ -32,7 +32,7 @@ use alloc::vec::Vec;
 use core::marker::PhantomData;
 
 use super::{DefKind, EnumMember, Field, Schema, Type, TypeDef, UnionMember};
-use crate::{Int, Uint};
+use crate::wire::{Int, Uint};
 
 /// A type with a BARE schema.
 ///

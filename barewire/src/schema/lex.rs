@@ -3,7 +3,7 @@
 
 use alloc::{format, string::String, vec::Vec};
 
-use crate::Error;
+use crate::error::Error;
 
 /// A 1-based position in the text, in characters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

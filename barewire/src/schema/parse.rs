@@ -18,7 +18,7 @@ use alloc::{
 use super::check::{self, Parsed};
 use super::lex::{Pos, Tok, Token, error, lex};
 use super::model::{DefKind, EnumMember, Field, Schema, Type, TypeDef, UnionMember};
-use crate::Error;
+use crate::error::Error;
 
 /// How to parse a schema.
 ///

@@ -3,7 +3,7 @@
 use alloc::{borrow::ToOwned, boxed::Box, string::String, string::ToString, vec, vec::Vec};
 
 use super::*;
-use crate::Error;
+use crate::error::Error;
 
 fn ok(text: &str) -> Schema {
     parse(text).unwrap_or_else(|e| panic!("{text:?} must parse: {e}"))

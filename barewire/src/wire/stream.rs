@@ -4,7 +4,7 @@
 //! concatenated, and each decoder finds where one ends by decoding it.
 
 use super::{Decode, Limits, Reader};
-use crate::Error;
+use crate::error::Error;
 
 /// Reads concatenated BARE messages from a slice, one at a time, borrowing
 /// from it.
@@ -116,7 +116,7 @@ mod io {
     use std::vec::Vec;
 
     use super::*;
-    use crate::DecodeOwned;
+    use crate::wire::DecodeOwned;
 
     /// Reads concatenated BARE messages from a [`std::io::Read`], buffering
     /// at most [`Limits::max_size`] bytes.
