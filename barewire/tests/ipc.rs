@@ -485,3 +485,37 @@ fn the_channel_file_is_allocated_when_created() {
     drop(rx);
     assert!(!path.exists(), "the creator removes the file");
 }
+
+/// Creation writes a temporary file beside the channel file and renames
+/// it: none is left behind, whether creation succeeds or fails after the
+/// temporary file was made (here the rename fails: the path is a directory
+/// that is not empty).
+#[test]
+#[cfg_attr(miri, ignore = "file I/O")]
+fn creation_leaves_no_temporary_file() {
+    let dir = channel_path("tmpdir");
+    std::fs::create_dir(&dir).unwrap();
+    let names = || {
+        let mut names: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        names.sort();
+        names
+    };
+    let path = dir.join("chan");
+    // SAFETY: the channel contract: a fresh file in a directory private to
+    // this test, never truncated; no peer attaches.
+    let rx = unsafe { Receiver::<Msg>::create(&path, 4096) }.unwrap();
+    assert_eq!(names(), ["chan"]);
+    drop(rx);
+
+    let occupied = dir.join("occupied");
+    std::fs::create_dir(&occupied).unwrap();
+    std::fs::write(occupied.join("file"), b"").unwrap();
+    // SAFETY: as above; creation fails, so nothing is mapped afterwards.
+    let err = unsafe { Sender::<Msg>::create(&occupied, 4096) }.unwrap_err();
+    assert!(matches!(err, Error::Io(_)), "{err}");
+    assert_eq!(names(), ["occupied"]);
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -194,8 +194,11 @@ impl SharedRegion {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use core::sync::atomic::Ordering;
+
+    use memmap2::MmapRaw;
+
+    use crate::ipc::shared::{HEADER_BYTES, HEADER_WORDS, SharedRegion};
 
     /// An anonymous mapping: runs under Miri, which has no file mappings.
     fn region(len: usize) -> SharedRegion {

@@ -37,7 +37,7 @@
 //! them, so opening a 1 GiB file and reading one record costs about what it
 //! costs for a 1 MiB file (the `boundaries` bench shows it).
 //!
-//! [`ImageFile::view`] then runs [`barewire::view`](crate::view)'s
+//! [`ImageFile::view`] then runs [`barewire::view`](crate::layout::view)'s
 //! structural check of everything reachable from the root. That is O(1) for
 //! fixed-size data and lists of plain records (their items need no check),
 //! and O(image) for images with many strings, boxes or unions. When the
@@ -76,6 +76,7 @@
 //!   may mix old and new bytes; the header and the structural check see
 //!   that copy, never the file.
 
+pub(crate) mod atomic_file;
 mod header;
 
 pub use header::{
@@ -86,7 +87,7 @@ pub use header::{
 use core::marker::PhantomData;
 use std::fs::File;
 use std::io::{Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use memmap2::Mmap;
 
@@ -135,24 +136,9 @@ pub fn write_image_file<T: Layout + Describe + ?Sized>(
     path: impl AsRef<Path>,
     image: &[u8],
 ) -> Result<(), Error> {
-    let path = path.as_ref();
-    let tmp = temp_beside(path);
-    let result = (|| {
-        let file = File::create(&tmp)?;
-        write_image::<T, _>(std::io::BufWriter::new(&file), image)?;
-        std::fs::rename(&tmp, path)?;
-        Ok(())
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
-}
-
-fn temp_beside(path: &Path) -> PathBuf {
-    let mut name = path.file_name().unwrap_or_default().to_os_string();
-    name.push(format!(".{}.tmp", std::process::id()));
-    path.with_file_name(name)
+    atomic_file::replace(path.as_ref(), |file| {
+        write_image::<T, _>(std::io::BufWriter::new(file), image)
+    })
 }
 
 enum Backing {
@@ -286,7 +272,7 @@ impl<T: Layout + Describe> ImageFile<T> {
         }
     }
 
-    /// Checks the structure of the image (see [`barewire::view`](crate::view))
+    /// Checks the structure of the image (see [`barewire::view`](crate::layout::view))
     /// and returns the view of the root, read in place.
     pub fn view(&self) -> Result<T::View<'_>, Error> {
         crate::layout::view::<T>(self.image())
@@ -302,7 +288,7 @@ impl<T: Layout + Describe> ImageFile<T> {
     /// # Safety
     ///
     /// The image must be one [`view`](Self::view) accepts, as for
-    /// [`barewire::view_unchecked`](crate::view_unchecked): for example an
+    /// [`barewire::view_unchecked`](crate::layout::view_unchecked): for example an
     /// image written by barewire for this `T` whose [`verify`](Self::verify)
     /// passed. Views never read outside the image even otherwise, but may
     /// panic or return meaningless values.
