@@ -7,6 +7,7 @@ extern crate alloc;
 
 mod array;
 mod error;
+mod fingerprint;
 #[cfg(feature = "std")]
 pub mod frame;
 #[cfg(feature = "ipc")]
@@ -71,6 +72,7 @@ pub mod __private {
     pub use core::result::Result::{self, Err, Ok};
     pub use core::{assert, cfg};
 
+    pub use crate::layout::facts::LayoutFacts;
     pub use crate::layout::{
         check_boxed, follow_unchecked, from_boxed, read_tag, write_boxed, write_tag,
     };

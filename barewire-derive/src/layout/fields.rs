@@ -104,6 +104,42 @@ impl<'f, 'a> Placed<'f, 'a> {
             .collect()
     }
 
+    /// The layout hints of these fields as text for the type fingerprint
+    /// (`name align=N out_of_line intern` for each field with any), so a
+    /// hint on a nested type changes the fingerprint of every type that
+    /// reaches it.
+    pub fn hints(&self) -> String {
+        let mut text = String::new();
+        for (slot, e) in self.data() {
+            let f = e.field;
+            if f.align > 1 || f.out_of_line || f.intern {
+                text.push_str(&format!("[{slot}"));
+                if f.align > 1 {
+                    text.push_str(&format!(" align={}", f.align));
+                }
+                if f.out_of_line {
+                    text.push_str(" out_of_line");
+                }
+                if f.intern {
+                    text.push_str(" intern");
+                }
+                text.push(']');
+            }
+        }
+        text
+    }
+
+    /// Statements adding the layout facts of each data field's type
+    /// (`Layout::layout_facts`).
+    pub fn facts(&self) -> Vec<TokenStream> {
+        self.data()
+            .map(|(_, e)| {
+                let ty = e.field.ty;
+                quote!(<#ty as __bw::layout::Layout>::layout_facts(__facts);)
+            })
+            .collect()
+    }
+
     /// Statements checking each data field at `__at` in `__buf`.
     pub fn checks(&self) -> Vec<TokenStream> {
         let origin = quote!(__at);
@@ -164,6 +200,18 @@ impl<'f, 'a> Placed<'f, 'a> {
             })
         } else {
             quote!(<#ty as __bw::layout::Layout>::#method(__buf, #at))
+        }
+    }
+}
+
+/// `Layout::layout_facts` of a derived type: its own table with `hints`
+/// (text), then the types of its fields (`facts`), each type once.
+pub fn layout_facts(hints: &str, facts: &[TokenStream]) -> TokenStream {
+    quote! {
+        fn layout_facts(__facts: &mut __bw::__private::LayoutFacts) {
+            if __facts.enter::<Self>(#hints) {
+                #(#facts)*
+            }
         }
     }
 }

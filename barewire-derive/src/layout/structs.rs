@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::Expanded;
-use super::fields::{Placed, size_align};
+use super::fields::{self, Placed, size_align};
 use super::view::{self, Names, accessor, accessor_mut};
 use crate::model::{Field, Input, Style};
 
@@ -32,6 +32,15 @@ pub fn expand(input: &Input<'_>, fields: &[Field<'_>], style: Style) -> Expanded
         quote!(&self.#m)
     });
     let checks = placed.checks();
+    let facts = fields::layout_facts(
+        &format!(
+            "align={} declared={} {}",
+            input.align,
+            input.declared_order,
+            placed.hints()
+        ),
+        &placed.facts(),
+    );
     let trivial = placed.data().map(|(_, e)| {
         let ty = e.field.ty;
         if e.field.out_of_line || e.field.intern {
@@ -143,6 +152,7 @@ pub fn expand(input: &Input<'_>, fields: &[Field<'_>], style: Style) -> Expanded
                 &#layout_const.fields([#(#field_names),*], [#(#sizes),*]);
             type View<'__v> = #shared;
             type ViewMut<'__v> = #mutable;
+            #facts
             #[inline]
             fn write(&self, __w: &mut __bw::layout::Writer, __at: usize) {
                 #(#writes)*

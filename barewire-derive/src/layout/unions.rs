@@ -7,7 +7,7 @@ use quote::{format_ident, quote};
 use syn::Ident;
 
 use super::Expanded;
-use super::fields::Placed;
+use super::fields::{self, Placed};
 use super::view::{self, Names};
 use crate::case::snake_case;
 use crate::common::{bindings, pattern};
@@ -50,6 +50,13 @@ pub fn expand(input: &Input<'_>, variants: &[UnionVariant<'_>]) -> Expanded {
         |acc, c| quote!(__bw::__private::max(#acc, Self::#c.size)),
     );
     let min_align = input.align as usize;
+    let mut hints = format!("align={} declared={}", input.align, input.declared_order);
+    let mut facts = Vec::new();
+    for (v, p) in variants.iter().zip(&placed) {
+        hints.push_str(&format!(" {}:{}", v.tag, p.hints()));
+        facts.extend(p.facts());
+    }
+    let facts = fields::layout_facts(&hints, &facts);
 
     let writes = variants.iter().zip(&placed).map(|(v, p)| {
         let vi = v.ident;
@@ -138,6 +145,7 @@ pub fn expand(input: &Input<'_>, variants: &[UnionVariant<'_>]) -> Expanded {
             const ALIGN: usize = <#unit>::__ALIGN;
             type View<'__v> = #shared;
             type ViewMut<'__v> = #mutable;
+            #facts
             fn write(&self, __w: &mut __bw::layout::Writer, __at: usize) {
                 match self { #(#writes)* }
             }

@@ -153,6 +153,12 @@ const _: () = {
             );
         type View<'__v> = HeaderLayout<&'__v [u8]>;
         type ViewMut<'__v> = HeaderLayout<&'__v mut [u8]>;
+        fn layout_facts(__facts: &mut __bw::__private::LayoutFacts) {
+            if __facts.enter::<Self>("align=1 declared=true ") {
+                <u8 as __bw::layout::Layout>::layout_facts(__facts);
+                <u32 as __bw::layout::Layout>::layout_facts(__facts);
+            }
+        }
         #[inline]
         fn write(&self, __w: &mut __bw::layout::Writer, __at: usize) {
             __bw::layout::Layout::write(

@@ -201,6 +201,17 @@ const _: () = {
         const ALIGN: usize = <TreeView<(), T, N>>::__ALIGN;
         type View<'__v> = TreeView<&'__v [u8], T, N>;
         type ViewMut<'__v> = TreeView<&'__v mut [u8], T, N>;
+        fn layout_facts(__facts: &mut __bw::__private::LayoutFacts) {
+            if __facts
+                .enter::<
+                    Self,
+                >("align=1 declared=false 0: 1:[0 out_of_line][1 align=8] 2:")
+            {
+                <T as __bw::layout::Layout>::layout_facts(__facts);
+                <Vec<Tree<T, N>> as __bw::layout::Layout>::layout_facts(__facts);
+                <[T; N] as __bw::layout::Layout>::layout_facts(__facts);
+            }
+        }
         fn write(&self, __w: &mut __bw::layout::Writer, __at: usize) {
             match self {
                 Self::Leaf(__f0, __f1) => {

@@ -154,6 +154,14 @@ const _: () = {
             );
         type View<'__v> = LogEntryLayout<'a, &'__v [u8]>;
         type ViewMut<'__v> = LogEntryLayout<'a, &'__v mut [u8]>;
+        fn layout_facts(__facts: &mut __bw::__private::LayoutFacts) {
+            if __facts.enter::<Self>("align=8 declared=true [1 intern][2 out_of_line]") {
+                <[u8; 4] as __bw::layout::Layout>::layout_facts(__facts);
+                <String as __bw::layout::Layout>::layout_facts(__facts);
+                <Vec<u8> as __bw::layout::Layout>::layout_facts(__facts);
+                <&'a str as __bw::layout::Layout>::layout_facts(__facts);
+            }
+        }
         #[inline]
         fn write(&self, __w: &mut __bw::layout::Writer, __at: usize) {
             __bw::layout::Layout::write(

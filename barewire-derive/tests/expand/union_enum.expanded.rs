@@ -175,6 +175,13 @@ const _: () = {
         const ALIGN: usize = <MessageLayout<()>>::__ALIGN;
         type View<'__v> = MessageLayout<&'__v [u8]>;
         type ViewMut<'__v> = MessageLayout<&'__v mut [u8]>;
+        fn layout_facts(__facts: &mut __bw::__private::LayoutFacts) {
+            if __facts.enter::<Self>("align=1 declared=false 0: 1: 7:") {
+                <String as __bw::layout::Layout>::layout_facts(__facts);
+                <u8 as __bw::layout::Layout>::layout_facts(__facts);
+                <String as __bw::layout::Layout>::layout_facts(__facts);
+            }
+        }
         fn write(&self, __w: &mut __bw::layout::Writer, __at: usize) {
             match self {
                 Self::Ping => {

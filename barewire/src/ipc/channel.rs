@@ -9,10 +9,11 @@ use std::path::{Path, PathBuf};
 use memmap2::MmapOptions;
 
 use crate::error::Error;
+use crate::fingerprint::fingerprint;
 use crate::ipc::ring::{self, MIN_CAPACITY};
 use crate::ipc::shared::{HEADER_BYTES, SharedRegion};
 use crate::layout::Layout;
-use crate::mmap::{atomic_file, fingerprint};
+use crate::mmap::atomic_file;
 use crate::schema::Describe;
 
 /// The first header word of a channel file: `"BAREIPC\0"` little-endian.

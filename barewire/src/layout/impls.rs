@@ -5,6 +5,7 @@ use alloc::vec::Vec;
 use core::cmp::Ordering;
 use core::marker::PhantomData;
 
+use super::facts::LayoutFacts;
 use super::map::LayoutKey;
 use super::views::{
     BareArray, BareSpan, BareSpanMut, Scalar, ScalarLayout, check_items, check_span, span_range,
@@ -293,6 +294,11 @@ macro_rules! lists {
             const ALIGN: usize = 4;
             type View<'a> = BareSpan<'a, $item>;
             type ViewMut<'a> = BareSpanMut<'a, $item>;
+            fn layout_facts(facts: &mut LayoutFacts) {
+                if facts.enter::<Self>("") {
+                    <$item>::layout_facts(facts);
+                }
+            }
             #[inline]
             fn write(&self, w: &mut Writer, at: usize) {
                 write_list(self, w, at);
@@ -406,6 +412,11 @@ impl<T: Layout, const N: usize> Layout for [T; N] {
     const TRIVIAL_VIEW: bool = T::TRIVIAL_VIEW;
     type View<'a> = BareArray<'a, T, N>;
     type ViewMut<'a> = BareSpanMut<'a, T>;
+    fn layout_facts(facts: &mut LayoutFacts) {
+        if facts.enter::<Self>("") {
+            T::layout_facts(facts);
+        }
+    }
     #[inline]
     fn write(&self, w: &mut Writer, at: usize) {
         if let Some(bytes) = T::PLAIN.bytes_of(self) {
@@ -470,6 +481,11 @@ impl<T: Layout> Layout for Option<T> {
     const ALIGN: usize = T::ALIGN;
     type View<'a> = Option<T::View<'a>>;
     type ViewMut<'a> = Option<T::ViewMut<'a>>;
+    fn layout_facts(facts: &mut LayoutFacts) {
+        if facts.enter::<Self>("") {
+            T::layout_facts(facts);
+        }
+    }
     #[inline]
     fn write(&self, w: &mut Writer, at: usize) {
         if let Some(v) = self {
@@ -530,6 +546,11 @@ impl<T: Layout> Layout for Box<T> {
     const ZERO_NICHE: bool = true;
     type View<'a> = T::View<'a>;
     type ViewMut<'a> = T::ViewMut<'a>;
+    fn layout_facts(facts: &mut LayoutFacts) {
+        if facts.enter::<Self>("") {
+            T::layout_facts(facts);
+        }
+    }
     #[inline]
     fn write(&self, w: &mut Writer, at: usize) {
         write_boxed(&**self, w, at);
@@ -597,6 +618,11 @@ macro_rules! tuples {
             const TRIVIAL_VIEW: bool = true $(&& $name::TRIVIAL_VIEW)+;
             type View<'a> = ($($name::View<'a>,)+);
             type ViewMut<'a> = ($($name::View<'a>,)+);
+            fn layout_facts(facts: &mut LayoutFacts) {
+                if facts.enter::<Self>("") {
+                    $($name::layout_facts(facts);)+
+                }
+            }
             fn write(&self, w: &mut Writer, at: usize) {
                 $(self.$idx.write(w, at + Self::LAYOUT.offsets[$idx]);)+
             }

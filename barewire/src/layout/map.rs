@@ -7,6 +7,7 @@ use core::cmp::Ordering;
 use core::fmt;
 use core::marker::PhantomData;
 
+use super::facts::LayoutFacts;
 use super::views::span_range;
 use super::{Check, FromLayout, Layout, Writer, check_inline, follow, read4};
 use crate::error::Error;
@@ -226,6 +227,12 @@ macro_rules! map_layouts {
             const ALIGN: usize = 4;
             type View<'a> = BareMap<'a, K, V>;
             type ViewMut<'a> = BareMap<'a, K, V>;
+            fn layout_facts(facts: &mut LayoutFacts) {
+                if facts.enter::<Self>("") {
+                    K::layout_facts(facts);
+                    V::layout_facts(facts);
+                }
+            }
             fn write(&self, w: &mut Writer, at: usize) {
                 write_map(self.len(), self.iter(), w, at);
             }

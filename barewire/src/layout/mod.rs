@@ -39,12 +39,14 @@
 //! image whose offsets overlap or form cycles.
 
 mod buf;
+pub(crate) mod facts;
 mod impls;
 mod map;
 mod string;
 mod table;
 mod views;
 
+use facts::LayoutFacts;
 pub use impls::{check_boxed, write_boxed};
 pub use table::LayoutTable;
 
@@ -114,6 +116,16 @@ pub trait Layout {
     #[inline]
     fn out_of_line_hint(&self) -> usize {
         0
+    }
+
+    /// Adds the layout facts of `Self` and of every type it holds to
+    /// `facts`, for the type fingerprint (see `barewire::mmap::fingerprint`).
+    /// The default adds `Self`'s own table; types that hold others (lists,
+    /// boxes, derived structs) go on to them, so a layout change anywhere
+    /// changes the fingerprint.
+    #[doc(hidden)]
+    fn layout_facts(facts: &mut LayoutFacts) {
+        facts.enter::<Self>("");
     }
 
     /// Checks the value whose inline part is at `at`. The caller has checked

@@ -1,13 +1,11 @@
-//! The 64-byte file header, the type fingerprint and the hashes behind them.
+//! The 64-byte file header and the image checksum.
 //!
 //! Pure functions over bytes: no I/O, no `unsafe`, so they run under Miri.
 
-use alloc::string::String;
-use core::fmt::Write as _;
-
 use crate::error::Error;
-use crate::layout::{Layout, LayoutTable};
-use crate::schema::{Builder, Describe};
+use crate::fingerprint::fingerprint;
+use crate::layout::Layout;
+use crate::schema::Describe;
 
 /// The first eight bytes of every barewire image file.
 pub const MAGIC: [u8; 8] = *b"BAREIMG\0";
@@ -228,76 +226,6 @@ fn array<const N: usize>(bytes: &[u8], at: usize) -> [u8; N] {
     let mut out = [0u8; N];
     out.copy_from_slice(&bytes[at..at + N]);
     out
-}
-
-/// The text a [`fingerprint`] hashes: the root type expression, the
-/// canonical BARE schema of every named type it uses, and the root's layout
-/// table (inline size, alignment, and each field's name, offset, size,
-/// alignment and padding), so a change of field order or of a layout hint
-/// on the root changes it even where the schema does not.
-///
-/// ```
-/// #[derive(barewire::Bare)]
-/// struct Point { x: i32, y: i32 }
-/// let text = barewire::mmap::fingerprint_text::<Point>();
-/// assert!(text.starts_with("root Point\n"));
-/// assert!(text.contains("type Point struct"));
-/// assert!(text.contains("layout 8 4\nfield x 0 4 4 0\nfield y 4 4 4 0\n"));
-/// ```
-pub fn fingerprint_text<T: Layout + Describe + ?Sized>() -> String {
-    let mut builder = Builder::new();
-    let root = builder.describe::<T>();
-    let schema = builder.finish();
-    let table = LayoutTable::of::<T>();
-    let mut text = String::new();
-    // `write!` to a String cannot fail.
-    let _ = write!(
-        text,
-        "root {root}\n{schema}layout {} {}\n",
-        table.size, table.align
-    );
-    for field in table.fields {
-        let _ = writeln!(
-            text,
-            "field {} {} {} {} {}",
-            field.name, field.offset, field.size, field.align, field.padding_after
-        );
-    }
-    text
-}
-
-/// The stable 64-bit fingerprint of `T`: FNV-1a 64 of
-/// [`fingerprint_text`]. Equal across builds, platforms and processes for
-/// the same definition (unlike `TypeId`); different when the schema or the
-/// root's layout changes. Nested types count through their schema text;
-/// a layout hint that changes only a nested type's field order without
-/// changing its schema is covered by the format version, not the
-/// fingerprint.
-///
-/// ```
-/// #[derive(barewire::Bare)]
-/// struct A { x: u32, y: u64 }
-/// use barewire::mmap::fingerprint;
-/// assert_eq!(fingerprint::<A>(), fingerprint::<A>());
-/// assert_ne!(fingerprint::<A>(), fingerprint::<u64>());
-/// ```
-pub fn fingerprint<T: Layout + Describe + ?Sized>() -> u64 {
-    fnv1a64(fingerprint_text::<T>().as_bytes())
-}
-
-/// FNV-1a, 64 bits: the fingerprint hash (short inputs, stable, simple).
-///
-/// ```
-/// assert_eq!(barewire::mmap::fnv1a64(b""), 0xcbf2_9ce4_8422_2325);
-/// assert_eq!(barewire::mmap::fnv1a64(b"a"), 0xaf63_dc4c_8601_ec8c);
-/// ```
-pub fn fnv1a64(bytes: &[u8]) -> u64 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in bytes {
-        hash ^= u64::from(b);
-        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    hash
 }
 
 /// The image checksum: XXH64 with seed 0 (the published xxHash 64-bit

@@ -79,10 +79,8 @@
 pub(crate) mod atomic_file;
 mod header;
 
-pub use header::{
-    FORMAT_VERSION, HEADER_LEN, ImageHeader, MAGIC, checksum, fingerprint, fingerprint_text,
-    fnv1a64,
-};
+pub use crate::fingerprint::{fingerprint, fingerprint_text};
+pub use header::{FORMAT_VERSION, HEADER_LEN, ImageHeader, MAGIC, checksum};
 
 use core::marker::PhantomData;
 use std::fs::File;
