@@ -21,7 +21,7 @@ pub fn expand(input: &Input<'_>) -> TokenStream {
         }
         Shape::Struct(fields, _) => {
             let fields = field_list(fields);
-            quote!(__bw::schema::DefKind::Type(__bw::schema::struct_kind(#fields)))
+            quote!(__bw::schema::DefKind::Type(__bw::__private::struct_kind(#fields)))
         }
         Shape::Enum(variants) => {
             let pairs = variants.iter().map(|v| {
@@ -29,7 +29,7 @@ pub fn expand(input: &Input<'_>) -> TokenStream {
                 let member = constant_case(&vi.to_string());
                 quote!((#member, #ident::#vi as __bw::__private::i128 as __bw::__private::u64))
             });
-            quote!(__bw::schema::enum_kind(&[#(#pairs),*]))
+            quote!(__bw::__private::enum_kind(&[#(#pairs),*]))
         }
         Shape::Union(variants) => {
             let shapes = variants.iter().map(|v| {
@@ -37,29 +37,29 @@ pub fn expand(input: &Input<'_>) -> TokenStream {
                 let tag = v.tag;
                 let active: Vec<&Field<'_>> = v.fields.iter().filter(|f| !f.skip).collect();
                 let shape = match (v.style, active.as_slice()) {
-                    (Style::Unit, _) | (_, []) => quote!(__bw::schema::VariantShape::Unit),
+                    (Style::Unit, _) | (_, []) => quote!(__bw::__private::VariantShape::Unit),
                     (Style::Tuple, [only]) => {
                         let ty = only.ty;
-                        quote!(__bw::schema::VariantShape::Newtype(
+                        quote!(__bw::__private::VariantShape::Newtype(
                             <#ty as __bw::schema::Describe>::describe(__b)
                         ))
                     }
                     _ => {
                         let fields = field_list(&v.fields);
-                        quote!(__bw::schema::VariantShape::Struct(#fields))
+                        quote!(__bw::__private::VariantShape::Struct(#fields))
                     }
                 };
                 quote!((#name, #tag, #shape))
             });
             quote! {{
                 let __variants = __bw::__private::vec![#(#shapes),*];
-                __bw::schema::DefKind::Type(__bw::schema::union_kind(__b, &__name, __variants))
+                __bw::schema::DefKind::Type(__bw::__private::union_kind(__b, &__name, __variants))
             }}
         }
     };
     quote! {
         impl #impl_generics __bw::schema::Describe for #ident #ty_generics #where_clause {
-            fn describe(__b: &mut __bw::schema::Builder) -> __bw::schema::Type {
+            fn describe(__b: &mut __bw::__private::Builder) -> __bw::schema::Type {
                 let __args = __bw::__private::vec![
                     #(<#params as __bw::schema::Describe>::describe(__b)),*
                 ];

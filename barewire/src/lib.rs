@@ -58,67 +58,7 @@ pub fn schema_model<T: schema::Describe + ?Sized>() -> schema::Schema {
 }
 
 /// What generated code needs, under paths that do not depend on the user's
-/// prelude or imports. Not public API.
+/// prelude or imports: the one home of derive plumbing. Not public API.
 #[doc(hidden)]
-pub mod __private {
-    use alloc::string::String;
-
-    pub use alloc::vec;
-    pub use alloc::vec::Vec;
-    pub use core::default::Default;
-    pub use core::mem::{offset_of, size_of};
-    pub use core::option::Option::{self, None, Some};
-    pub use core::primitive::{i128, u8, u64, usize};
-    pub use core::result::Result::{self, Err, Ok};
-    pub use core::{assert, cfg};
-
-    pub use crate::layout::facts::LayoutFacts;
-    pub use crate::layout::{
-        check_boxed, follow_unchecked, from_boxed, read_tag, write_boxed, write_tag,
-    };
-    pub use crate::plain::{FromWire, IntoLayout, IntoWire, Plain};
-    pub use core::clone::Clone;
-    pub use core::cmp::{Ord, Ordering};
-    pub use core::convert::AsRef;
-    pub use core::fmt::{Debug, Formatter, Result as FmtResult};
-    pub use core::marker::Copy;
-    pub use core::marker::PhantomData;
-    pub use core::panic;
-
-    /// The larger of two sizes, in const code.
-    #[inline]
-    pub const fn max(a: usize, b: usize) -> usize {
-        if a > b { a } else { b }
-    }
-
-    /// Writes a string whose identical copies are stored once.
-    #[inline]
-    pub fn write_interned(w: &mut crate::layout::Writer, at: usize, s: &str) {
-        crate::layout::write_interned_str(w, at, s.as_bytes());
-    }
-
-    /// An owned copy of `s`.
-    #[inline]
-    pub fn string(s: &str) -> String {
-        alloc::string::ToString::to_string(s)
-    }
-
-    /// Appends a varint (union tags, enum values).
-    #[inline]
-    pub fn write_uint(out: &mut Vec<u8>, value: u64) {
-        crate::wire::write_uint(out, value);
-    }
-
-    /// Appends the memory of a value whose `Encode::PLAIN` claim says
-    /// plain: its wire bytes. `false` (nothing appended) when it does not.
-    #[inline]
-    pub fn encode_plain<T: crate::wire::Encode>(value: &T, out: &mut Vec<u8>) -> bool {
-        match T::PLAIN.bytes_of(core::slice::from_ref(value)) {
-            Some(bytes) => {
-                out.extend_from_slice(bytes);
-                true
-            }
-            None => false,
-        }
-    }
-}
+#[path = "private.rs"]
+pub mod __private;

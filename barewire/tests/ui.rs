@@ -41,3 +41,12 @@ fn mapping_a_shared_file_needs_unsafe() {
     let t = trybuild::TestCases::new();
     t.compile_fail("tests/ui/mapping/*.rs");
 }
+
+/// Derive plumbing is not reachable through the public modules.
+#[test]
+#[cfg(feature = "mmap")]
+#[cfg_attr(miri, ignore)]
+fn plumbing_is_not_public() {
+    let t = trybuild::TestCases::new();
+    t.compile_fail("tests/ui/api/*.rs");
+}

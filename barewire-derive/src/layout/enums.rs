@@ -46,8 +46,8 @@ pub fn expand(input: &Input<'_>, variants: &[EnumVariant<'_>]) -> TokenStream {
         }
 
         impl __bw::layout::Layout for #ident {
-            const SIZE: usize = __bw::layout::tag_width(#max);
-            const ALIGN: usize = __bw::layout::tag_width(#max);
+            const SIZE: usize = __bw::__private::tag_width(#max);
+            const ALIGN: usize = __bw::__private::tag_width(#max);
             type View<'__v> = Self;
             type ViewMut<'__v> = Self;
             #[inline]
@@ -58,7 +58,7 @@ pub fn expand(input: &Input<'_>, variants: &[EnumVariant<'_>]) -> TokenStream {
             fn check(
                 __buf: &[u8],
                 __at: usize,
-                _: &mut __bw::layout::Check,
+                _: &mut __bw::__private::Check,
             ) -> __bw::__private::Result<(), __bw::Error> {
                 let __value = __bw::__private::read_tag(__buf, __at, #width);
                 match Self::__layout_from(__value) {
@@ -90,7 +90,7 @@ pub fn expand(input: &Input<'_>, variants: &[EnumVariant<'_>]) -> TokenStream {
             fn from_layout(
                 __buf: &'__de [u8],
                 __at: usize,
-                _: &mut __bw::layout::Check,
+                _: &mut __bw::__private::Check,
             ) -> __bw::__private::Result<Self, __bw::Error> {
                 let __value = __bw::__private::read_tag(__buf, __at, #width);
                 Self::__layout_from(__value).ok_or(__bw::Error::UnknownEnumValue {

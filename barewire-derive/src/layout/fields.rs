@@ -72,7 +72,7 @@ impl<'f, 'a> Placed<'f, 'a> {
         let pairs: Vec<TokenStream> = self.in_layout().map(|(_, e)| size_align(e.field)).collect();
         let n = pairs.len();
         let align = align as usize;
-        quote!(__bw::layout::StructLayout::<#n>::compute([#(#pairs),*], #declared, #align))
+        quote!(__bw::__private::StructLayout::<#n>::compute([#(#pairs),*], #declared, #align))
     }
 
     /// The offset of layout slot `slot` from `origin` (`__at`, `self.at`).

@@ -125,7 +125,7 @@ pub fn expand(input: &Input<'_>, fields: &[Field<'_>], style: Style) -> Expanded
         &names,
         quote! {
             #[doc(hidden)]
-            pub const __LAYOUT: __bw::layout::StructLayout<#n> = #layout_expr;
+            pub const __LAYOUT: __bw::__private::StructLayout<#n> = #layout_expr;
         },
     );
     let common = view::common(&names, input);
@@ -165,7 +165,7 @@ pub fn expand(input: &Input<'_>, fields: &[Field<'_>], style: Style) -> Expanded
             fn check(
                 __buf: &[u8],
                 __at: usize,
-                __cx: &mut __bw::layout::Check,
+                __cx: &mut __bw::__private::Check,
             ) -> __bw::__private::Result<(), __bw::Error> {
                 #(#checks)*
                 __bw::__private::Ok(())
@@ -177,7 +177,7 @@ pub fn expand(input: &Input<'_>, fields: &[Field<'_>], style: Style) -> Expanded
             fn from_layout(
                 __buf: &'__de [u8],
                 __at: usize,
-                __cx: &mut __bw::layout::Check,
+                __cx: &mut __bw::__private::Check,
             ) -> __bw::__private::Result<Self, __bw::Error> {
                 __bw::__private::Ok(#construct)
             }

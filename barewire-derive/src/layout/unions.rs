@@ -39,7 +39,7 @@ pub fn expand(input: &Input<'_>, variants: &[UnionVariant<'_>]) -> Expanded {
     let variant_layouts = placed.iter().zip(&consts).map(|(p, c)| {
         let n = p.in_layout().count();
         let expr = p.compute(input.declared_order, 1);
-        quote!(#[doc(hidden)] pub const #c: __bw::layout::StructLayout<#n> = #expr;)
+        quote!(#[doc(hidden)] pub const #c: __bw::__private::StructLayout<#n> = #expr;)
     });
     let payload_align = consts.iter().fold(
         quote!(1usize),
@@ -152,7 +152,7 @@ pub fn expand(input: &Input<'_>, variants: &[UnionVariant<'_>]) -> Expanded {
             fn check(
                 __buf: &[u8],
                 __at: usize,
-                __cx: &mut __bw::layout::Check,
+                __cx: &mut __bw::__private::Check,
             ) -> __bw::__private::Result<(), __bw::Error> {
                 match __bw::__private::read_tag(__buf, __at, #width) {
                     #(#checks)*
@@ -170,7 +170,7 @@ pub fn expand(input: &Input<'_>, variants: &[UnionVariant<'_>]) -> Expanded {
             fn from_layout(
                 __buf: &'__de [u8],
                 __at: usize,
-                __cx: &mut __bw::layout::Check,
+                __cx: &mut __bw::__private::Check,
             ) -> __bw::__private::Result<Self, __bw::Error> {
                 __bw::__private::Ok(match __bw::__private::read_tag(__buf, __at, #width) {
                     #(#from,)*

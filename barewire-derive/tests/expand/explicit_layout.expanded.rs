@@ -45,13 +45,13 @@ const _: () = {
         const PLAIN: __bw::__private::Plain<Self, __bw::__private::FromWire> = __bw::__private::Plain::NO;
     }
     impl __bw::schema::Describe for Header {
-        fn describe(__b: &mut __bw::schema::Builder) -> __bw::schema::Type {
+        fn describe(__b: &mut __bw::__private::Builder) -> __bw::schema::Type {
             let __args = __bw::__private::vec![];
             let __name = __b.instance_name("Header", &__args);
             __b.define(
                 __bw::__private::string(&__name),
                 |__b| __bw::schema::DefKind::Type(
-                    __bw::schema::struct_kind(
+                    __bw::__private::struct_kind(
                         __bw::__private::vec![
                             (__bw::__private::string("length"), < u32 as
                             __bw::schema::Describe > ::describe(__b)),
@@ -65,7 +65,7 @@ const _: () = {
     }
     impl<__B> HeaderLayout<__B> {
         #[doc(hidden)]
-        pub const __LAYOUT: __bw::layout::StructLayout<3usize> = __bw::layout::StructLayout::<
+        pub const __LAYOUT: __bw::__private::StructLayout<3usize> = __bw::__private::StructLayout::<
             3usize,
         >::compute(
             [
@@ -181,7 +181,7 @@ const _: () = {
         fn check(
             __buf: &[u8],
             __at: usize,
-            __cx: &mut __bw::layout::Check,
+            __cx: &mut __bw::__private::Check,
         ) -> __bw::__private::Result<(), __bw::Error> {
             <u8 as __bw::layout::Layout>::check(
                 __buf,
@@ -216,7 +216,7 @@ const _: () = {
         fn from_layout(
             __buf: &'__de [u8],
             __at: usize,
-            __cx: &mut __bw::layout::Check,
+            __cx: &mut __bw::__private::Check,
         ) -> __bw::__private::Result<Self, __bw::Error> {
             __bw::__private::Ok(Self {
                 kind: <u8 as __bw::layout::FromLayout<

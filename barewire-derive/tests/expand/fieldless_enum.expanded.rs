@@ -71,12 +71,12 @@ const _: () = {
         const PLAIN: __bw::__private::Plain<Self, __bw::__private::FromWire> = __bw::__private::Plain::NO;
     }
     impl __bw::schema::Describe for Level {
-        fn describe(__b: &mut __bw::schema::Builder) -> __bw::schema::Type {
+        fn describe(__b: &mut __bw::__private::Builder) -> __bw::schema::Type {
             let __args = __bw::__private::vec![];
             let __name = __b.instance_name("Level", &__args);
             __b.define(
                 __bw::__private::string(&__name),
-                |__b| __bw::schema::enum_kind(
+                |__b| __bw::__private::enum_kind(
                     &[
                         (
                             "DEBUG",
@@ -130,7 +130,7 @@ const _: () = {
         }
     }
     impl __bw::layout::Layout for Level {
-        const SIZE: usize = __bw::layout::tag_width(
+        const SIZE: usize = __bw::__private::tag_width(
             if (Level::IOError as __bw::__private::i128 as __bw::__private::u64)
                 > if (Level::Info as __bw::__private::i128 as __bw::__private::u64)
                     > if (Level::Debug as __bw::__private::i128 as __bw::__private::u64)
@@ -175,7 +175,7 @@ const _: () = {
                 }
             },
         );
-        const ALIGN: usize = __bw::layout::tag_width(
+        const ALIGN: usize = __bw::__private::tag_width(
             if (Level::IOError as __bw::__private::i128 as __bw::__private::u64)
                 > if (Level::Info as __bw::__private::i128 as __bw::__private::u64)
                     > if (Level::Debug as __bw::__private::i128 as __bw::__private::u64)
@@ -235,7 +235,7 @@ const _: () = {
         fn check(
             __buf: &[u8],
             __at: usize,
-            _: &mut __bw::layout::Check,
+            _: &mut __bw::__private::Check,
         ) -> __bw::__private::Result<(), __bw::Error> {
             let __value = __bw::__private::read_tag(
                 __buf,
@@ -280,7 +280,7 @@ const _: () = {
         fn from_layout(
             __buf: &'__de [u8],
             __at: usize,
-            _: &mut __bw::layout::Check,
+            _: &mut __bw::__private::Check,
         ) -> __bw::__private::Result<Self, __bw::Error> {
             let __value = __bw::__private::read_tag(
                 __buf,

@@ -88,7 +88,7 @@ const _: () = {
         T: __bw::schema::Describe,
         [T; N]: __bw::schema::Describe,
     {
-        fn describe(__b: &mut __bw::schema::Builder) -> __bw::schema::Type {
+        fn describe(__b: &mut __bw::__private::Builder) -> __bw::schema::Type {
             let __args = __bw::__private::vec![
                 < T as __bw::schema::Describe > ::describe(__b)
             ];
@@ -97,16 +97,16 @@ const _: () = {
                 __bw::__private::string(&__name),
                 |__b| {
                     let __variants = __bw::__private::vec![
-                        ("Leaf", 0u64, __bw::schema::VariantShape::Newtype(< T as
+                        ("Leaf", 0u64, __bw::__private::VariantShape::Newtype(< T as
                         __bw::schema::Describe > ::describe(__b))), ("Node", 1u64,
-                        __bw::schema::VariantShape::Struct(__bw::__private::vec![(__bw::__private::string("children"),
+                        __bw::__private::VariantShape::Struct(__bw::__private::vec![(__bw::__private::string("children"),
                         < Vec < Tree < T, N > > as __bw::schema::Describe >
                         ::describe(__b)), (__bw::__private::string("weight"), < [T; N] as
                         __bw::schema::Describe > ::describe(__b))])), ("Empty", 2u64,
-                        __bw::schema::VariantShape::Unit)
+                        __bw::__private::VariantShape::Unit)
                     ];
                     __bw::schema::DefKind::Type(
-                        __bw::schema::union_kind(__b, &__name, __variants),
+                        __bw::__private::union_kind(__b, &__name, __variants),
                     )
                 },
             )
@@ -118,7 +118,7 @@ const _: () = {
         [T; N]: __bw::layout::Layout,
     {
         #[doc(hidden)]
-        pub const __V0: __bw::layout::StructLayout<1usize> = __bw::layout::StructLayout::<
+        pub const __V0: __bw::__private::StructLayout<1usize> = __bw::__private::StructLayout::<
             1usize,
         >::compute(
             [
@@ -131,7 +131,7 @@ const _: () = {
             1usize,
         );
         #[doc(hidden)]
-        pub const __V1: __bw::layout::StructLayout<2usize> = __bw::layout::StructLayout::<
+        pub const __V1: __bw::__private::StructLayout<2usize> = __bw::__private::StructLayout::<
             2usize,
         >::compute(
             [
@@ -145,7 +145,7 @@ const _: () = {
             1usize,
         );
         #[doc(hidden)]
-        pub const __V2: __bw::layout::StructLayout<0usize> = __bw::layout::StructLayout::<
+        pub const __V2: __bw::__private::StructLayout<0usize> = __bw::__private::StructLayout::<
             0usize,
         >::compute([], false, 1usize);
         #[doc(hidden)]
@@ -246,7 +246,7 @@ const _: () = {
         fn check(
             __buf: &[u8],
             __at: usize,
-            __cx: &mut __bw::layout::Check,
+            __cx: &mut __bw::__private::Check,
         ) -> __bw::__private::Result<(), __bw::Error> {
             match __bw::__private::read_tag(__buf, __at, 1usize) {
                 0u64 => {
@@ -310,7 +310,7 @@ const _: () = {
         fn from_layout(
             __buf: &'__de [u8],
             __at: usize,
-            __cx: &mut __bw::layout::Check,
+            __cx: &mut __bw::__private::Check,
         ) -> __bw::__private::Result<Self, __bw::Error> {
             __bw::__private::Ok(
                 match __bw::__private::read_tag(__buf, __at, 1usize) {

@@ -69,13 +69,13 @@ const _: () = {
         };
     }
     impl __bw::schema::Describe for Point {
-        fn describe(__b: &mut __bw::schema::Builder) -> __bw::schema::Type {
+        fn describe(__b: &mut __bw::__private::Builder) -> __bw::schema::Type {
             let __args = __bw::__private::vec![];
             let __name = __b.instance_name("Point", &__args);
             __b.define(
                 __bw::__private::string(&__name),
                 |__b| __bw::schema::DefKind::Type(
-                    __bw::schema::struct_kind(
+                    __bw::__private::struct_kind(
                         __bw::__private::vec![
                             (__bw::__private::string("x"), < u32 as
                             __bw::schema::Describe > ::describe(__b)),
@@ -89,7 +89,7 @@ const _: () = {
     }
     impl<__B> PointLayout<__B> {
         #[doc(hidden)]
-        pub const __LAYOUT: __bw::layout::StructLayout<2usize> = __bw::layout::StructLayout::<
+        pub const __LAYOUT: __bw::__private::StructLayout<2usize> = __bw::__private::StructLayout::<
             2usize,
         >::compute(
             [
@@ -188,7 +188,7 @@ const _: () = {
         fn check(
             __buf: &[u8],
             __at: usize,
-            __cx: &mut __bw::layout::Check,
+            __cx: &mut __bw::__private::Check,
         ) -> __bw::__private::Result<(), __bw::Error> {
             <u32 as __bw::layout::Layout>::check(
                 __buf,
@@ -223,7 +223,7 @@ const _: () = {
         fn from_layout(
             __buf: &'__de [u8],
             __at: usize,
-            __cx: &mut __bw::layout::Check,
+            __cx: &mut __bw::__private::Check,
         ) -> __bw::__private::Result<Self, __bw::Error> {
             __bw::__private::Ok(Self {
                 x: <u32 as __bw::layout::FromLayout<

@@ -69,23 +69,23 @@ const _: () = {
         const PLAIN: __bw::__private::Plain<Self, __bw::__private::FromWire> = __bw::__private::Plain::NO;
     }
     impl __bw::schema::Describe for Message {
-        fn describe(__b: &mut __bw::schema::Builder) -> __bw::schema::Type {
+        fn describe(__b: &mut __bw::__private::Builder) -> __bw::schema::Type {
             let __args = __bw::__private::vec![];
             let __name = __b.instance_name("Message", &__args);
             __b.define(
                 __bw::__private::string(&__name),
                 |__b| {
                     let __variants = __bw::__private::vec![
-                        ("Ping", 0u64, __bw::schema::VariantShape::Unit), ("Text", 1u64,
-                        __bw::schema::VariantShape::Newtype(< String as
+                        ("Ping", 0u64, __bw::__private::VariantShape::Unit), ("Text",
+                        1u64, __bw::__private::VariantShape::Newtype(< String as
                         __bw::schema::Describe > ::describe(__b))), ("HTTPRequest", 7u64,
-                        __bw::schema::VariantShape::Struct(__bw::__private::vec![(__bw::__private::string("method"),
+                        __bw::__private::VariantShape::Struct(__bw::__private::vec![(__bw::__private::string("method"),
                         < u8 as __bw::schema::Describe > ::describe(__b)),
                         (__bw::__private::string("path"), < String as
                         __bw::schema::Describe > ::describe(__b))]))
                     ];
                     __bw::schema::DefKind::Type(
-                        __bw::schema::union_kind(__b, &__name, __variants),
+                        __bw::__private::union_kind(__b, &__name, __variants),
                     )
                 },
             )
@@ -93,11 +93,11 @@ const _: () = {
     }
     impl<__B> MessageLayout<__B> {
         #[doc(hidden)]
-        pub const __V0: __bw::layout::StructLayout<0usize> = __bw::layout::StructLayout::<
+        pub const __V0: __bw::__private::StructLayout<0usize> = __bw::__private::StructLayout::<
             0usize,
         >::compute([], false, 1usize);
         #[doc(hidden)]
-        pub const __V1: __bw::layout::StructLayout<1usize> = __bw::layout::StructLayout::<
+        pub const __V1: __bw::__private::StructLayout<1usize> = __bw::__private::StructLayout::<
             1usize,
         >::compute(
             [
@@ -110,7 +110,7 @@ const _: () = {
             1usize,
         );
         #[doc(hidden)]
-        pub const __V2: __bw::layout::StructLayout<2usize> = __bw::layout::StructLayout::<
+        pub const __V2: __bw::__private::StructLayout<2usize> = __bw::__private::StructLayout::<
             2usize,
         >::compute(
             [
@@ -216,7 +216,7 @@ const _: () = {
         fn check(
             __buf: &[u8],
             __at: usize,
-            __cx: &mut __bw::layout::Check,
+            __cx: &mut __bw::__private::Check,
         ) -> __bw::__private::Result<(), __bw::Error> {
             match __bw::__private::read_tag(__buf, __at, 1usize) {
                 0u64 => __bw::__private::Ok(()),
@@ -274,7 +274,7 @@ const _: () = {
         fn from_layout(
             __buf: &'__de [u8],
             __at: usize,
-            __cx: &mut __bw::layout::Check,
+            __cx: &mut __bw::__private::Check,
         ) -> __bw::__private::Result<Self, __bw::Error> {
             __bw::__private::Ok(
                 match __bw::__private::read_tag(__buf, __at, 1usize) {

@@ -39,13 +39,16 @@ use crate::wire::{Int, Uint};
 /// Implemented for the std types of the BARE type mapping and by
 /// `#[derive(Bare)]`.
 ///
+/// `barewire::schema::<T>()` prints what it describes, and
+/// `barewire::schema_model::<T>()` returns it as a model.
+///
 /// ```
-/// use barewire::schema::{Builder, Describe, Type};
-/// let mut b = Builder::new();
-/// assert_eq!(<Vec<u8> as Describe>::describe(&mut b), Type::Data);
+/// #[derive(barewire::Bare)]
+/// struct Blob { data: Vec<u8>, dims: Option<[u16; 3]> }
+///
 /// assert_eq!(
-///     <Option<[u16; 3]> as Describe>::describe(&mut b),
-///     Type::Optional(Box::new(Type::ListFixed(Box::new(Type::U16), 3)))
+///     barewire::schema::<Blob>(),
+///     "type Blob struct {\n  data: data\n  dims: optional<list<u16>[3]>\n}\n"
 /// );
 /// ```
 #[diagnostic::on_unimplemented(

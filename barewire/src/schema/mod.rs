@@ -89,5 +89,6 @@ mod tests;
 pub use model::{DefKind, EnumMember, Field, Schema, Type, TypeDef, UnionMember};
 pub use parse::{MAX_NESTING, ParseOptions, parse, parse_with};
 
-mod describe;
-pub use describe::{Builder, Describe, VariantShape, enum_kind, struct_kind, union_kind};
+pub(crate) mod describe;
+pub(crate) use describe::Builder;
+pub use describe::Describe;

@@ -1,6 +1,7 @@
 // The layout claim of one type cannot stand for another's, not even through
 // the claim of an array.
-use barewire::layout::{Check, Layout, Writer};
+use barewire::__private::Check;
+use barewire::layout::{Layout, Writer};
 
 #[repr(C)]
 struct Padded {
