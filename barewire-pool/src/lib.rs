@@ -126,11 +126,13 @@ pub mod diag;
 mod drop_queue;
 mod error;
 mod handle;
+mod key;
 pub mod linear;
 mod owned;
 mod parallel;
 mod pool;
 mod region;
+mod stamp;
 
 pub use arena::Arena;
 pub use blit::Blit;

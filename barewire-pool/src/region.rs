@@ -2,8 +2,9 @@
 
 use core::ops::Deref;
 
-use crate::arena::{Arena, Mark};
-use crate::diag::{Counters, Site};
+use crate::arena::Arena;
+use crate::arena::chunk::Mark;
+use crate::diag::{Counters, Site, caller_site};
 
 /// A scope of an [`Arena`]: everything allocated through the region is given
 /// back when it ends (is dropped) or is [reset](Region::reset).
@@ -49,6 +50,27 @@ pub struct Region<'a> {
     /// The parent's peak window, restored when the region ends.
     saved_window: usize,
     site: Option<Site>,
+}
+
+impl Arena {
+    /// Opens a region: everything allocated in it is given back when it ends
+    /// (is dropped) or is reset, and nothing allocated before it is touched.
+    /// The arena cannot be used directly while the region lives.
+    ///
+    /// ```
+    /// let mut arena = barewire_pool::Arena::new();
+    /// {
+    ///     let region = arena.region();
+    ///     region.alloc_slice_copy(&[0u8; 500]);
+    ///     assert_eq!(region.bytes_in_use(), 500);
+    /// }
+    /// assert_eq!(arena.bytes_in_use(), 0);
+    /// ```
+    #[cfg_attr(feature = "track", track_caller)]
+    pub fn region(&mut self) -> Region<'_> {
+        let site = caller_site();
+        Region::enter(self, site)
+    }
 }
 
 impl<'a> Region<'a> {
