@@ -55,10 +55,10 @@ fn take_id(counter: &AtomicU64) -> u64 {
 /// ```
 pub struct Handle<T> {
     pub(crate) pool: u64,
-    /// The pool's slot key (chunk and offset, see `pool::key`).
+    /// The pool's slot key (chunk and offset, see `key`).
     pub(crate) key: u32,
     /// The slot's stamp while it holds this handle's value: the generation
-    /// and the handle state (see `pool::stamp`), so a lookup compares one word.
+    /// and the handle state (see `stamp`), so a lookup compares one word.
     pub(crate) stamp: u32,
     _type: PhantomData<fn() -> T>,
 }
@@ -81,7 +81,7 @@ impl<T> Handle<T> {
     /// assert_eq!(pool.insert('a').index(), 0);
     /// ```
     pub fn index(self) -> u32 {
-        crate::pool::key::index(self.key)
+        crate::key::index(self.key)
     }
 
     /// The slot generation the handle was made for.
@@ -94,7 +94,7 @@ impl<T> Handle<T> {
     /// assert_eq!((b.index(), b.generation()), (a.index(), a.generation() + 1));
     /// ```
     pub fn generation(self) -> u32 {
-        crate::pool::stamp::generation(self.stamp)
+        crate::stamp::generation(self.stamp)
     }
 
     /// The identity of the pool that made it.
@@ -213,7 +213,9 @@ impl std::error::Error for HandleError {}
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use core::sync::atomic::{AtomicU64, Ordering};
+
+    use crate::handle::take_id;
 
     #[test]
     fn pool_identities_never_repeat_after_running_out() {

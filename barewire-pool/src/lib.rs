@@ -5,7 +5,9 @@
 //!   capacity (exhaustion, a request over `isize::MAX` bytes or a system out
 //!   of memory is an [`AllocError`] value from the `try_` methods, which never
 //!   panic), with [`Arena::reset`] and nested [`Region`]s that give back
-//!   everything allocated in them when they end.
+//!   everything allocated in them when they end. A region has the arena's
+//!   allocation methods but is not an arena: its [`Region::stats`] count
+//!   only what was allocated since it began.
 //! * [`Pool<T>`]: typed slots with an O(1) free list, up to
 //!   [`Pool::MAX_CAPACITY`] values (a larger [`Pool::with_capacity`] panics
 //!   before allocating anything).
@@ -126,11 +128,13 @@ pub mod diag;
 mod drop_queue;
 mod error;
 mod handle;
+mod key;
 pub mod linear;
 mod owned;
 mod parallel;
 mod pool;
 mod region;
+mod stamp;
 
 pub use arena::Arena;
 pub use blit::Blit;

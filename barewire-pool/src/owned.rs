@@ -6,7 +6,8 @@ use core::mem::{self, ManuallyDrop};
 use core::ops::{Deref, DerefMut};
 use core::ptr::NonNull;
 
-use crate::{Arena, Pool};
+use crate::arena::Arena;
+use crate::pool::Pool;
 
 enum Home<'p, T> {
     Arena(&'p Arena),

@@ -3,8 +3,9 @@
 use core::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
+use crate::arena::Arena;
 use crate::diag::{Report, Site, caller_site};
-use crate::{Arena, Region};
+use crate::region::Region;
 
 /// How [`par_batches`] splits and runs the work.
 ///

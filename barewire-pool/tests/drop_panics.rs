@@ -25,17 +25,13 @@ impl Drop for Bomb<'_> {
     }
 }
 
-fn bomb<'p>(
-    arena: &'p Arena,
-    boom: bool,
-    drops: &Rc<Cell<usize>>,
-    next: Option<Owned<'p, Bomb<'p>>>,
-) -> Owned<'p, Bomb<'p>> {
-    arena.alloc(Bomb {
+/// A `Bomb` to allocate in an arena or a region.
+fn bomb<'p>(boom: bool, drops: &Rc<Cell<usize>>, next: Option<Owned<'p, Bomb<'p>>>) -> Bomb<'p> {
+    Bomb {
         boom,
         drops: drops.clone(),
         _next: next,
-    })
+    }
 }
 
 fn panics(f: impl FnOnce()) -> bool {
@@ -48,8 +44,8 @@ fn panics(f: impl FnOnce()) -> bool {
 fn panicking_drop_still_drops_nested_values_before_unwinding() {
     let drops = Rc::new(Cell::new(0));
     let arena = Arena::new();
-    let inner = bomb(&arena, false, &drops, None);
-    let outer = bomb(&arena, true, &drops, Some(inner));
+    let inner = arena.alloc(bomb(false, &drops, None));
+    let outer = arena.alloc(bomb(true, &drops, Some(inner)));
     assert!(panics(|| drop(outer)));
     assert_eq!(
         drops.get(),
@@ -57,7 +53,7 @@ fn panicking_drop_still_drops_nested_values_before_unwinding() {
         "the nested value was dropped during the unwind"
     );
     // The arena still allocates and drops.
-    drop(bomb(&arena, false, &drops, None));
+    drop(arena.alloc(bomb(false, &drops, None)));
     assert_eq!(drops.get(), 3);
 }
 
@@ -68,8 +64,8 @@ fn arena_moved_after_panicking_drop_drops_each_value_once() {
     let drops = Rc::new(Cell::new(0));
     let arena = Arena::new();
     {
-        let inner = bomb(&arena, false, &drops, None);
-        let outer = bomb(&arena, true, &drops, Some(inner));
+        let inner = arena.alloc(bomb(false, &drops, None));
+        let outer = arena.alloc(bomb(true, &drops, Some(inner)));
         assert!(panics(|| drop(outer)));
     }
     assert_eq!(drops.get(), 2);
@@ -87,9 +83,9 @@ fn arena_moved_after_panicking_drop_drops_each_value_once() {
 fn panic_in_a_queued_drop_runs_the_rest_of_the_chain() {
     let drops = Rc::new(Cell::new(0));
     let arena = Arena::new();
-    let mut head = bomb(&arena, false, &drops, None);
+    let mut head = arena.alloc(bomb(false, &drops, None));
     for i in 1..10 {
-        head = bomb(&arena, i == 5, &drops, Some(head));
+        head = arena.alloc(bomb(i == 5, &drops, Some(head)));
     }
     assert!(panics(|| drop(head)));
     assert_eq!(drops.get(), 10);
@@ -125,13 +121,13 @@ fn region_after_panicking_drop_rewinds_cleanly() {
     {
         let mut region = arena.region();
         {
-            let inner = bomb(&region, false, &drops, None);
-            let outer = bomb(&region, true, &drops, Some(inner));
+            let inner = region.alloc(bomb(false, &drops, None));
+            let outer = region.alloc(bomb(true, &drops, Some(inner)));
             assert!(panics(|| drop(outer)));
             assert_eq!(drops.get(), 2);
         }
         region.reset();
-        let x = bomb(&region, false, &drops, None);
+        let x = region.alloc(bomb(false, &drops, None));
         drop(x);
     }
     assert_eq!(drops.get(), 3);

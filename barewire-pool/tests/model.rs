@@ -12,7 +12,7 @@
 use std::alloc::Layout;
 use std::ptr::NonNull;
 
-use barewire_pool::{Arena, HandleError, Owned, Pool, Region};
+use barewire_pool::{AllocError, Arena, HandleError, Owned, Pool, Region, Stats};
 use proptest::prelude::*;
 
 #[derive(Debug, Clone)]
@@ -153,36 +153,36 @@ impl Model<'_> {
     }
 }
 
-/// The arena itself or a region of it.
+/// The arena itself or a region of it: what the model uses of each.
 trait Scope {
-    fn arena(&self) -> &Arena;
+    fn try_alloc_layout(&self, layout: Layout) -> Result<NonNull<u8>, AllocError>;
+    fn stats(&self) -> Stats;
     fn child(&mut self) -> Region<'_>;
     fn reset_scope(&mut self);
 }
 
-impl Scope for Arena {
-    fn arena(&self) -> &Arena {
-        self
-    }
-    fn child(&mut self) -> Region<'_> {
-        self.region()
-    }
-    fn reset_scope(&mut self) {
-        self.reset()
-    }
+/// `Scope` for the arena and for a region: the same methods by name (a
+/// region is not an arena; it has the arena's methods of its own).
+macro_rules! scope {
+    ($($ty:ty),*) => {$(
+        impl Scope for $ty {
+            fn try_alloc_layout(&self, layout: Layout) -> Result<NonNull<u8>, AllocError> {
+                self.try_alloc_layout(layout)
+            }
+            fn stats(&self) -> Stats {
+                self.stats()
+            }
+            fn child(&mut self) -> Region<'_> {
+                self.region()
+            }
+            fn reset_scope(&mut self) {
+                self.reset()
+            }
+        }
+    )*};
 }
 
-impl Scope for Region<'_> {
-    fn arena(&self) -> &Arena {
-        self
-    }
-    fn child(&mut self) -> Region<'_> {
-        self.region()
-    }
-    fn reset_scope(&mut self) {
-        self.reset()
-    }
-}
+scope!(Arena, Region<'_>);
 
 /// Runs ops at region depth `depth` until an `Exit` (returns true) or the
 /// end of the ops (returns false).
@@ -202,7 +202,7 @@ fn run<S: Scope>(
                 } => {
                     let align = 1usize << align_shift;
                     let layout = Layout::from_size_align(len, align).unwrap();
-                    match scope.arena().try_alloc_layout(layout) {
+                    match scope.try_alloc_layout(layout) {
                         Ok(ptr) => {
                             // SAFETY: `ptr` is valid for `len` bytes (the
                             // arena's contract) and nothing else uses them.
@@ -217,7 +217,7 @@ fn run<S: Scope>(
                         }
                         Err(e) => {
                             assert_eq!(e.requested, len);
-                            assert!(scope.arena().stats().fixed);
+                            assert!(scope.stats().fixed);
                         }
                     }
                 }

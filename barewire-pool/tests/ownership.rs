@@ -183,6 +183,11 @@ fn regions_nest_and_rewind() {
             inner.alloc_slice_copy(&[3u8; 50]);
         }
         assert_eq!(outer.bytes_in_use(), 100);
+        // The outer region's own figures: its peak includes the inner
+        // region's, and nothing the arena held before it.
+        let s = outer.stats();
+        assert_eq!((s.bytes_in_use, s.peak_bytes), (100, 1100));
+        assert_eq!((s.allocations, s.regions, s.resets), (3, 1, 0));
     }
     assert_eq!(arena.bytes_in_use(), before);
     let stats = arena.stats();
