@@ -7,6 +7,7 @@ extern crate alloc;
 
 mod array;
 mod error;
+#[cfg(feature = "mmap")]
 mod fingerprint;
 #[cfg(feature = "std")]
 pub mod frame;

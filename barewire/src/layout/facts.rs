@@ -52,7 +52,7 @@ impl LayoutFacts {
 
 impl LayoutFacts {
     /// The facts gathered so far.
-    pub(crate) fn text(&self) -> &str {
+    pub fn text(&self) -> &str {
         &self.text
     }
 }
