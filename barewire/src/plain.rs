@@ -11,6 +11,7 @@
 //! | [`IntoWire`] | [`Encode::PLAIN`](crate::Encode::PLAIN) | the memory of every value is its BARE wire bytes |
 //! | [`FromWire`] | [`Decode::PLAIN`](crate::Decode::PLAIN) | and every byte string of the type's size is a valid value, the one those wire bytes encode |
 //! | [`IntoLayout`] | [`Layout::PLAIN`](crate::Layout::PLAIN) | the memory of every value is its inline layout bytes |
+//! | [`ReadInPlace`] | [`Layout::IN_PLACE`](crate::Layout::IN_PLACE) | and every byte string of the type's size is a valid value: a list of it in an image reads as `&[T]` |
 //!
 //! A claim is a [`Plain<T, C>`]: a token bound to the type `T` it speaks
 //! of. [`Plain::NO`] (never plain) is safe and always correct; a token that
@@ -76,6 +77,17 @@ pub enum FromWire {}
 /// `Layout::write` would write for it, with nothing out of line.
 #[derive(Debug)]
 pub enum IntoLayout {}
+
+/// The capability "any inline layout bytes are a valid value, whose memory
+/// is its layout": what reading a list of it in place as `&[T]` needs.
+///
+/// Everything [`IntoLayout`] says, and: (3) every sequence of
+/// `size_of::<T>()` bytes is a valid `T` (no `bool`s, enums, references or
+/// other types with invalid bit patterns), the value those layout bytes
+/// hold; (4) `align_of::<T>()` is at most `Layout::ALIGN`, so a place the
+/// layout check found aligned for the layout is aligned for `T`.
+#[derive(Debug)]
+pub enum ReadInPlace {}
 
 impl<T: ?Sized, C: Capability> Plain<T, C> {
     /// Not plain: items are encoded, decoded or written one by one. Always
@@ -159,6 +171,18 @@ macro_rules! numbers_are_plain {
                 // encode.
                 unsafe { Self::new_unchecked(cfg!(target_endian = "little")) };
         }
+        impl Plain<$t, ReadInPlace> {
+            pub(crate) const NUMBER: Self =
+            // SAFETY: (1) and (2) as for `IntoLayout` below; (3) every bit
+            // pattern is a valid number; (4) the layout aligns a number to
+            // its size, at least its Rust alignment on every target.
+            unsafe {
+                Self::new_unchecked(
+                    cfg!(target_endian = "little")
+                        && core::mem::align_of::<$t>() <= core::mem::size_of::<$t>(),
+                )
+            };
+        }
         impl Plain<$t, IntoLayout> {
             pub(crate) const NUMBER: Self =
             // SAFETY: (1) as for `IntoWire`; (2) a number's inline layout is
@@ -184,12 +208,14 @@ pub trait Capability: sealed::Sealed {}
 impl Capability for IntoWire {}
 impl Capability for FromWire {}
 impl Capability for IntoLayout {}
+impl Capability for ReadInPlace {}
 
 mod sealed {
     pub trait Sealed {}
     impl Sealed for crate::plain::IntoWire {}
     impl Sealed for crate::plain::FromWire {}
     impl Sealed for crate::plain::IntoLayout {}
+    impl Sealed for crate::plain::ReadInPlace {}
 }
 
 impl<T, C: Capability> Plain<T, C> {
@@ -275,9 +301,37 @@ impl<T> Plain<T, FromWire> {
     }
 }
 
+impl<T> Plain<T, ReadInPlace> {
+    /// `bytes` as the items they hold, when the claim says plain, `bytes`
+    /// is a whole number of items and its address is aligned for `T`.
+    /// `None` otherwise.
+    #[inline]
+    pub(crate) fn slice_of(self, bytes: &[u8]) -> Option<&[T]> {
+        let size = size_of::<T>();
+        if !self.plain
+            || size == 0
+            || bytes.len() % size != 0
+            || (bytes.as_ptr() as usize) % core::mem::align_of::<T>() != 0
+        {
+            return None;
+        }
+        // SAFETY:
+        // 1. bounds: `bytes.len() / size` items of `size` bytes are exactly
+        //    the `bytes.len()` bytes of `bytes`, which outlive the result
+        //    (same lifetime);
+        // 2. alignment: checked above;
+        // 3. validity: the claim is `ReadInPlace` and says plain, so every
+        //    `size` bytes are a valid `T` (its condition 3);
+        // 4. aliasing: a shared borrow of bytes that are not written while
+        //    it lives (`&[u8]`), and `T` has no interior mutability
+        //    (condition 1), so reading them as `&[T]` writes nothing.
+        Some(unsafe { core::slice::from_raw_parts(bytes.as_ptr().cast::<T>(), bytes.len() / size) })
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use crate::plain::{FromWire, IntoLayout, IntoWire, Plain};
+    use crate::plain::{FromWire, IntoLayout, IntoWire, Plain, ReadInPlace};
     use alloc::vec::Vec;
 
     #[test]
@@ -298,6 +352,17 @@ mod tests {
         let arrays = [[1u16, 2], [3, 4]];
         let claim = Plain::<u16, IntoLayout>::NUMBER.array::<2>();
         assert_eq!(claim.bytes_of(&arrays).unwrap(), [1, 0, 2, 0, 3, 0, 4, 0]);
+    }
+
+    #[test]
+    fn lists_read_in_place_only_when_aligned_and_whole() {
+        let words = [1u32, 2, 3];
+        let bytes = Plain::<u32, IntoWire>::NUMBER.bytes_of(&words).unwrap();
+        let claim = Plain::<u32, ReadInPlace>::NUMBER;
+        assert_eq!(claim.slice_of(bytes), Some(&words[..]));
+        assert_eq!(claim.slice_of(&bytes[..5]), None);
+        assert_eq!(claim.slice_of(&bytes[1..9]), None);
+        assert_eq!(Plain::<u32, ReadInPlace>::NO.slice_of(bytes), None);
     }
 
     #[test]

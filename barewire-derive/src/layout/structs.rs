@@ -67,7 +67,8 @@ pub fn expand(input: &Input<'_>, fields: &[Field<'_>], style: Style) -> Expanded
             quote!(+ __bw::layout::Layout::out_of_line_hint(&self.#m))
         }
     });
-    let plain = plain_proof(fields, &layout_const);
+    let plain = plain_proof(fields, &layout_const, &quote!(PLAIN));
+    let in_place = plain_proof(fields, &layout_const, &quote!(IN_PLACE));
     let construct = placed.construct(quote!(Self), style);
     let (de_impl, _, de_where) = names.de_generics.split_for_impl();
 
@@ -148,6 +149,7 @@ pub fn expand(input: &Input<'_>, fields: &[Field<'_>], style: Style) -> Expanded
             const TRIVIAL: bool = true #(#trivial)*;
             const TRIVIAL_VIEW: bool = true #(#trivial_view)*;
             const PLAIN: __bw::__private::Plain<Self, __bw::__private::IntoLayout> = #plain;
+            const IN_PLACE: __bw::__private::Plain<Self, __bw::__private::ReadInPlace> = #in_place;
             const FIELDS: &'static [__bw::layout::FieldLayout] =
                 &#layout_const.fields([#(#field_names),*], [#(#sizes),*]);
             type View<'__v> = #shared;
@@ -209,9 +211,15 @@ pub fn expand(input: &Input<'_>, fields: &[Field<'_>], style: Style) -> Expanded
     }
 }
 
-/// The layout `Plain` proof of a struct: every field plain, no hints, the
-/// memory offsets equal to the layout offsets, and no padding anywhere.
-fn plain_proof(fields: &[Field<'_>], layout_const: &TokenStream) -> TokenStream {
+/// A layout claim of a struct, `PLAIN` (`IntoLayout`) or `IN_PLACE`
+/// (`ReadInPlace`), named by `claim`: every field's own claim of that kind,
+/// no hints, the memory offsets equal to the layout offsets, and no padding
+/// anywhere.
+fn plain_proof(
+    fields: &[Field<'_>],
+    layout_const: &TokenStream,
+    claim: &TokenStream,
+) -> TokenStream {
     if fields.is_empty()
         || fields
             .iter()
@@ -223,7 +231,7 @@ fn plain_proof(fields: &[Field<'_>], layout_const: &TokenStream) -> TokenStream 
         let ty = f.ty;
         let m = &f.member;
         quote! {
-            && <#ty as __bw::layout::Layout>::PLAIN.is_plain()
+            && <#ty as __bw::layout::Layout>::#claim.is_plain()
             && __bw::__private::offset_of!(Self, #m) == #layout_const.offsets[#i]
         }
     });
@@ -233,14 +241,20 @@ fn plain_proof(fields: &[Field<'_>], layout_const: &TokenStream) -> TokenStream 
     });
     quote! {{
         // SAFETY: plain only when (1) every field's memory is its layout
-        // bytes (each field type is plain); (2) each field sits in memory at
-        // its layout offset; (3) the layout size, the memory size and the sum
-        // of the field sizes agree, so there is no padding in memory or in
-        // the layout; so the struct's memory is its inline layout part.
+        // bytes (each field type makes the same claim); (2) each field sits
+        // in memory at its layout offset; (3) the layout size, the memory
+        // size and the sum of the field sizes agree, so there is no padding
+        // in memory or in the layout; so the struct's memory is its inline
+        // layout part. For `IN_PLACE` also: every field accepts any bytes,
+        // so the struct, made of nothing else, does; and each field's Rust
+        // alignment is at most its layout alignment, so the struct's (their
+        // maximum, unless `repr(align)` raises it: checked) is at most the
+        // layout's.
         unsafe {
             __bw::__private::Plain::new_unchecked(
                 true #(#conditions)*
                 && __bw::__private::size_of::<Self>() == #layout_const.size
+                && __bw::__private::align_of::<Self>() <= #layout_const.align
                 && #layout_const.size == 0 #(#sizes)*
             )
         }

@@ -118,6 +118,31 @@ const _: () = {
                             == <HeaderLayout<()>>::__LAYOUT.offsets[2usize]
                         && __bw::__private::size_of::<Self>()
                             == <HeaderLayout<()>>::__LAYOUT.size
+                        && __bw::__private::align_of::<Self>()
+                            <= <HeaderLayout<()>>::__LAYOUT.align
+                        && <HeaderLayout<()>>::__LAYOUT.size
+                            == 0 + <u8 as __bw::layout::Layout>::SIZE
+                                + <[u8; 3] as __bw::layout::Layout>::SIZE
+                                + <u32 as __bw::layout::Layout>::SIZE,
+                )
+            }
+        };
+        const IN_PLACE: __bw::__private::Plain<Self, __bw::__private::ReadInPlace> = {
+            unsafe {
+                __bw::__private::Plain::new_unchecked(
+                    true && <u8 as __bw::layout::Layout>::IN_PLACE.is_plain()
+                        && __bw::__private::offset_of!(Self, kind)
+                            == <HeaderLayout<()>>::__LAYOUT.offsets[0usize]
+                        && <[u8; 3] as __bw::layout::Layout>::IN_PLACE.is_plain()
+                        && __bw::__private::offset_of!(Self, _pad)
+                            == <HeaderLayout<()>>::__LAYOUT.offsets[1usize]
+                        && <u32 as __bw::layout::Layout>::IN_PLACE.is_plain()
+                        && __bw::__private::offset_of!(Self, length)
+                            == <HeaderLayout<()>>::__LAYOUT.offsets[2usize]
+                        && __bw::__private::size_of::<Self>()
+                            == <HeaderLayout<()>>::__LAYOUT.size
+                        && __bw::__private::align_of::<Self>()
+                            <= <HeaderLayout<()>>::__LAYOUT.align
                         && <HeaderLayout<()>>::__LAYOUT.size
                             == 0 + <u8 as __bw::layout::Layout>::SIZE
                                 + <[u8; 3] as __bw::layout::Layout>::SIZE

@@ -132,6 +132,27 @@ const _: () = {
                             == <PointLayout<()>>::__LAYOUT.offsets[1usize]
                         && __bw::__private::size_of::<Self>()
                             == <PointLayout<()>>::__LAYOUT.size
+                        && __bw::__private::align_of::<Self>()
+                            <= <PointLayout<()>>::__LAYOUT.align
+                        && <PointLayout<()>>::__LAYOUT.size
+                            == 0 + <u32 as __bw::layout::Layout>::SIZE
+                                + <u32 as __bw::layout::Layout>::SIZE,
+                )
+            }
+        };
+        const IN_PLACE: __bw::__private::Plain<Self, __bw::__private::ReadInPlace> = {
+            unsafe {
+                __bw::__private::Plain::new_unchecked(
+                    true && <u32 as __bw::layout::Layout>::IN_PLACE.is_plain()
+                        && __bw::__private::offset_of!(Self, x)
+                            == <PointLayout<()>>::__LAYOUT.offsets[0usize]
+                        && <u32 as __bw::layout::Layout>::IN_PLACE.is_plain()
+                        && __bw::__private::offset_of!(Self, y)
+                            == <PointLayout<()>>::__LAYOUT.offsets[1usize]
+                        && __bw::__private::size_of::<Self>()
+                            == <PointLayout<()>>::__LAYOUT.size
+                        && __bw::__private::align_of::<Self>()
+                            <= <PointLayout<()>>::__LAYOUT.align
                         && <PointLayout<()>>::__LAYOUT.size
                             == 0 + <u32 as __bw::layout::Layout>::SIZE
                                 + <u32 as __bw::layout::Layout>::SIZE,

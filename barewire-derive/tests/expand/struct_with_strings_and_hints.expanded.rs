@@ -121,6 +121,7 @@ const _: () = {
             && <String as __bw::layout::Layout>::TRIVIAL_VIEW && false
             && <&'a str as __bw::layout::Layout>::TRIVIAL_VIEW;
         const PLAIN: __bw::__private::Plain<Self, __bw::__private::IntoLayout> = __bw::__private::Plain::NO;
+        const IN_PLACE: __bw::__private::Plain<Self, __bw::__private::ReadInPlace> = __bw::__private::Plain::NO;
         const FIELDS: &'static [__bw::layout::FieldLayout] = &<LogEntryLayout<
             'a,
             (),

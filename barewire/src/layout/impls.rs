@@ -13,7 +13,7 @@ use super::views::{
 };
 use super::{Check, FromLayout, Layout, Writer, check_inline, follow, follow_unchecked, read4};
 use crate::error::Error;
-use crate::plain::{IntoLayout, Plain};
+use crate::plain::{IntoLayout, Plain, ReadInPlace};
 use crate::wire::{Int, Uint};
 
 macro_rules! numbers {
@@ -22,6 +22,7 @@ macro_rules! numbers {
             const SIZE: usize = core::mem::size_of::<$t>();
             const ALIGN: usize = core::mem::size_of::<$t>();
             const PLAIN: Plain<Self, IntoLayout> = Plain::<$t, IntoLayout>::NUMBER;
+            const IN_PLACE: Plain<Self, ReadInPlace> = Plain::<$t, ReadInPlace>::NUMBER;
             const TRIVIAL: bool = true;
             type View<'a> = $t;
             type ViewMut<'a> = Scalar<'a, $t>;
@@ -100,6 +101,10 @@ macro_rules! varints {
                 // same bytes), so the claim for `$inner` carries over, and
                 // says plain only when that one does.
                 unsafe { Plain::new_unchecked(<$inner as Layout>::PLAIN.is_plain()) };
+            const IN_PLACE: Plain<Self, ReadInPlace> =
+                // SAFETY: as for `PLAIN`, and (3) every bit pattern of
+                // `$inner` is a valid newtype of it; (4) the same alignment.
+                unsafe { Plain::new_unchecked(<$inner as Layout>::IN_PLACE.is_plain()) };
             const TRIVIAL: bool = true;
             type View<'a> = $t;
             type ViewMut<'a> = Scalar<'a, $t>;
@@ -408,6 +413,7 @@ impl<T: Layout, const N: usize> Layout for [T; N] {
     const SIZE: usize = T::SIZE * N;
     const ALIGN: usize = T::ALIGN;
     const PLAIN: Plain<Self, IntoLayout> = T::PLAIN.array();
+    const IN_PLACE: Plain<Self, ReadInPlace> = T::IN_PLACE.array();
     const TRIVIAL: bool = T::TRIVIAL;
     const TRIVIAL_VIEW: bool = T::TRIVIAL_VIEW;
     type View<'a> = BareArray<'a, T, N>;

@@ -53,7 +53,7 @@ pub(crate) use derived::{StructLayout, from_boxed};
 use facts::LayoutFacts;
 pub use table::LayoutTable;
 
-use crate::plain::{IntoLayout, Plain};
+use crate::plain::{IntoLayout, Plain, ReadInPlace};
 
 use crate::error::Error;
 use crate::limits::Limits;
@@ -85,6 +85,11 @@ pub trait Layout {
     /// ([`Plain::NO`]): saying plain takes `unsafe` (see [`crate::plain`]),
     /// and the derives say it where they can prove it.
     const PLAIN: Plain<Self, IntoLayout> = Plain::NO;
+    /// Whether any inline bytes are a valid value whose memory is its
+    /// layout, so that a list of it in an image reads as `&[Self]`
+    /// ([`BareSpan::as_slice`]). Leave the default ([`Plain::NO`]); the
+    /// derives prove it where it holds.
+    const IN_PLACE: Plain<Self, ReadInPlace> = Plain::NO;
     /// The layout table of a derived struct: each field's name, offset, size,
     /// alignment and the padding after it, in declaration order (empty for
     /// other types). [`LayoutTable`] prints it.

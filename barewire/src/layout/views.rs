@@ -142,33 +142,57 @@ impl<'a, T: Layout> BareSpan<'a, T> {
     }
 }
 
-impl<'a, T: Layout + bytemuck::Pod> BareSpan<'a, T> {
-    /// The items as a slice, for plain little-endian numbers (`&[f32]`,
-    /// `&[u64]`, ...) on little-endian targets.
+impl<'a, T: Layout> BareSpan<'a, T> {
+    /// The items as a slice, for items whose layout is their memory and
+    /// that any bytes make valid: little-endian numbers (`&[f32]`,
+    /// `&[u64]`, ...) on little-endian targets, arrays of them, and derived
+    /// structs of them that the derive proves plain (`Layout::IN_PLACE`).
+    /// No `unsafe` and no bytemuck in user code.
     ///
-    /// A type whose Rust alignment exceeds its layout alignment
-    /// (`Layout::ALIGN`) has no slice view: that is a compile error.
+    /// Calling it for another item type (or on a big-endian target) is a
+    /// compile error when the program is built: the claim is checked in
+    /// const code. A record holding a `bool` is such a type, as not every
+    /// byte is a valid `bool`:
     ///
-    /// # Panics
+    /// ```compile_fail
+    /// #[derive(barewire::Bare, Clone, Copy)]
+    /// struct Flagged { value: u32, on: bool }
     ///
-    /// On a big-endian target, where the bytes are not the numbers.
+    /// let image = barewire::to_layout(&vec![Flagged { value: 1, on: true }]);
+    /// let view = barewire::view::<Vec<Flagged>>(&image).unwrap();
+    /// let _ = view.as_slice(); // error: as_slice needs items that read in place
+    /// ```
+    ///
+    /// Records of numbers read in place:
+    ///
+    /// ```
+    /// #[derive(barewire::Bare, Clone, Copy, Debug, PartialEq)]
+    /// #[bare(order = "declared")]
+    /// struct Sample { at: u64, value: f64 }
+    ///
+    /// let samples = vec![Sample { at: 1, value: 0.5 }, Sample { at: 2, value: 1.5 }];
+    /// let image = barewire::to_layout(&samples);
+    /// let view = barewire::view::<Vec<Sample>>(&image)?;
+    /// let slice: &[Sample] = view.as_slice();
+    /// assert_eq!(slice, &samples[..]);
+    /// # Ok::<(), barewire::Error>(())
+    /// ```
     #[inline]
     pub fn as_slice(&self) -> &'a [T] {
         const {
             assert!(
-                core::mem::align_of::<T>() <= T::ALIGN,
-                "as_slice: the item type is more aligned in memory than in the layout"
+                T::IN_PLACE.is_plain(),
+                "as_slice needs items that read in place (`Layout::IN_PLACE`): plain numbers, arrays of them, or structs the derive proves plain"
             );
         }
-        assert!(
-            T::PLAIN.is_plain(),
-            "as_slice needs items whose memory is their layout bytes"
-        );
-        // Cannot fail: the check of the image (`view`, `check_full`) found
-        // the items' address a multiple of `T::ALIGN`, which is at least
-        // `align_of::<T>()` (asserted above), and their length a multiple of
-        // `T::SIZE == size_of::<T>()` (the layout claim).
-        bytemuck::cast_slice(self.as_bytes())
+        // Cannot fail on a checked view: the check found the items' address
+        // a multiple of `T::ALIGN`, at least `align_of::<T>()` (the claim's
+        // condition 4), and their length is `len * T::SIZE`, a multiple of
+        // `size_of::<T>()` (condition 2).
+        match T::IN_PLACE.slice_of(self.as_bytes()) {
+            Some(items) => items,
+            None => panic!("as_slice on an image that was not checked (see `view_unchecked`)"),
+        }
     }
 }
 
@@ -297,7 +321,7 @@ impl<'a, const N: usize> BareArray<'a, u8, N> {
     }
 }
 
-impl<'a, T: Layout + bytemuck::Pod, const N: usize> BareArray<'a, T, N> {
+impl<'a, T: Layout, const N: usize> BareArray<'a, T, N> {
     /// The items as a slice, for plain little-endian numbers.
     #[inline]
     pub fn as_slice(&self) -> &'a [T] {
