@@ -24,7 +24,9 @@ pub mod wire;
 
 pub use barewire_derive::{Bare, Layout};
 pub use error::Error;
-pub use layout::{FromLayout, Layout, LayoutBuf, to_layout, view, view_mut, view_unchecked};
+pub use layout::{
+    FromLayout, Layout, LayoutBuf, to_layout, to_layout_into, view, view_mut, view_unchecked,
+};
 pub use limits::Limits;
 #[cfg(feature = "std")]
 pub use wire::IoDecoder;

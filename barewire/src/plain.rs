@@ -242,8 +242,16 @@ impl<T, C: Capability> Plain<T, C> {
     }
 }
 
-impl<T> Plain<T, FromWire> {
-    /// Appends the `bytes.len() / size_of::<T>()` items whose wire bytes are
+/// The capabilities whose claims say every byte string of the type's size
+/// is a valid value: [`FromWire`] (the value those wire bytes encode) and
+/// [`ReadInPlace`] (the value that inline layout holds).
+pub trait AnyBytesValid: Capability {}
+impl AnyBytesValid for FromWire {}
+impl AnyBytesValid for ReadInPlace {}
+
+impl<T, C: AnyBytesValid> Plain<T, C> {
+    /// Appends the `bytes.len() / size_of::<T>()` items whose bytes (wire
+    /// bytes for [`FromWire`], inline layouts for [`ReadInPlace`]) are
     /// `bytes`, as one copy. `false` (and nothing appended) when the claim
     /// does not say plain or `bytes` is not a whole number of items.
     #[inline]
@@ -261,9 +269,10 @@ impl<T> Plain<T, FromWire> {
         //    holds that many;
         // 2. alignment: the copy is bytewise, into the vector's own (aligned)
         //    buffer;
-        // 3. validity: the claim is `FromWire` and says plain, so every byte
-        //    sequence of `size` bytes is a valid `T` (condition 3), and the
-        //    `count` new items are initialized before `set_len` exposes them;
+        // 3. validity: the claim is `FromWire` or `ReadInPlace` and says
+        //    plain, so every byte sequence of `size` bytes is a valid `T`
+        //    (condition 3 of both), and the `count` new items are
+        //    initialized before `set_len` exposes them;
         // 4. aliasing: `bytes` is a shared borrow that cannot overlap the
         //    vector's buffer, which `out: &mut Vec<T>` borrows exclusively.
         unsafe {
@@ -286,9 +295,10 @@ impl<T> Plain<T, FromWire> {
         // 1. bounds: the destination is `size_of::<[T; N]>()` bytes, and
         //    `bytes` has exactly that many (checked above);
         // 2. alignment: a bytewise copy into a properly aligned `MaybeUninit`;
-        // 3. validity: the claim is `FromWire` and says plain, so any bytes
-        //    of `T`'s size are a valid `T` (condition 3), and an array is its
-        //    items back to back: the array is initialized after the copy;
+        // 3. validity: the claim is `FromWire` or `ReadInPlace` and says
+        //    plain, so any bytes of `T`'s size are a valid `T` (condition 3
+        //    of both), and an array is its items back to back: the array is
+        //    initialized after the copy;
         // 4. aliasing: `array` is a fresh local, `bytes` a shared borrow.
         unsafe {
             core::ptr::copy_nonoverlapping(

@@ -269,7 +269,13 @@ impl Writer {
     /// An empty writer with room for about `capacity` bytes. The capacity
     /// is a hint: it is capped at [`MAX_IMAGE_SIZE`], the largest image.
     pub fn with_capacity(capacity: usize) -> Self {
-        let mut buf = LayoutBuf::new();
+        Writer::reusing(LayoutBuf::new(), capacity)
+    }
+
+    /// A writer into `buf`'s allocation: its bytes are dropped (not freed)
+    /// and it grows to about `capacity` bytes if it is smaller.
+    pub(crate) fn reusing(mut buf: LayoutBuf, capacity: usize) -> Self {
+        buf.len = 0;
         buf.reserve_total(capacity.min(MAX_IMAGE_SIZE));
         Writer {
             buf,

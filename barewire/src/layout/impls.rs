@@ -284,8 +284,14 @@ fn list_from_layout<'a, T: FromLayout<'a>>(
     cx.enter(at)?;
     cx.visit(len as u64, at)?;
     let mut out = Vec::with_capacity(len);
-    for i in 0..len {
-        out.push(T::from_layout(buf, start + i * T::SIZE, cx)?);
+    // Items whose inline layout is their memory and accept any bytes: one
+    // copy of the checked span.
+    let in_place = T::IN_PLACE;
+    let bytes = buf.get(start..start.saturating_add(len.saturating_mul(T::SIZE)));
+    if !(in_place.is_plain() && bytes.is_some_and(|b| in_place.extend_from_bytes(&mut out, b))) {
+        for i in 0..len {
+            out.push(T::from_layout(buf, start + i * T::SIZE, cx)?);
+        }
     }
     cx.leave();
     Ok(out)

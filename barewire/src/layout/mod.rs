@@ -198,13 +198,31 @@ fn check_root<T: Layout>(bytes: &[u8]) -> Result<(), Error> {
 ///
 /// If the image would exceed [`MAX_IMAGE_SIZE`] (2 GiB - 1).
 pub fn to_layout<T: Layout + ?Sized>(value: &T) -> LayoutBuf {
+    let mut buf = LayoutBuf::new();
+    to_layout_into(value, &mut buf);
+    buf
+}
+
+/// Writes the layout image of `value` into `buf`, replacing what it held
+/// and reusing its allocation: a loop that writes many images allocates
+/// only when one is larger than every image before it.
+///
+/// ```
+/// let mut buf = barewire::layout::LayoutBuf::new();
+/// for n in 0..3u32 {
+///     barewire::layout::to_layout_into(&vec![n; 4], &mut buf);
+///     assert_eq!(barewire::view::<Vec<u32>>(&buf)?.get(3), Some(n));
+/// }
+/// # Ok::<(), barewire::Error>(())
+/// ```
+pub fn to_layout_into<T: Layout + ?Sized>(value: &T, buf: &mut LayoutBuf) {
     let hint = T::SIZE
         .saturating_add(value.out_of_line_hint())
         .saturating_add(MAX_ALIGN);
-    let mut w = Writer::with_capacity(hint.min(MAX_IMAGE_SIZE));
+    let mut w = Writer::reusing(core::mem::take(buf), hint.min(MAX_IMAGE_SIZE));
     let at = w.alloc(T::SIZE, T::ALIGN);
     value.write(&mut w, at);
-    w.finish()
+    *buf = w.finish();
 }
 
 /// Checks the structure of the image `bytes` of a `T` and returns the view of
