@@ -6,6 +6,39 @@
 use super::{Decode, Limits, Reader};
 use crate::error::Error;
 
+/// What decoding one message at the front of a window of a stream gave:
+/// the one step both streaming decoders take.
+enum Step<T> {
+    /// The message, and where it ends.
+    Message(T, usize),
+    /// The window ends inside the message: the decoder's error, which says
+    /// where and how many more bytes it needs at least.
+    Incomplete(Error),
+}
+
+/// Decodes the message that starts at `start` in `window`.
+///
+/// A message of no bytes (a `void` type) cannot be told apart from the next
+/// one: with bytes left, that is an error, not an endless stream of empty
+/// messages.
+fn decode_step<'de, T: Decode<'de>>(
+    window: &'de [u8],
+    start: usize,
+    limits: Limits,
+) -> Result<Step<T>, Error> {
+    let mut r = Reader::with_limits(window, limits);
+    r.rewind(start);
+    match T::decode(&mut r) {
+        Ok(_) if r.position() == start => Err(Error::TrailingBytes {
+            offset: start,
+            remaining: window.len() - start,
+        }),
+        Ok(value) => Ok(Step::Message(value, r.position())),
+        Err(e @ Error::UnexpectedEnd { .. }) => Ok(Step::Incomplete(e)),
+        Err(e) => Err(e),
+    }
+}
+
 /// Reads concatenated BARE messages from a slice, one at a time, borrowing
 /// from it.
 ///
@@ -53,26 +86,20 @@ impl<'de> SliceDecoder<'de> {
         let window_end =
             start.saturating_add(usize::try_from(limits.max_size).unwrap_or(usize::MAX));
         let window = &input[..input.len().min(window_end)];
-        let mut r = Reader::with_limits(window, limits);
-        r.rewind(start);
-        match T::decode(&mut r) {
-            // A message of no bytes (a `void` type) cannot be told apart
-            // from the next one: with bytes left, that is an error, not an
-            // endless stream of empty messages.
-            Ok(_) if r.position() == start => Err(Error::TrailingBytes {
-                offset: start,
-                remaining: input.len() - start,
-            }),
-            Ok(value) => {
-                self.reader.rewind(r.position());
+        match decode_step(window, start, limits) {
+            Ok(Step::Message(value, end)) => {
+                self.reader.rewind(end);
                 Ok(Some(value))
             }
-            Err(Error::UnexpectedEnd { .. }) if window.len() < input.len() => {
-                Err(Error::SizeLimit {
-                    size: limits.max_size.saturating_add(1),
-                    limit: limits.max_size,
-                })
-            }
+            Ok(Step::Incomplete(_)) if window.len() < input.len() => Err(Error::SizeLimit {
+                size: limits.max_size.saturating_add(1),
+                limit: limits.max_size,
+            }),
+            Ok(Step::Incomplete(e)) => Err(e),
+            Err(Error::TrailingBytes { offset, .. }) => Err(Error::TrailingBytes {
+                offset,
+                remaining: input.len() - offset,
+            }),
             Err(e) => Err(e),
         }
     }
@@ -314,24 +341,23 @@ mod io {
             let max_size = self.max_size();
             let window = &self.buf[self.start..self.end];
             let window = &window[..window.len().min(max_size)];
-            let mut r = Reader::with_limits(window, self.limits);
-            let result = T::decode(&mut r);
+            let result = decode_step::<T>(window, 0, self.limits);
             let examined = match &result {
-                Ok(_) => r.position(),
-                Err(_) => window.len(),
+                Ok(Step::Message(_, end)) => *end,
+                _ => window.len(),
             };
             self.credit = self.credit.saturating_sub(examined);
             match result {
-                Ok(_) if r.position() == 0 => Err(Error::TrailingBytes {
+                Err(Error::TrailingBytes { .. }) => Err(Error::TrailingBytes {
                     offset: 0,
                     remaining: self.buffered(),
                 }),
-                Ok(value) => {
-                    self.start += r.position();
+                Ok(Step::Message(value, end)) => {
+                    self.start += end;
                     self.need = 0;
                     Ok(Some(value))
                 }
-                Err(Error::UnexpectedEnd { offset, needed, .. }) => {
+                Ok(Step::Incomplete(Error::UnexpectedEnd { offset, needed, .. })) => {
                     // `needed` comes from a length prefix: up to u64::MAX.
                     let total = (offset as u64).saturating_add(needed);
                     if window.len() >= max_size {
@@ -349,7 +375,7 @@ mod io {
                         .min(max_size);
                     Ok(None)
                 }
-                Err(e) => Err(e),
+                Ok(Step::Incomplete(e)) | Err(e) => Err(e),
             }
         }
 
