@@ -6,53 +6,13 @@
 /// one value shares bytes with an offset of another. `view_mut` accepts it;
 /// setting scalars then makes it invalid. Reads must stay in bounds and the
 /// next check must fail with an error, not a panic (see `view_mut`'s docs).
+mod fixtures;
+
 mod overlapping_image {
+    use barewire::Uint;
     use barewire::layout::LayoutBuf;
-    use barewire::{Bare, Int, Uint};
 
-    // The fuzz crate's `Canon` type, field for field (same layout).
-    #[derive(Bare, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-    enum Kind {
-        A,
-        B = 7,
-        C = 70000,
-    }
-
-    #[derive(Bare, Debug, Clone, PartialEq)]
-    enum Item {
-        Number(i64),
-        Text(String),
-        Pair {
-            left: u8,
-            right: Option<Box<Item>>,
-        },
-        Nothing,
-        #[bare(tag = 300)]
-        Floats(Vec<f32>),
-    }
-
-    #[derive(Bare, Debug, Clone, PartialEq)]
-    struct Canon {
-        id: Uint,
-        delta: Int,
-        flag: bool,
-        kind: Kind,
-        small: i8,
-        short: i16,
-        word: u32,
-        wide: u64,
-        ratio: f32,
-        name: String,
-        bytes: Vec<u8>,
-        floats: Vec<f64>,
-        fixed: [u16; 3],
-        tag: [u8; 4],
-        maybe: Option<u32>,
-        items: Vec<Item>,
-        nested: Vec<Vec<i16>>,
-        unit: (),
-        next: Option<Box<Canon>>,
-    }
+    use crate::fixtures::Canon;
 
     #[rustfmt::skip]
     const IMAGE: [u8; 253] = [

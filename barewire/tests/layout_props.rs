@@ -8,20 +8,8 @@ use barewire::layout::{self, LayoutBuf};
 use barewire::{Bare, Int, Uint};
 use proptest::prelude::*;
 
-#[derive(Bare, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum Kind {
-    A,
-    B = 7,
-    C = 70000,
-}
-
-#[derive(Bare, Debug, Clone, PartialEq)]
-enum Item {
-    Number(i64),
-    Text(String),
-    Pair { left: u8, right: Option<Box<Item>> },
-    Nothing,
-}
+mod fixtures;
+use fixtures::{Item, Kind};
 
 #[derive(Bare, Debug, Clone, PartialEq)]
 struct Record {
