@@ -245,14 +245,14 @@ fn run<S: Scope>(
 
 fn config() -> ProptestConfig {
     ProptestConfig {
-        cases: if cfg!(miri) { 6 } else { 256 },
+        cases: if cfg!(miri) { 3 } else { 256 },
         failure_persistence: None,
         ..ProptestConfig::default()
     }
 }
 
 fn ops() -> impl Strategy<Value = Vec<Op>> {
-    proptest::collection::vec(op(), 0..if cfg!(miri) { 60 } else { 300 })
+    proptest::collection::vec(op(), 0..if cfg!(miri) { 40 } else { 300 })
 }
 
 proptest! {

@@ -110,7 +110,7 @@ fn read_all(view: &RecordLayout<&[u8]>) {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(if cfg!(miri) { 4 } else { 256 }))]
+    #![proptest_config(ProptestConfig::with_cases(if cfg!(miri) { 2 } else { 256 }))]
 
     #[test]
     fn any_value_round_trips(value in record()) {

@@ -239,7 +239,7 @@ mod tests {
         record_len,
     };
 
-    const CASES: u32 = if cfg!(miri) { 4 } else { 256 };
+    const CASES: u32 = if cfg!(miri) { 2 } else { 256 };
 
     /// A capacity the channel accepts: a multiple of 64, at least the
     /// minimum, small enough that wraps are frequent.
