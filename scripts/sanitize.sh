@@ -43,7 +43,7 @@ asan() {
     done
   done
   echo "== asan: barewire and barewire-pool, all features"
-  RUSTFLAGS="-Zsanitizer=address" RUSTDOCFLAGS="-Zsanitizer=address" \
+  RUSTFLAGS="-Zsanitizer=address --cfg barewire_asan" RUSTDOCFLAGS="-Zsanitizer=address" \
     ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1} \
     CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-target}/asan" \
     cargo +nightly test --target "$host" -p barewire -p barewire-pool --all-features \

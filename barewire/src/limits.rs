@@ -132,17 +132,48 @@ impl Nesting {
     }
 }
 
-/// Whether addresses of locals measure the stack. Under Miri each local is
-/// an allocation of its own, at no particular address, so only the depth
-/// limit applies there.
+/// Whether the stack is measured. Under Miri there is no stack pointer to
+/// read and each local is an allocation of its own, so only the depth limit
+/// applies there.
 const STACK_IS_MEASURED: bool = !cfg!(miri);
 
-/// An address in the current stack frame. Only compared with another one
-/// taken deeper in the same call chain, whatever way the stack grows.
+/// The stack pointer: where the current frame ends. Only compared with
+/// another one taken deeper in the same call chain, whatever way the stack
+/// grows.
+///
+/// Read from the register where the target has one we know, because the
+/// address of a local is not always on the thread's stack: AddressSanitizer
+/// moves locals into heap "fake frames" to catch use after return.
 #[inline(always)]
 fn stack_address() -> usize {
-    let marker = 0u8;
-    core::hint::black_box(&marker) as *const u8 as usize
+    #[cfg(all(not(miri), target_arch = "x86_64"))]
+    {
+        let sp: usize;
+        // SAFETY: (1) the instruction only copies the stack pointer
+        // register into `sp`: it reads and writes no memory (`nomem`),
+        // does not touch the stack (`nostack`) and leaves the flags alone
+        // (`preserves_flags`); (2) `sp` is an output register of pointer
+        // size, initialized by the instruction.
+        unsafe {
+            core::arch::asm!("mov {}, rsp", out(reg) sp, options(nomem, nostack, preserves_flags))
+        };
+        sp
+    }
+    #[cfg(all(not(miri), target_arch = "aarch64"))]
+    {
+        let sp: usize;
+        // SAFETY: as for x86_64: a register copy, no memory, no stack, no
+        // flags; `sp` is initialized by the instruction.
+        unsafe {
+            core::arch::asm!("mov {}, sp", out(reg) sp, options(nomem, nostack, preserves_flags))
+        };
+        sp
+    }
+    #[cfg(any(miri, not(any(target_arch = "x86_64", target_arch = "aarch64"))))]
+    {
+        let marker = 0u8;
+        core::hint::black_box(&marker) as *const u8 as usize
+    }
 }
 
 #[cfg(test)]
