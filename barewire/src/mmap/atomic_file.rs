@@ -45,9 +45,10 @@ pub(crate) fn replace<R>(
 struct TempPath(PathBuf);
 
 impl TempPath {
-    /// The file was renamed: nothing to remove.
+    /// The file was renamed: nothing to remove (the path itself is freed).
     fn keep(self) {
-        core::mem::forget(self);
+        let mut this = core::mem::ManuallyDrop::new(self);
+        drop(core::mem::take(&mut this.0));
     }
 }
 
