@@ -4,8 +4,8 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::bound;
-use crate::case::constant_case;
 use crate::model::{Field, Input, Shape, Style};
+use barewire_schema::case::constant_case;
 
 /// The `impl schema::Describe` of the input.
 pub fn expand(input: &Input<'_>) -> TokenStream {

@@ -17,7 +17,6 @@
 
 mod attr;
 mod bound;
-mod case;
 mod check;
 mod common;
 mod ctxt;

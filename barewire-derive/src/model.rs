@@ -8,8 +8,8 @@
 use syn::{Data, DeriveInput, Fields, Generics, Ident, Member, Type};
 
 use crate::attr::{self, Attrs, Place};
-use crate::case;
 use crate::ctxt::Ctxt;
+use barewire_schema::case;
 
 /// A derive input.
 pub struct Input<'a> {

@@ -1,0 +1,1 @@
+//! Rust code from a schema.
