@@ -29,6 +29,31 @@
 //! # Ok::<(), barewire::Error>(())
 //! ```
 //!
+//! # Rust types from a schema
+//!
+//! [`include_schema!`](crate::include_schema) turns a schema file into Rust
+//! types in place, with the generator of [`codegen`] (which documents the
+//! mapping); `barewire-build` writes the same code to `OUT_DIR` from a build
+//! script, and `barewire gen` to a file.
+//!
+//! ```
+//! // tests/schemas/contacts.bare, relative to the crate's Cargo.toml.
+//! barewire::include_schema!("tests/schemas/contacts.bare");
+//!
+//! let ada = Person {
+//!     name: "Ada".into(),
+//!     email: "ada@example.com".into(),
+//!     gender: Some(Gender::Female),
+//! };
+//! let contacts = Contacts(vec![Contact::Person(ada)]);
+//! let bytes = barewire::to_vec(&contacts);
+//! assert_eq!(barewire::from_slice::<Contacts>(&bytes)?, contacts);
+//!
+//! let text = std::fs::read_to_string("tests/schemas/contacts.bare").unwrap();
+//! assert_eq!(barewire::schema_model::<Contacts>().defs.len(), barewire::schema::parse(&text)?.defs.len());
+//! # Ok::<(), barewire::Error>(())
+//! ```
+//!
 //! Errors are [`Error::Schema`](crate::Error::Schema) with a 1-based line and
 //! column (in characters) of the offending token:
 //!
