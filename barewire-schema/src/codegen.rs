@@ -772,7 +772,15 @@ impl<'s> Gen<'s> {
                     for attr in attrs.split_whitespace() {
                         let _ = writeln!(out, "    {attr}");
                     }
-                    write_typed_line(out, "    ", &format!("pub {ty}"), ",");
+                    // rustfmt (1.9) writes two spaces between `pub` and a
+                    // path starting with `::` when it breaks the type.
+                    let fits = format!("    pub {ty},").len() <= MAX_WIDTH;
+                    let space = if ty.starts_with("::") && !fits {
+                        "  "
+                    } else {
+                        " "
+                    };
+                    write_typed_line(out, "    ", &format!("pub{space}{ty}"), ",");
                     out.push_str(");\n");
                 }
             }
