@@ -687,7 +687,7 @@ impl<'s> Gen<'s> {
             Type::Data => format!("{}<u8>", self.private("Vec")),
             Type::DataFixed(n) => format!("[u8; {n}]"),
             Type::List(inner) | Type::ListFixed(inner, _) if wrap_lists && **inner == Type::U8 => {
-                let name = self.fresh(made_name(path, "Bytes"));
+                let name = self.fresh(made_name(path, "") + "List");
                 let rust = self.rust_type(ty, path, by_value, false);
                 self.write_item(Item {
                     doc: None,
