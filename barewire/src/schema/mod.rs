@@ -4,7 +4,7 @@
 //! Everything but [`parse`], [`parse_with`] and [`Describe`] is a re-export
 //! of `barewire_schema` (see its docs for the rules the parser checks and
 //! where they differ from bare-ts's); `parse` and `parse_with` are its
-//! functions with errors as [`Error::Schema`](crate::Error::Schema), so that
+//! functions with errors as [`Error::Schema`], so that
 //! they compose with the rest of `barewire` under one error type.
 //!
 //! ```
@@ -54,7 +54,7 @@
 //! # Ok::<(), barewire::Error>(())
 //! ```
 //!
-//! Errors are [`Error::Schema`](crate::Error::Schema) with a 1-based line and
+//! Errors are [`Error::Schema`] with a 1-based line and
 //! column (in characters) of the offending token:
 //!
 //! ```
