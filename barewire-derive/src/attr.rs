@@ -64,6 +64,8 @@ pub const KEYS: &[&str] = &[
     "intern",
     "field",
     "padding",
+    "list",
+    "map_key",
 ];
 
 /// The `#[bare(...)]` attributes of one item (type, field or variant).
@@ -94,6 +96,11 @@ pub struct Attrs {
     pub field: Slot<u64>,
     /// `padding`: a `#[derive(Layout)]` filler field.
     pub padding: Slot<()>,
+    /// `list`: the field's bytes (`Vec<u8>`, `[u8; N]`, ...) are
+    /// `list<u8>` in the schema, not `data` (the wire bytes are the same).
+    pub list: Slot<()>,
+    /// `map_key`: a newtype usable as a map key, like the type it wraps.
+    pub map_key: Slot<()>,
 }
 
 /// Where an attribute is written; each place accepts its own keys.
@@ -111,9 +118,9 @@ impl Place {
     /// The keys accepted here, for messages.
     pub fn allowed(self) -> &'static str {
         match self {
-            Place::Container => "`crate`, `rename`, `bound`, `layout`, `order`, `align`",
+            Place::Container => "`crate`, `rename`, `bound`, `layout`, `order`, `align`, `map_key`",
             Place::Field => {
-                "`rename`, `skip`, `align`, `out_of_line`, `intern` (and in #[derive(Layout)]: `field`, `padding`)"
+                "`rename`, `skip`, `list`, `align`, `out_of_line`, `intern` (and in #[derive(Layout)]: `field`, `padding`)"
             }
             Place::Variant => "`rename`, `tag`",
         }
@@ -126,12 +133,19 @@ impl Place {
             Place::Container => {
                 matches!(
                     key,
-                    "crate" | "rename" | "bound" | "layout" | "order" | "align"
+                    "crate" | "rename" | "bound" | "layout" | "order" | "align" | "map_key"
                 )
             }
             Place::Field => matches!(
                 key,
-                "rename" | "skip" | "align" | "out_of_line" | "intern" | "field" | "padding"
+                "rename"
+                    | "skip"
+                    | "list"
+                    | "align"
+                    | "out_of_line"
+                    | "intern"
+                    | "field"
+                    | "padding"
             ),
             Place::Variant => matches!(key, "rename" | "tag"),
         }
@@ -165,6 +179,8 @@ pub fn parse(cx: &Ctxt, attrs: &[Attribute], place: Place) -> Attrs {
         intern: Slot::new(),
         field: Slot::new(),
         padding: Slot::new(),
+        list: Slot::new(),
+        map_key: Slot::new(),
     };
     for attr in attrs.iter().filter(|a| a.path().is_ident("bare")) {
         if let syn::Meta::Path(_) = attr.meta {
@@ -199,7 +215,7 @@ pub fn parse(cx: &Ctxt, attrs: &[Attribute], place: Place) -> Attrs {
                     if !valid_schema_name(&name) {
                         return Err(syn::Error::new(
                             lit.span(),
-                            "a BARE name must be ASCII letters and digits, starting with a letter",
+                            "a BARE name must be ASCII letters, digits and `_`, starting with a letter",
                         ));
                     }
                     out.rename.push(span, lit.span(), name);
@@ -263,6 +279,8 @@ pub fn parse(cx: &Ctxt, attrs: &[Attribute], place: Place) -> Attrs {
                 "out_of_line" => out.out_of_line.push(span, span, ()),
                 "intern" => out.intern.push(span, span, ()),
                 "padding" => out.padding.push(span, span, ()),
+                "list" => out.list.push(span, span, ()),
+                "map_key" => out.map_key.push(span, span, ()),
                 "field" => {
                     let lit: LitInt = meta.value()?.parse()?;
                     let index = lit.base10_parse::<u64>().map_err(|_| {
@@ -284,9 +302,11 @@ pub fn parse(cx: &Ctxt, attrs: &[Attribute], place: Place) -> Attrs {
     out
 }
 
-/// ASCII letters and digits, starting with a letter: what BARE names allow.
+/// ASCII letters, digits and `_`, starting with a letter: what BARE names
+/// allow (type names in PascalCase, field names in camelCase or snake_case,
+/// enum members in CONSTANT_CASE).
 fn valid_schema_name(name: &str) -> bool {
     let mut chars = name.chars();
     chars.next().is_some_and(|c| c.is_ascii_alphabetic())
-        && chars.all(|c| c.is_ascii_alphanumeric())
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }

@@ -4,7 +4,6 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::bound;
-use crate::case::constant_case;
 use crate::model::{Field, Input, Shape, Style};
 
 /// The `impl schema::Describe` of the input.
@@ -16,8 +15,8 @@ pub fn expand(input: &Input<'_>) -> TokenStream {
     let params = bound::type_params(input);
     let kind = match &input.shape {
         Shape::Struct(fields, Style::Tuple) if fields.iter().filter(|f| !f.skip).count() == 1 => {
-            let ty = fields.iter().find(|f| !f.skip).map(|f| f.ty);
-            quote!(__bw::schema::DefKind::Type(<#ty as __bw::schema::Describe>::describe(__b)))
+            let ty = fields.iter().find(|f| !f.skip).map(field_type);
+            quote!(__bw::schema::DefKind::Type(#ty))
         }
         Shape::Struct(fields, _) => {
             let fields = field_list(fields);
@@ -26,7 +25,7 @@ pub fn expand(input: &Input<'_>) -> TokenStream {
         Shape::Enum(variants) => {
             let pairs = variants.iter().map(|v| {
                 let vi = v.ident;
-                let member = constant_case(&vi.to_string());
+                let member = &v.schema_name;
                 quote!((#member, #ident::#vi as __bw::__private::i128 as __bw::__private::u64))
             });
             quote!(__bw::__private::enum_kind(&[#(#pairs),*]))
@@ -39,10 +38,8 @@ pub fn expand(input: &Input<'_>) -> TokenStream {
                 let shape = match (v.style, active.as_slice()) {
                     (Style::Unit, _) | (_, []) => quote!(__bw::__private::VariantShape::Unit),
                     (Style::Tuple, [only]) => {
-                        let ty = only.ty;
-                        quote!(__bw::__private::VariantShape::Newtype(
-                            <#ty as __bw::schema::Describe>::describe(__b)
-                        ))
+                        let ty = field_type(only);
+                        quote!(__bw::__private::VariantShape::Newtype(#ty))
                     }
                     _ => {
                         let fields = field_list(&v.fields);
@@ -74,8 +71,20 @@ pub fn expand(input: &Input<'_>) -> TokenStream {
 fn field_list(fields: &[Field<'_>]) -> TokenStream {
     let entries = crate::model::wire_fields(fields).into_iter().map(|f| {
         let name = &f.schema_name;
-        let ty = f.ty;
-        quote!((__bw::__private::string(#name), <#ty as __bw::schema::Describe>::describe(__b)))
+        let ty = field_type(f);
+        quote!((__bw::__private::string(#name), #ty))
     });
     quote!(__bw::__private::vec![#(#entries),*])
+}
+
+/// The schema type of a field: its type's, with `data` read as `list<u8>`
+/// under `#[bare(list)]`.
+fn field_type(f: &Field<'_>) -> TokenStream {
+    let ty = f.ty;
+    let described = quote!(<#ty as __bw::schema::Describe>::describe(__b));
+    if f.attrs.list.is_set() {
+        quote!(__bw::__private::bytes_as_list(#described))
+    } else {
+        described
+    }
 }

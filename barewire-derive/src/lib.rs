@@ -17,7 +17,6 @@
 
 mod attr;
 mod bound;
-mod case;
 mod check;
 mod common;
 mod ctxt;
@@ -25,7 +24,9 @@ mod decode;
 mod describe;
 mod encode;
 mod layout;
+mod map_key;
 mod model;
+mod schema;
 #[cfg(test)]
 mod snapshots;
 
@@ -52,6 +53,30 @@ pub fn derive_bare(input: TokenStream) -> TokenStream {
 pub fn derive_layout(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as syn::DeriveInput);
     expand(&input, true).into()
+}
+
+/// Rust types from a BARE schema file, in place: the file is read at
+/// compile time (its path relative to the crate's `Cargo.toml`, as
+/// `CARGO_MANIFEST_DIR` says), parsed, and turned into one type per
+/// definition by the generator of `barewire_schema::codegen` (see its docs
+/// for the mapping), each deriving `barewire::Bare`.
+///
+/// ```text
+/// barewire::include_schema!("schema/app.bare");
+/// barewire::include_schema!("schema/old.bare", legacy, borrowed, hash_map);
+/// ```
+///
+/// Options after the path: `legacy` accepts the older schema syntax,
+/// `borrowed` makes `str` and `data` borrowed (`&'a str`, `&'a [u8]`),
+/// `hash_map` makes maps `std::collections::HashMap`.
+///
+/// A schema error is a compile error with the file, line and column. The
+/// expansion includes the file with `include_bytes!`, so editing the schema
+/// rebuilds the crate. Use it through `barewire::include_schema!` (the
+/// `barewire::schema` module docs have an example that runs).
+#[proc_macro]
+pub fn include_schema(input: TokenStream) -> TokenStream {
+    schema::include_schema(input.into()).into()
 }
 
 /// Parse, check, generate: the expansion of `#[derive(Bare)]`, or of
@@ -87,7 +112,7 @@ fn generate(model: &model::Input<'_>) -> proc_macro2::TokenStream {
             let ident = model.ident;
             quote::quote!(impl __bw::MapKey for #ident {})
         }
-        _ => quote::quote!(),
+        _ => map_key::expand(model),
     };
     quote::quote! {
         #view_type

@@ -8,8 +8,8 @@
 use syn::{Data, DeriveInput, Fields, Generics, Ident, Member, Type};
 
 use crate::attr::{self, Attrs, Place};
-use crate::case;
 use crate::ctxt::Ctxt;
+use barewire_schema::case;
 
 /// A derive input.
 pub struct Input<'a> {
@@ -115,6 +115,9 @@ pub struct EnumVariant<'a> {
     pub attrs: Attrs,
     /// The variant's name.
     pub ident: &'a Ident,
+    /// The BARE member name: `rename`, else the variant's name in
+    /// CONSTANT_CASE.
+    pub schema_name: String,
 }
 
 /// One member of a union.
@@ -232,10 +235,18 @@ fn parse_enum<'a>(cx: &Ctxt, data: &'a syn::DataEnum) -> Shape<'a> {
         let variants = data
             .variants
             .iter()
-            .map(|v| EnumVariant {
-                ast: v,
-                attrs: attr::parse(cx, &v.attrs, Place::Variant),
-                ident: &v.ident,
+            .map(|v| {
+                let attrs = attr::parse(cx, &v.attrs, Place::Variant);
+                let schema_name = attrs.rename.get().map_or_else(
+                    || case::constant_case(&v.ident.to_string()),
+                    |r| r.value.clone(),
+                );
+                EnumVariant {
+                    ast: v,
+                    attrs,
+                    ident: &v.ident,
+                    schema_name,
+                }
             })
             .collect();
         return Shape::Enum(variants);

@@ -282,3 +282,19 @@ pub enum Error {
         what: &'static str,
     },
 }
+
+/// A schema error keeps its line, column and message.
+///
+/// ```
+/// let err: barewire::Error = barewire_schema::parse("type a u8").unwrap_err().into();
+/// assert!(matches!(err, barewire::Error::Schema { line: 1, column: 6, .. }), "{err}");
+/// ```
+impl From<barewire_schema::Error> for Error {
+    fn from(err: barewire_schema::Error) -> Self {
+        Error::Schema {
+            line: err.line,
+            column: err.column,
+            message: err.message,
+        }
+    }
+}

@@ -22,7 +22,7 @@ pub mod schema;
 mod utf8;
 pub mod wire;
 
-pub use barewire_derive::{Bare, Layout};
+pub use barewire_derive::{Bare, Layout, include_schema};
 pub use error::Error;
 pub use layout::{
     FromLayout, Layout, LayoutBuf, to_layout, to_layout_into, view, view_mut, view_unchecked,

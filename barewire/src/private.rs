@@ -4,8 +4,9 @@
 //! `SAFETY.md`): the plain-data claims need `unsafe` to say yes, and the
 //! layout helpers read through bounds-checked slices.
 
-use alloc::string::String;
-
+pub use alloc::boxed::Box;
+pub use alloc::collections::BTreeMap;
+pub use alloc::string::String;
 pub use alloc::vec;
 pub use alloc::vec::Vec;
 pub use core::default::Default;
@@ -28,6 +29,22 @@ pub use core::fmt::{Debug, Formatter, Result as FmtResult};
 pub use core::marker::Copy;
 pub use core::marker::PhantomData;
 pub use core::panic;
+
+/// `#[bare(list)]`: `data` as `list<u8>` and `data[N]` as `list<u8>[N]` in
+/// a field's type expression (named types are left as they are).
+pub fn bytes_as_list(ty: crate::schema::Type) -> crate::schema::Type {
+    use crate::schema::Type;
+    use alloc::boxed::Box;
+    match ty {
+        Type::Data => Type::List(Box::new(Type::U8)),
+        Type::DataFixed(n) => Type::ListFixed(Box::new(Type::U8), n),
+        Type::Optional(inner) => Type::Optional(Box::new(bytes_as_list(*inner))),
+        Type::List(inner) => Type::List(Box::new(bytes_as_list(*inner))),
+        Type::ListFixed(inner, n) => Type::ListFixed(Box::new(bytes_as_list(*inner)), n),
+        Type::Map(k, v) => Type::Map(Box::new(bytes_as_list(*k)), Box::new(bytes_as_list(*v))),
+        other => other,
+    }
+}
 
 /// The larger of two sizes, in const code.
 #[inline]

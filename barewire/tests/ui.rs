@@ -50,3 +50,12 @@ fn plumbing_is_not_public() {
     let t = trybuild::TestCases::new();
     t.compile_fail("tests/ui/api/*.rs");
 }
+
+/// A schema error through `include_schema!` names the file, line and
+/// column; an unknown option is an error at the option.
+#[test]
+#[cfg_attr(miri, ignore)]
+fn schema_errors_fail_to_compile() {
+    let t = trybuild::TestCases::new();
+    t.compile_fail("tests/ui/schema/*.rs");
+}

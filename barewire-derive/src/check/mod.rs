@@ -34,6 +34,7 @@ pub fn check(cx: &Ctxt, input: &Input<'_>) {
     union_discriminants(cx, input);
     union_tags_ascend(cx, input);
     enum_values_unsigned(cx, input);
+    map_key_newtype(cx, input);
     // #[derive(Layout)].
     explicit::is_struct(cx, input);
     explicit::repr_c(cx, input);
@@ -180,7 +181,8 @@ fn enum_layout_hints(cx: &Ctxt, input: &Input<'_>) {
     }
 }
 
-/// `tag` and `rename` on a member of a field-less enum.
+/// `tag` on a member of a field-less enum, and a `rename` that is not in
+/// CONSTANT_CASE.
 fn enum_member_attrs(cx: &Ctxt, input: &Input<'_>) {
     let Shape::Enum(variants) = &input.shape else {
         return;
@@ -193,10 +195,16 @@ fn enum_member_attrs(cx: &Ctxt, input: &Input<'_>) {
             );
         }
         if let Some(r) = v.attrs.rename.get() {
-            cx.error_at(
-                r.key,
-                "enum members are named in CONSTANT_CASE after the variant; rename the variant itself",
-            );
+            let constant = r.value.starts_with(|c: char| c.is_ascii_uppercase())
+                && r.value
+                    .chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+            if !constant {
+                cx.error_at(
+                    r.span,
+                    "a BARE enum member's name is in CONSTANT_CASE (A-Z, digits and `_`, starting with A-Z)",
+                );
+            }
         }
     }
 }
@@ -319,5 +327,22 @@ fn enum_values_unsigned(cx: &Ctxt, input: &Input<'_>) {
                 );
             }
         }
+    }
+}
+
+/// `map_key` on anything but a struct with one field on the wire.
+fn map_key_newtype(cx: &Ctxt, input: &Input<'_>) {
+    let Some(key) = input.attrs.map_key.get() else {
+        return;
+    };
+    let newtype = match &input.shape {
+        Shape::Struct(fields, _) => fields.iter().filter(|f| !f.skip).count() == 1,
+        _ => false,
+    };
+    if !newtype || input.explicit {
+        cx.error_at(
+            key.key,
+            "`map_key` is for a #[derive(Bare)] struct with one field (a newtype): it keys maps like the type it wraps",
+        );
     }
 }

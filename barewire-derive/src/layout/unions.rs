@@ -9,9 +9,9 @@ use syn::Ident;
 use super::Expanded;
 use super::fields::{self, Placed};
 use super::view::{self, Names};
-use crate::case::snake_case;
 use crate::common::{bindings, pattern};
 use crate::model::{Input, UnionVariant};
+use barewire_schema::case::snake_case;
 
 /// The layout impls and view type of a union.
 pub fn expand(input: &Input<'_>, variants: &[UnionVariant<'_>]) -> Expanded {

@@ -31,8 +31,8 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::marker::PhantomData;
 
-use super::{DefKind, EnumMember, Field, Schema, Type, TypeDef, UnionMember};
 use crate::wire::{Int, Uint};
+use barewire_schema::{DefKind, EnumMember, Field, Schema, Type, TypeDef, UnionMember};
 
 /// A type with a BARE schema.
 ///

@@ -1,10 +1,11 @@
-//! The BARE schema language: a typed model, a parser and a printer.
+//! The BARE schema language: a typed model, a parser and a printer, from
+//! the [`barewire_schema`] crate, and [`Describe`], the schema of Rust types.
 //!
-//! [`parse`] reads the current schema syntax (draft-devault-bare, as bare-ts
-//! accepts it without options) into a [`Schema`]; [`parse_with`] and
-//! [`ParseOptions::legacy`] also accept the older syntax. The
-//! [`Display`](core::fmt::Display) impls print the current syntax, and
-//! printing then parsing gives back an equal model.
+//! Everything but [`parse`], [`parse_with`] and [`Describe`] is a re-export
+//! of `barewire_schema` (see its docs for the rules the parser checks and
+//! where they differ from bare-ts's); `parse` and `parse_with` are its
+//! functions with errors as [`Error::Schema`], so that
+//! they compose with the rest of `barewire` under one error type.
 //!
 //! ```
 //! use barewire::schema::{parse, DefKind, Type};
@@ -28,67 +29,89 @@
 //! # Ok::<(), barewire::Error>(())
 //! ```
 //!
-//! # What is checked
+//! # Rust types from a schema
 //!
-//! Like bare-ts's compiler by default: type names in `PascalCase`, field names
-//! starting with `a-z`, enum members in `CONSTANT_CASE`; no repeated type
-//! name, struct field, enum member or union member type; union tags and enum
-//! values strictly ascending (implicit ones are previous + 1, first 0) and
-//! within `u64`; no empty struct, union, enum or schema; fixed lengths decimal
-//! and greater than 0; every named type defined; map keys a primitive type
-//! other than `f32`, `f64` and `void` (`data` is allowed), or an enum,
-//! possibly through aliases; and no type without a finite value (a struct that
-//! contains itself, an alias of itself, a union all of whose members lead back
-//! to it, a fixed list of itself). Recursion is fine through `optional`,
-//! `list`, `map`, or a union with a member that terminates. Errors are
-//! [`Error::Schema`](crate::Error::Schema) with a 1-based line and column
-//! (in characters) of the offending token. Comments start with `#` and end
-//! with the line; doc comments are not kept in the model.
+//! [`include_schema!`](crate::include_schema) turns a schema file into Rust
+//! types in place, with the generator of [`codegen`] (which documents the
+//! mapping); `barewire-build` writes the same code to `OUT_DIR` from a build
+//! script, and `barewire gen` to a file.
 //!
-//! # Where we differ from bare-ts, and why
+//! ```
+//! // tests/schemas/contacts.bare, relative to the crate's Cargo.toml.
+//! barewire::include_schema!("tests/schemas/contacts.bare");
 //!
-//! Checked case by case against bare-ts's schema corpus (`tests/schema_corpus.rs`):
+//! let ada = Person {
+//!     name: "Ada".into(),
+//!     email: "ada@example.com".into(),
+//!     gender: Some(Gender::Female),
+//! };
+//! let contacts = Contacts(vec![Contact::Person(ada)]);
+//! let bytes = barewire::to_vec(&contacts);
+//! assert_eq!(barewire::from_slice::<Contacts>(&bytes)?, contacts);
 //!
-//! - **Accepted, bare-ts rejects** (implementation limits, not spec rules):
-//!   - `use-before-defined`: a type may be used before its definition, in
-//!     both modes. The spec does not order definitions, and recursive types
-//!     need it anyway; bare-ts allows it only with `--legacy`. For the same
-//!     reason the recursive `valid` cases (`list-circular-ref`,
-//!     `struct-circular-ref-allowed`, `union-circular`, ...) that bare-ts
-//!     accepts only with `--legacy` also parse in the default mode.
-//!   - `enum-too-big-val`, `union-too-big-tag`: values and tags up to
-//!     `u64::MAX`; bare-ts stops at 2^53 - 1 (JavaScript safe integers).
-//!   - `data-fixed-too-large`, `list-fixed-too-large`: fixed lengths up to
-//!     `u64::MAX`; bare-ts stops at `u32::MAX`.
-//!   - `enum-pedantic-partial-val`, `union-pedantic-partial-tag`: there is no
-//!     pedantic mode; a partly written set of tags is valid per the spec.
-//! - **Rejected by default, accepted with [`ParseOptions::legacy`]**, as in
-//!   bare-ts with `--legacy`: `alias-anonymous-struct-legacy`,
-//!   `data-fixed-legacy`, `enum-legacy`, `list-fixed-legacy`, `list-legacy`,
-//!   `map-legacy`, `string-legacy`, `struct-legacy`, `union-legacy`.
-//! - **Rejected like bare-ts although the corpus README calls it a limit**:
-//!   `struct-circular-ref` (`type Person struct { bestFriend: Person }`): no
-//!   finite value has this type, so no message could ever be written.
-//!   `enum-unsorted` and `union-tag-unsorted` are pedantic-mode cases in
-//!   bare-ts, but we require ascending tags and values in every mode.
-//! - **Accepted with a different model**: an anonymous enum in a type
-//!   position (`valid/enum-anonymous`: `gender: enum { ... }` in `Person`)
-//!   becomes a definition of its own, named after its path (`PersonGender`;
-//!   `XEnum` directly under `type X`; a number appended on a clash), placed
-//!   just before the definition that uses it, because [`Type`] has no
-//!   anonymous enum.
+//! let text = std::fs::read_to_string("tests/schemas/contacts.bare").unwrap();
+//! assert_eq!(barewire::schema_model::<Contacts>().defs.len(), barewire::schema::parse(&text)?.defs.len());
+//! # Ok::<(), barewire::Error>(())
+//! ```
+//!
+//! Errors are [`Error::Schema`] with a 1-based line and
+//! column (in characters) of the offending token:
+//!
+//! ```
+//! let err = barewire::schema::parse("type A struct {\n  b: B\n}").unwrap_err();
+//! assert!(matches!(err, barewire::Error::Schema { line: 2, column: 6, .. }), "{err}");
+//! ```
 
-mod check;
-mod lex;
-mod model;
-mod parse;
-mod print;
-#[cfg(test)]
-mod tests;
+use crate::error::Error;
 
-pub use model::{DefKind, EnumMember, Field, Schema, Type, TypeDef, UnionMember};
-pub use parse::{MAX_NESTING, ParseOptions, parse, parse_with};
+pub use barewire_schema::{
+    DefKind, Docs, EnumMember, Field, MAX_NESTING, ParseOptions, Schema, Type, TypeDef,
+    UnionMember, case, codegen,
+};
 
 pub(crate) mod describe;
 pub(crate) use describe::Builder;
 pub use describe::Describe;
+
+/// Parses and checks a schema in the current syntax: [`barewire_schema::parse`]
+/// with its error as [`Error::Schema`].
+///
+/// Types may be used before they are defined, and may refer to themselves
+/// when a finite value still exists (through `optional`, `list`, `map` or a
+/// union member that terminates). A schema nested deeper than
+/// [`MAX_NESTING`] is an error too. Time and memory are linear in the length
+/// of the text.
+///
+/// ```
+/// use barewire::schema::{parse, Field, Type};
+///
+/// let schema = parse("type Node struct {\n  value: i32\n  next: optional<Node>\n}")?;
+/// assert_eq!(
+///     schema.defs[0].kind,
+///     barewire::schema::DefKind::Type(Type::Struct(vec![
+///         Field { name: "value".into(), ty: Type::I32 },
+///         Field { name: "next".into(), ty: Type::Optional(Box::new(Type::Named("Node".into()))) },
+///     ])),
+/// );
+///
+/// let err = parse("type A struct {\n  b: B\n}").unwrap_err();
+/// assert!(matches!(err, barewire::Error::Schema { line: 2, column: 6, .. }), "{err}");
+/// # Ok::<(), barewire::Error>(())
+/// ```
+pub fn parse(text: &str) -> Result<Schema, Error> {
+    Ok(barewire_schema::parse(text)?)
+}
+
+/// Parses and checks a schema with the given options:
+/// [`barewire_schema::parse_with`] with its error as [`Error::Schema`].
+///
+/// ```
+/// use barewire::schema::{parse_with, ParseOptions};
+///
+/// let schema = parse_with("enum Dir { UP DOWN }\ntype Moves [4]Dir", ParseOptions::legacy())?;
+/// assert_eq!(schema.to_string(), "type Dir enum {\n  UP\n  DOWN\n}\n\ntype Moves list<Dir>[4]\n");
+/// # Ok::<(), barewire::Error>(())
+/// ```
+pub fn parse_with(text: &str, options: ParseOptions) -> Result<Schema, Error> {
+    Ok(barewire_schema::parse_with(text, options)?)
+}

@@ -4,7 +4,7 @@ use barewire::Bare;
 
 #[derive(Bare)]
 enum Renamed {
-    #[bare(rename = "First")]
+    #[bare(rename = "first")]
     A,
     B,
 }

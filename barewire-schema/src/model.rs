@@ -9,7 +9,7 @@ use alloc::{boxed::Box, string::String, vec::Vec};
 /// that differ only in which tags are written out compare equal.
 ///
 /// ```
-/// use barewire::schema::{DefKind, Schema, Type, TypeDef};
+/// use barewire_schema::{DefKind, Schema, Type, TypeDef};
 ///
 /// let schema: Schema = "type Id u64".parse()?;
 /// assert_eq!(
@@ -17,7 +17,7 @@ use alloc::{boxed::Box, string::String, vec::Vec};
 ///     Schema { defs: vec![TypeDef { name: "Id".into(), kind: DefKind::Type(Type::U64) }] },
 /// );
 /// assert!(schema.def("Id").is_some());
-/// # Ok::<(), barewire::Error>(())
+/// # Ok::<(), barewire_schema::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Schema {
@@ -29,10 +29,10 @@ impl Schema {
     /// The definition named `name`, if there is one.
     ///
     /// ```
-    /// let schema = barewire::schema::parse("type A u8\ntype B list<A>")?;
+    /// let schema = barewire_schema::parse("type A u8\ntype B list<A>")?;
     /// assert_eq!(schema.def("B").map(|d| d.name.as_str()), Some("B"));
     /// assert!(schema.def("C").is_none());
-    /// # Ok::<(), barewire::Error>(())
+    /// # Ok::<(), barewire_schema::Error>(())
     /// ```
     pub fn def(&self, name: &str) -> Option<&TypeDef> {
         self.defs.iter().find(|d| d.name == name)
@@ -42,7 +42,7 @@ impl Schema {
 /// One named definition: `type Name <type>` or `type Name enum { ... }`.
 ///
 /// ```
-/// use barewire::schema::{DefKind, Type, TypeDef};
+/// use barewire_schema::{DefKind, Type, TypeDef};
 ///
 /// let def = TypeDef { name: "Bytes".into(), kind: DefKind::Type(Type::Data) };
 /// assert_eq!(def.to_string(), "type Bytes data");
@@ -58,9 +58,9 @@ pub struct TypeDef {
 /// What a [`TypeDef`] defines.
 ///
 /// ```
-/// use barewire::schema::{DefKind, EnumMember};
+/// use barewire_schema::{DefKind, EnumMember};
 ///
-/// let schema = barewire::schema::parse("type E enum { A B = 5 }")?;
+/// let schema = barewire_schema::parse("type E enum { A B = 5 }")?;
 /// assert_eq!(
 ///     schema.defs[0].kind,
 ///     DefKind::Enum(vec![
@@ -68,7 +68,7 @@ pub struct TypeDef {
 ///         EnumMember { name: "B".into(), value: 5 },
 ///     ]),
 /// );
-/// # Ok::<(), barewire::Error>(())
+/// # Ok::<(), barewire_schema::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DefKind {
@@ -81,7 +81,7 @@ pub enum DefKind {
 /// One member of an enum, with its value resolved.
 ///
 /// ```
-/// use barewire::schema::EnumMember;
+/// use barewire_schema::EnumMember;
 ///
 /// let m = EnumMember { name: "RED".into(), value: 0 };
 /// assert_eq!(m.value, 0);
@@ -97,7 +97,7 @@ pub struct EnumMember {
 /// A BARE type.
 ///
 /// ```
-/// use barewire::schema::Type;
+/// use barewire_schema::Type;
 ///
 /// let t = Type::Map(Box::new(Type::Str), Box::new(Type::List(Box::new(Type::U8))));
 /// assert_eq!(t.to_string(), "map<str><list<u8>>");
@@ -157,7 +157,7 @@ pub enum Type {
 /// One member of a union, with its tag resolved.
 ///
 /// ```
-/// use barewire::schema::{Type, UnionMember};
+/// use barewire_schema::{Type, UnionMember};
 ///
 /// let u = Type::Union(vec![
 ///     UnionMember { ty: Type::U8, tag: 0 },
@@ -176,7 +176,7 @@ pub struct UnionMember {
 /// One field of a struct.
 ///
 /// ```
-/// use barewire::schema::{Field, Type};
+/// use barewire_schema::{Field, Type};
 ///
 /// let f = Field { name: "age".into(), ty: Type::U8 };
 /// assert_eq!(f.ty, Type::U8);

@@ -16,7 +16,7 @@ fn ok_legacy(text: &str) -> Schema {
 /// Line, column and message of the error for `text` in `options`.
 fn err_with(text: &str, options: ParseOptions) -> (u32, u32, String) {
     match parse_with(text, options) {
-        Err(Error::Schema {
+        Err(Error {
             line,
             column,
             message,

@@ -1,5 +1,7 @@
-//! The one case converter of the derive: identifiers split into words the
-//! way `heck` splits them, then joined in the case a name needs.
+//! The one case converter of barewire (the derive names schema items after
+//! Rust items with it, the generator Rust items after schema items):
+//! identifiers split into words the way `heck` splits them, then joined in
+//! the case a name needs.
 //!
 //! Word boundaries are every character that is not a letter or digit (`_`),
 //! a lowercase letter (or a digit after one) followed by an uppercase letter
@@ -8,8 +10,23 @@
 //! the word before them. So `HTTPServer` is `http_server`, `IOError` is
 //! `io_error`, `Vec3D` is `vec3_d` and `Ipv4` is `ipv4`, as with heck's
 //! `ToSnakeCase`. A raw identifier's `r#` is not part of the name.
+//!
+//! ```
+//! use barewire_schema::case::{constant_case, lower_camel, pascal_case, snake_case};
+//!
+//! assert_eq!(snake_case("HTTPServer"), "http_server");
+//! assert_eq!(constant_case("CustomerService"), "CUSTOMER_SERVICE");
+//! assert_eq!(lower_camel("first_name"), "firstName");
+//! assert_eq!(pascal_case("CUSTOMER_SERVICE"), "CustomerService");
+//! ```
+
+use alloc::{string::String, vec::Vec};
 
 /// The words of `name` (see the module docs for the rule).
+///
+/// ```
+/// assert_eq!(barewire_schema::case::words("HTTPServer_v2"), ["HTTP", "Server", "v2"]);
+/// ```
 pub fn words(name: &str) -> Vec<&str> {
     let name = name.strip_prefix("r#").unwrap_or(name);
     let mut out = Vec::new();
@@ -39,19 +56,31 @@ pub fn words(name: &str) -> Vec<&str> {
 }
 
 /// `snake_case`: the words in lowercase, joined by `_` (union accessors
-/// `as_*`, `is_*`).
+/// `as_*`, `is_*`; Rust field names made from BARE ones).
+///
+/// ```
+/// assert_eq!(barewire_schema::case::snake_case("orderId"), "order_id");
+/// ```
 pub fn snake_case(name: &str) -> String {
     join(name, "_", |_, w| w.to_lowercase())
 }
 
 /// `CONSTANT_CASE`: the words in uppercase, joined by `_` (BARE enum
 /// members).
+///
+/// ```
+/// assert_eq!(barewire_schema::case::constant_case("Vec3D"), "VEC3_D");
+/// ```
 pub fn constant_case(name: &str) -> String {
     join(name, "_", |_, w| w.to_uppercase())
 }
 
 /// `lowerCamelCase`: the first word in lowercase, each later word with its
 /// first letter in uppercase and the rest as written (BARE field names).
+///
+/// ```
+/// assert_eq!(barewire_schema::case::lower_camel("HTTPCode"), "httpCode");
+/// ```
 pub fn lower_camel(name: &str) -> String {
     join(name, "", |k, w| {
         if k == 0 {
@@ -60,6 +89,25 @@ pub fn lower_camel(name: &str) -> String {
         let mut chars = w.chars();
         chars.next().map_or_else(String::new, |first| {
             first.to_uppercase().chain(chars).collect()
+        })
+    })
+}
+
+/// `PascalCase`: each word with its first letter in uppercase and the rest
+/// in lowercase (Rust enum variants made from BARE enum members).
+///
+/// ```
+/// assert_eq!(barewire_schema::case::pascal_case("FLUID_2_X"), "Fluid2X");
+/// assert_eq!(barewire_schema::case::pascal_case("first_name"), "FirstName");
+/// ```
+pub fn pascal_case(name: &str) -> String {
+    join(name, "", |_, w| {
+        let mut chars = w.chars();
+        chars.next().map_or_else(String::new, |first| {
+            first
+                .to_uppercase()
+                .chain(chars.flat_map(char::to_lowercase))
+                .collect()
         })
     })
 }
@@ -77,6 +125,8 @@ fn join(name: &str, separator: &str, word: impl Fn(usize, &str) -> String) -> St
 
 #[cfg(test)]
 mod tests {
+    use alloc::vec::Vec;
+
     use super::{constant_case, lower_camel, snake_case, words};
 
     #[test]

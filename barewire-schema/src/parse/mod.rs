@@ -17,10 +17,11 @@ use alloc::{
 
 mod types;
 
+use crate::check::{self, Parsed};
+use crate::docs::Docs;
 use crate::error::Error;
-use crate::schema::check::{self, Parsed};
-use crate::schema::lex::{Pos, Tok, Token, error, lex};
-use crate::schema::model::{DefKind, EnumMember, Field, Schema, Type, TypeDef, UnionMember};
+use crate::lex::{DocLine, Pos, Tok, Token, error, lex};
+use crate::model::{DefKind, EnumMember, Field, Schema, Type, TypeDef, UnionMember};
 
 /// How to parse a schema.
 ///
@@ -31,13 +32,13 @@ use crate::schema::model::{DefKind, EnumMember, Field, Schema, Type, TypeDef, Un
 /// and `(A | B)` unions.
 ///
 /// ```
-/// use barewire::schema::{parse_with, ParseOptions};
+/// use barewire_schema::{parse_with, ParseOptions};
 ///
 /// let old = "type Names []string";
 /// assert!(parse_with(old, ParseOptions::default()).is_err());
 /// let schema = parse_with(old, ParseOptions::legacy())?;
 /// assert_eq!(schema.to_string(), "type Names list<str>\n");
-/// # Ok::<(), barewire::Error>(())
+/// # Ok::<(), barewire_schema::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ParseOptions {
@@ -49,7 +50,7 @@ impl ParseOptions {
     /// Options that accept the older syntax as well as the current one.
     ///
     /// ```
-    /// assert!(barewire::schema::ParseOptions::legacy().legacy);
+    /// assert!(barewire_schema::ParseOptions::legacy().legacy);
     /// ```
     pub const fn legacy() -> Self {
         Self { legacy: true }
@@ -62,16 +63,16 @@ impl ParseOptions {
 ///
 /// The parser, the checks and the printer recurse once per level, so this
 /// bounds the stack they use; a deeper schema is an
-/// [`Error::Schema`](crate::Error::Schema) at the first type past the limit.
+/// [`Error`](crate::Error) at the first type past the limit.
 ///
 /// ```
-/// use barewire::schema::{parse, MAX_NESTING};
+/// use barewire_schema::{parse, MAX_NESTING};
 ///
 /// let nested = |n: usize| format!("type A {}u8{}", "optional<".repeat(n), ">".repeat(n));
 /// let deepest = MAX_NESTING as usize - 1; // and the `u8`
 /// assert!(parse(&nested(deepest)).is_ok());
 /// let err = parse(&nested(deepest + 1)).unwrap_err();
-/// assert!(matches!(err, barewire::Error::Schema { line: 1, .. }), "{err}");
+/// assert!(matches!(err, barewire_schema::Error { line: 1, .. }), "{err}");
 /// ```
 pub const MAX_NESTING: u32 = 128;
 
@@ -85,26 +86,26 @@ const MAX_MADE_NAME: usize = 256;
 ///
 /// Types may be used before they are defined, and may refer to themselves
 /// when a finite value still exists (through `optional`, `list`, `map` or a
-/// union member that terminates). Errors are [`Error::Schema`] with a 1-based
+/// union member that terminates). Errors are [`Error`](crate::Error)s with a 1-based
 /// line and column; so is a schema nested deeper than [`MAX_NESTING`].
 ///
 /// Time and memory are linear in the length of the text.
 ///
 /// ```
-/// use barewire::schema::{parse, Field, Type};
+/// use barewire_schema::{parse, Field, Type};
 ///
 /// let schema = parse("type Node struct {\n  value: i32\n  next: optional<Node>\n}")?;
 /// assert_eq!(
 ///     schema.defs[0].kind,
-///     barewire::schema::DefKind::Type(Type::Struct(vec![
+///     barewire_schema::DefKind::Type(Type::Struct(vec![
 ///         Field { name: "value".into(), ty: Type::I32 },
 ///         Field { name: "next".into(), ty: Type::Optional(Box::new(Type::Named("Node".into()))) },
 ///     ])),
 /// );
 ///
 /// let err = parse("type A struct {\n  b: B\n}").unwrap_err();
-/// assert!(matches!(err, barewire::Error::Schema { line: 2, column: 6, .. }), "{err}");
-/// # Ok::<(), barewire::Error>(())
+/// assert!(matches!(err, barewire_schema::Error { line: 2, column: 6, .. }), "{err}");
+/// # Ok::<(), barewire_schema::Error>(())
 /// ```
 pub fn parse(text: &str) -> Result<Schema, Error> {
     parse_with(text, ParseOptions::default())
@@ -113,20 +114,39 @@ pub fn parse(text: &str) -> Result<Schema, Error> {
 /// Parses and checks a schema with the given options.
 ///
 /// ```
-/// use barewire::schema::{parse_with, ParseOptions};
+/// use barewire_schema::{parse_with, ParseOptions};
 ///
 /// let schema = parse_with("enum Dir { UP DOWN }\ntype Moves [4]Dir", ParseOptions::legacy())?;
 /// assert_eq!(schema.to_string(), "type Dir enum {\n  UP\n  DOWN\n}\n\ntype Moves list<Dir>[4]\n");
-/// # Ok::<(), barewire::Error>(())
+/// # Ok::<(), barewire_schema::Error>(())
 /// ```
 pub fn parse_with(text: &str, options: ParseOptions) -> Result<Schema, Error> {
-    let toks = lex(text)?;
+    parse_with_docs(text, options).map(|(schema, _)| schema)
+}
+
+/// Parses and checks a schema with the given options, and returns its `##`
+/// doc comments beside it (see [`Docs`]).
+///
+/// ```
+/// use barewire_schema::{parse_with_docs, ParseOptions};
+///
+/// let text = "## Colours.\ntype Colour enum {\n  ## The sky.\n  BLUE\n  RED\n}";
+/// let (schema, docs) = parse_with_docs(text, ParseOptions::default())?;
+/// assert_eq!(schema, barewire_schema::parse(text)?);
+/// assert_eq!(docs.get(&["Colour"]), Some("Colours."));
+/// assert_eq!(docs.get(&["Colour", "BLUE"]), Some("The sky."));
+/// # Ok::<(), barewire_schema::Error>(())
+/// ```
+pub fn parse_with_docs(text: &str, options: ParseOptions) -> Result<(Schema, Docs), Error> {
+    let (toks, doc_lines) = lex(text)?;
     let mut parser = Parser::new(toks, options.legacy);
+    parser.doc_lines = doc_lines;
     parser.schema()?;
     check::check(&parser.out)?;
-    Ok(Schema {
+    let schema = Schema {
         defs: parser.out.defs,
-    })
+    };
+    Ok((schema, parser.docs))
 }
 
 impl core::str::FromStr for Schema {
@@ -199,6 +219,10 @@ struct Parser {
     next_suffix: BTreeMap<String, u32>,
     /// How many types enclose the one being parsed.
     depth: u32,
+    /// The `##` comment lines, in order.
+    doc_lines: Vec<DocLine>,
+    /// The doc comments found so far.
+    docs: Docs,
 }
 
 impl Parser {
@@ -225,7 +249,30 @@ impl Parser {
             hoisted: Vec::new(),
             next_suffix: BTreeMap::new(),
             depth: 0,
+            doc_lines: Vec::new(),
+            docs: Docs::default(),
         }
+    }
+
+    /// Records the doc comment on the lines just above `line` (if any) as
+    /// the doc of the item at the current path followed by `last`.
+    #[inline(never)]
+    fn doc_above(&mut self, line: u32, last: Option<&str>) {
+        let end = self.doc_lines.partition_point(|(l, _)| *l < line);
+        let mut start = end;
+        while start > 0 && self.doc_lines[start - 1].0 + (end - start + 1) as u32 == line {
+            start -= 1;
+        }
+        if start == end {
+            return;
+        }
+        let lines: Vec<&str> = self.doc_lines[start..end]
+            .iter()
+            .map(|(_, text)| text.as_str())
+            .collect();
+        let mut path = self.path.clone();
+        path.extend(last.map(String::from));
+        self.docs.insert(path, lines.join("\n"));
     }
 
     fn peek(&self) -> &Token {
@@ -339,6 +386,7 @@ impl Parser {
             _ => return Err(error(tok.pos, "'type' is expected")),
         };
         let (name, pos) = self.def_name()?;
+        self.doc_above(tok.pos.line, None);
         let kind = match keyword.as_str() {
             "type" => {
                 let next = self.peek().clone();
@@ -418,6 +466,7 @@ impl Parser {
                     "enum values must be in strictly ascending order",
                 ));
             }
+            self.doc_above(tok.pos.line, Some(&name));
             members.push(EnumMember { name, value });
             next = value.checked_add(1);
             self.no_separator()?;
@@ -468,6 +517,7 @@ impl Parser {
             ));
         }
         self.expect(':')?;
+        self.doc_above(tok.pos.line, Some(&name));
         Ok(Some(name))
     }
 

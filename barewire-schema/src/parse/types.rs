@@ -6,8 +6,8 @@ use alloc::{boxed::Box, format, string::String};
 
 use super::{MAX_MADE_NAME, MAX_NESTING, Parser, legacy_hint, primitive, push_pascal_case};
 use crate::error::Error;
-use crate::schema::lex::{Pos, Tok, error};
-use crate::schema::model::{DefKind, Type, TypeDef};
+use crate::lex::{Pos, Tok, error};
+use crate::model::{DefKind, Type, TypeDef};
 
 impl Parser {
     pub(super) fn named(&mut self, name: String, pos: Pos) -> Type {

@@ -3,9 +3,9 @@
 
 use alloc::{collections::BTreeMap, format, string::String, vec::Vec};
 
-use super::lex::{Pos, error};
-use super::model::{DefKind, Type, TypeDef};
 use crate::error::Error;
+use crate::lex::{Pos, error};
+use crate::model::{DefKind, Type, TypeDef};
 
 /// What the parser hands to the checks: the definitions and where the names
 /// the checks report on were written.

@@ -7,7 +7,7 @@
 
 use core::fmt::{self, Display, Formatter, Write};
 
-use super::model::{DefKind, EnumMember, Field, Schema, Type, TypeDef, UnionMember};
+use crate::model::{DefKind, EnumMember, Field, Schema, Type, TypeDef, UnionMember};
 
 const INDENT: &str = "  ";
 
@@ -15,13 +15,13 @@ const INDENT: &str = "  ";
 ///
 /// ```
 /// let text = "type A u8\ntype B struct { a: A\nb: optional<B> }";
-/// let schema = barewire::schema::parse(text)?;
+/// let schema = barewire_schema::parse(text)?;
 /// assert_eq!(
 ///     schema.to_string(),
 ///     "type A u8\n\ntype B struct {\n  a: A\n  b: optional<B>\n}\n",
 /// );
-/// assert_eq!(barewire::schema::parse(&schema.to_string())?, schema);
-/// # Ok::<(), barewire::Error>(())
+/// assert_eq!(barewire_schema::parse(&schema.to_string())?, schema);
+/// # Ok::<(), barewire_schema::Error>(())
 /// ```
 impl Display for Schema {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
@@ -39,7 +39,7 @@ impl Display for Schema {
 /// newline.
 ///
 /// ```
-/// use barewire::schema::{DefKind, EnumMember, TypeDef};
+/// use barewire_schema::{DefKind, EnumMember, TypeDef};
 ///
 /// let def = TypeDef {
 ///     name: "Level".into(),
@@ -64,7 +64,7 @@ impl Display for TypeDef {
 /// if at the top level).
 ///
 /// ```
-/// use barewire::schema::{Field, Type};
+/// use barewire_schema::{Field, Type};
 ///
 /// let t = Type::ListFixed(Box::new(Type::Optional(Box::new(Type::DataFixed(4)))), 2);
 /// assert_eq!(t.to_string(), "list<optional<data[4]>>[2]");

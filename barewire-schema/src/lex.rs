@@ -14,7 +14,7 @@ pub(super) struct Pos {
 
 /// The error at `pos`.
 pub(super) fn error(pos: Pos, message: impl Into<String>) -> Error {
-    Error::Schema {
+    Error {
         line: pos.line,
         column: pos.column,
         message: message.into(),
@@ -40,10 +40,16 @@ fn is_word_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || c == '_'
 }
 
+/// A `##` comment alone on its line: the line and the text after `##` (and
+/// one space).
+pub(super) type DocLine = (u32, String);
+
 /// Splits `text` into tokens, dropping white space and `#` comments; the
-/// last token is always [`Tok::Eof`].
-pub(super) fn lex(text: &str) -> Result<Vec<Token>, Error> {
-    let mut toks = Vec::new();
+/// last token is always [`Tok::Eof`]. `##` comments alone on their line are
+/// also returned, for [`Docs`](crate::Docs).
+pub(super) fn lex(text: &str) -> Result<(Vec<Token>, Vec<DocLine>), Error> {
+    let mut toks: Vec<Token> = Vec::new();
+    let mut docs = Vec::new();
     let mut pos = Pos { line: 1, column: 1 };
     let mut chars = text.chars().peekable();
     while let Some(&c) = chars.peek() {
@@ -58,8 +64,15 @@ pub(super) fn lex(text: &str) -> Result<Vec<Token>, Error> {
             chars.next();
             pos.column = pos.column.saturating_add(1);
         } else if c == '#' {
-            while chars.next_if(|&c| c != '\n').is_some() {
+            let mut comment = String::new();
+            while let Some(c) = chars.next_if(|&c| c != '\n') {
+                comment.push(c);
                 pos.column = pos.column.saturating_add(1);
+            }
+            let alone = toks.last().is_none_or(|t| t.pos.line < start.line);
+            if let Some(doc) = comment.strip_prefix("##").filter(|_| alone) {
+                let doc = doc.strip_prefix(' ').unwrap_or(doc).trim_end();
+                docs.push((start.line, String::from(doc)));
             }
         } else if is_word_char(c) {
             let mut word = String::new();
@@ -83,5 +96,5 @@ pub(super) fn lex(text: &str) -> Result<Vec<Token>, Error> {
         }
     }
     toks.push(Token { tok: Tok::Eof, pos });
-    Ok(toks)
+    Ok((toks, docs))
 }
