@@ -103,11 +103,12 @@
 //!
 //! This module depends only on the schema model (`crate::schema`).
 
-use std::collections::{HashMap, HashSet, VecDeque};
-use std::fmt;
-use std::format;
-use std::string::{String, ToString};
-use std::vec::Vec;
+use alloc::collections::{BTreeMap, BTreeSet, VecDeque};
+use alloc::format;
+use alloc::string::{String, ToString};
+use alloc::vec;
+use alloc::vec::Vec;
+use core::fmt;
 
 use crate::schema::{DefKind, EnumMember, Schema, Type, TypeDef, UnionMember};
 
@@ -330,7 +331,7 @@ pub fn compat(old: &Schema, new: &Schema) -> Report {
     };
     // The pairs of definitions reached from the types in both schemas, each
     // compared once: its own changes and the pairs it refers to.
-    let mut pairs: HashMap<(&str, &str), (Vec<Change>, Vec<(&str, &str)>)> = HashMap::new();
+    let mut pairs: BTreeMap<(&str, &str), (Vec<Change>, Vec<(&str, &str)>)> = BTreeMap::new();
     let mut order: Vec<(&str, &str)> = Vec::new();
     let mut queue: VecDeque<(&str, &str)> = VecDeque::new();
     let common: Vec<&str> = new
@@ -339,7 +340,7 @@ pub fn compat(old: &Schema, new: &Schema) -> Report {
         .map(|d| d.name.as_str())
         .filter(|n| checker.old.contains_key(n))
         .collect();
-    let mut seen_common = HashSet::new();
+    let mut seen_common = BTreeSet::new();
     for &name in &common {
         if seen_common.insert(name) {
             queue.push_back((name, name));
@@ -370,13 +371,13 @@ pub fn compat(old: &Schema, new: &Schema) -> Report {
     // Each common type's verdict: the weakest over the pairs it reaches.
     let mut types = Vec::new();
     let mut whole = Verdict::Compatible;
-    let mut done = HashSet::new();
+    let mut done = BTreeSet::new();
     for &name in &common {
         if !done.insert(name) {
             continue;
         }
         let mut verdict = Verdict::Compatible;
-        let mut visited = HashSet::new();
+        let mut visited = BTreeSet::new();
         let mut stack = vec![(name, name)];
         while let Some(pair) = stack.pop() {
             if !visited.insert(pair) {
@@ -421,8 +422,8 @@ pub fn compat(old: &Schema, new: &Schema) -> Report {
     }
 }
 
-fn index(schema: &Schema) -> HashMap<&str, &TypeDef> {
-    let mut map = HashMap::with_capacity(schema.defs.len());
+fn index(schema: &Schema) -> BTreeMap<&str, &TypeDef> {
+    let mut map = BTreeMap::new();
     for def in &schema.defs {
         map.entry(def.name.as_str()).or_insert(def);
     }
@@ -430,8 +431,8 @@ fn index(schema: &Schema) -> HashMap<&str, &TypeDef> {
 }
 
 struct Checker<'a> {
-    old: HashMap<&'a str, &'a TypeDef>,
-    new: HashMap<&'a str, &'a TypeDef>,
+    old: BTreeMap<&'a str, &'a TypeDef>,
+    new: BTreeMap<&'a str, &'a TypeDef>,
 }
 
 /// What comparing one pair of definitions collects.
@@ -521,7 +522,7 @@ impl<'a> Checker<'a> {
 
     /// Follows aliases from a type in `defs` until a non-name, an enum, or a
     /// name that another step may not follow; at most `defs.len()` steps.
-    fn unalias(defs: &HashMap<&'a str, &'a TypeDef>, mut ty: &'a Type) -> Side<'a> {
+    fn unalias(defs: &BTreeMap<&'a str, &'a TypeDef>, mut ty: &'a Type) -> Side<'a> {
         let mut steps = 0;
         loop {
             let Type::Named(name) = ty else {
@@ -740,8 +741,8 @@ impl<'a> Checker<'a> {
         cx: &mut Context<'a>,
         depth: usize,
     ) {
-        let old_tags: HashMap<u64, &UnionMember> = old.iter().map(|m| (m.tag, m)).collect();
-        let new_tags: HashMap<u64, &UnionMember> = new.iter().map(|m| (m.tag, m)).collect();
+        let old_tags: BTreeMap<u64, &UnionMember> = old.iter().map(|m| (m.tag, m)).collect();
+        let new_tags: BTreeMap<u64, &UnionMember> = new.iter().map(|m| (m.tag, m)).collect();
         for m in old {
             let at = format!("{path}(tag {})", m.tag);
             match new_tags.get(&m.tag) {
@@ -795,8 +796,10 @@ fn is_plain_u8(ty: &Type) -> bool {
 }
 
 fn compare_enums(old: &[EnumMember], new: &[EnumMember], cx: &mut Context<'_>) {
-    let new_by_value: HashMap<u64, &str> = new.iter().map(|m| (m.value, m.name.as_str())).collect();
-    let old_by_value: HashMap<u64, &str> = old.iter().map(|m| (m.value, m.name.as_str())).collect();
+    let new_by_value: BTreeMap<u64, &str> =
+        new.iter().map(|m| (m.value, m.name.as_str())).collect();
+    let old_by_value: BTreeMap<u64, &str> =
+        old.iter().map(|m| (m.value, m.name.as_str())).collect();
     for m in old {
         match new_by_value.get(&m.value) {
             None => cx.change(

@@ -1,5 +1,5 @@
-use std::string::ToString;
-use std::vec::Vec;
+use alloc::string::ToString;
+use alloc::vec::Vec;
 
 use super::{Verdict, compat};
 use crate::schema::parse;
@@ -9,7 +9,7 @@ fn verdict(old: &str, new: &str) -> Verdict {
     report.verdict
 }
 
-fn reasons(old: &str, new: &str) -> Vec<std::string::String> {
+fn reasons(old: &str, new: &str) -> Vec<alloc::string::String> {
     compat(&parse(old).unwrap(), &parse(new).unwrap())
         .changes
         .iter()
@@ -189,7 +189,7 @@ fn renamed_references_compare_their_bodies() {
 fn hand_built_schemas_with_cycles_or_missing_names_are_breaking_not_a_hang() {
     use crate::schema::{DefKind, Schema, Type, TypeDef};
     let cyclic = Schema {
-        defs: std::vec![
+        defs: alloc::vec![
             TypeDef {
                 name: "A".into(),
                 kind: DefKind::Type(Type::Named("B".into()))
