@@ -10,7 +10,8 @@
 //! recursion all stop at a limit); what decodes re-encodes to exactly the
 //! input (maps keep their wire order); its JSON reads back and encodes
 //! (NaN payloads and `optional` of a `null` type may change the bytes, so
-//! only success is checked there).
+//! only success is checked there); and `schema_compat::compat` of the
+//! schema with itself says `compatible`, in linear time.
 #![no_main]
 
 use barewire::Limits;
@@ -37,6 +38,13 @@ fuzz_target!(|data: &[u8]| {
     let Some(def) = usize::from(pick).checked_rem(schema.defs.len()).and_then(|i| schema.defs.get(i)) else {
         return;
     };
+    // The compatibility checker: a schema against itself is compatible.
+    let report = barewire::schema_compat::compat(&schema, &schema);
+    assert_eq!(
+        report.verdict,
+        barewire::schema_compat::Verdict::Compatible,
+        "{report}"
+    );
     let codec = Codec::with_limits(&schema, Limits::DEFAULT.with_max_size(1 << 20));
     let Ok(value) = codec.decode(&def.name, message) else {
         return;

@@ -103,7 +103,7 @@
 //!
 //! This module depends only on the schema model (`crate::schema`).
 
-use alloc::collections::{BTreeMap, BTreeSet, VecDeque};
+use alloc::collections::BTreeMap;
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec;
@@ -331,25 +331,17 @@ pub fn compat(old: &Schema, new: &Schema) -> Report {
     };
     // The pairs of definitions reached from the types in both schemas, each
     // compared once: its own changes and the pairs it refers to.
-    let mut pairs: BTreeMap<(&str, &str), (Vec<Change>, Vec<(&str, &str)>)> = BTreeMap::new();
-    let mut order: Vec<(&str, &str)> = Vec::new();
-    let mut queue: VecDeque<(&str, &str)> = VecDeque::new();
-    let common: Vec<&str> = new
-        .defs
-        .iter()
-        .map(|d| d.name.as_str())
-        .filter(|n| checker.old.contains_key(n))
-        .collect();
-    let mut seen_common = BTreeSet::new();
-    for &name in &common {
-        if seen_common.insert(name) {
-            queue.push_back((name, name));
+    let mut graph = PairGraph::default();
+    let mut common: Vec<&str> = Vec::new();
+    for def in &new.defs {
+        let name = def.name.as_str();
+        if checker.old.contains_key(name) && !graph.ids.contains_key(&(name, name)) {
+            graph.intern((name, name));
+            common.push(name);
         }
     }
-    while let Some(pair) = queue.pop_front() {
-        if pairs.contains_key(&pair) {
-            continue;
-        }
+    let mut next = 0;
+    while let Some(&pair) = graph.nodes.get(next) {
         let mut cx = Context {
             type_name: if pair.0 == pair.1 {
                 pair.1.to_string()
@@ -360,47 +352,28 @@ pub fn compat(old: &Schema, new: &Schema) -> Report {
             edges: Vec::new(),
         };
         checker.compare_defs(pair.0, pair.1, &mut cx);
-        for &edge in &cx.edges {
-            if !pairs.contains_key(&edge) {
-                queue.push_back(edge);
-            }
-        }
-        order.push(pair);
-        pairs.insert(pair, (cx.changes, cx.edges));
+        let edges = cx.edges.iter().map(|&e| graph.intern(e)).collect();
+        graph.changes.push(cx.changes);
+        graph.edges.push(edges);
+        next += 1;
     }
-    // Each common type's verdict: the weakest over the pairs it reaches.
+    // Each pair's verdict: the weakest over the pairs it reaches.
+    let reached = graph.reached_verdicts();
     let mut types = Vec::new();
     let mut whole = Verdict::Compatible;
-    let mut done = BTreeSet::new();
     for &name in &common {
-        if !done.insert(name) {
-            continue;
-        }
-        let mut verdict = Verdict::Compatible;
-        let mut visited = BTreeSet::new();
-        let mut stack = vec![(name, name)];
-        while let Some(pair) = stack.pop() {
-            if !visited.insert(pair) {
-                continue;
-            }
-            if let Some((changes, edges)) = pairs.get(&pair) {
-                for c in changes {
-                    verdict = verdict.and(c.verdict);
-                }
-                stack.extend(edges.iter().copied());
-            }
-        }
+        let verdict = graph
+            .ids
+            .get(&(name, name))
+            .and_then(|&i| reached.get(i).copied())
+            .unwrap_or(Verdict::Breaking);
         whole = whole.and(verdict);
         types.push(TypeVerdict {
             name: name.to_string(),
             verdict,
         });
     }
-    let changes = order
-        .iter()
-        .filter_map(|p| pairs.remove(p))
-        .flat_map(|(changes, _)| changes)
-        .collect();
+    let changes = graph.changes.into_iter().flatten().collect();
     let mut added: Vec<String> = Vec::new();
     for d in &new.defs {
         if !checker.old.contains_key(d.name.as_str()) && !added.contains(&d.name) {
@@ -419,6 +392,107 @@ pub fn compat(old: &Schema, new: &Schema) -> Report {
         changes,
         added,
         removed,
+    }
+}
+
+/// The pairs of definitions compared, numbered in the order they are
+/// reached, with their own changes and the pairs they refer to.
+#[derive(Default)]
+struct PairGraph<'a> {
+    ids: BTreeMap<(&'a str, &'a str), usize>,
+    nodes: Vec<(&'a str, &'a str)>,
+    changes: Vec<Vec<Change>>,
+    edges: Vec<Vec<usize>>,
+}
+
+impl<'a> PairGraph<'a> {
+    fn intern(&mut self, pair: (&'a str, &'a str)) -> usize {
+        if let Some(&id) = self.ids.get(&pair) {
+            return id;
+        }
+        let id = self.nodes.len();
+        self.ids.insert(pair, id);
+        self.nodes.push(pair);
+        id
+    }
+
+    /// For each pair, the weakest verdict of the changes of every pair it
+    /// reaches (itself included): Tarjan's strongly connected components,
+    /// iteratively, each component's verdict computed when it is complete
+    /// (after every component it reaches), so the whole is linear in the
+    /// size of the graph however the types recurse.
+    fn reached_verdicts(&self) -> Vec<Verdict> {
+        const NONE: usize = usize::MAX;
+        let n = self.nodes.len();
+        let own: Vec<Verdict> = self
+            .changes
+            .iter()
+            .map(|cs| cs.iter().fold(Verdict::Compatible, |v, c| v.and(c.verdict)))
+            .collect();
+        let mut index = vec![NONE; n];
+        let mut low = vec![0; n];
+        let mut component = vec![NONE; n];
+        let mut result = vec![Verdict::Breaking; n];
+        let mut stack: Vec<usize> = Vec::new();
+        let mut calls: Vec<(usize, usize)> = Vec::new();
+        let mut counter = 0;
+        let mut components = 0;
+        for root in 0..n {
+            if index[root] != NONE {
+                continue;
+            }
+            index[root] = counter;
+            low[root] = counter;
+            counter += 1;
+            stack.push(root);
+            calls.push((root, 0));
+            while let Some(&mut (v, ref mut next_edge)) = calls.last_mut() {
+                let edges = self.edges.get(v).map_or(&[][..], Vec::as_slice);
+                if let Some(&w) = edges.get(*next_edge) {
+                    *next_edge += 1;
+                    if index[w] == NONE {
+                        index[w] = counter;
+                        low[w] = counter;
+                        counter += 1;
+                        stack.push(w);
+                        calls.push((w, 0));
+                    } else if component[w] == NONE {
+                        // On the stack: in the component being built.
+                        low[v] = low[v].min(index[w]);
+                    }
+                    continue;
+                }
+                calls.pop();
+                if let Some(&(parent, _)) = calls.last() {
+                    low[parent] = low[parent].min(low[v]);
+                }
+                if low[v] != index[v] {
+                    continue;
+                }
+                // `v` roots a component: pop it, then its verdict is its
+                // members' own and that of every component they reach
+                // (all complete already).
+                let first = stack.iter().rposition(|&x| x == v).unwrap_or(0);
+                let members = stack.split_off(first);
+                let mut verdict = Verdict::Compatible;
+                for &m in &members {
+                    component[m] = components;
+                }
+                for &m in &members {
+                    verdict = verdict.and(own[m]);
+                    for &w in self.edges.get(m).map_or(&[][..], Vec::as_slice) {
+                        if component[w] != components {
+                            verdict = verdict.and(result[w]);
+                        }
+                    }
+                }
+                for &m in &members {
+                    result[m] = verdict;
+                }
+                components += 1;
+            }
+        }
+        result
     }
 }
 

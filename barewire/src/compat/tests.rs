@@ -209,3 +209,31 @@ fn hand_built_schemas_with_cycles_or_missing_names_are_breaking_not_a_hang() {
     assert_eq!(compat(&plain, &cyclic).verdict, Verdict::Breaking);
     let _ = compat(&cyclic, &cyclic);
 }
+
+#[test]
+fn long_chains_and_many_types_take_linear_time() {
+    use alloc::format;
+    use alloc::string::String;
+    let n = 20_000;
+    let mut text = String::new();
+    for i in 0..n {
+        text.push_str(&format!(
+            "type T{i} struct {{ v: u8 next: optional<T{}> }}\n",
+            i + 1
+        ));
+    }
+    text.push_str(&format!(
+        "type T{n} struct {{ v: u8 back: optional<T0> }}\n"
+    ));
+    let schema = parse(&text).unwrap();
+    let report = compat(&schema, &schema);
+    assert_eq!(report.verdict, Verdict::Compatible);
+    // One change at the end of the cycle reaches every type.
+    let changed = text.replace(
+        &format!("type T{n} struct {{ v: u8"),
+        &format!("type T{n} struct {{ v: u16"),
+    );
+    let report = compat(&schema, &parse(&changed).unwrap());
+    assert!(report.types.iter().all(|t| t.verdict == Verdict::Breaking));
+    assert_eq!(report.changes.len(), 1);
+}
