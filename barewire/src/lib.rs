@@ -19,7 +19,11 @@ mod limits;
 pub mod mmap;
 pub mod plain;
 pub mod schema;
+#[path = "compat/mod.rs"]
+pub mod schema_compat;
 mod utf8;
+#[cfg(feature = "value")]
+pub mod value;
 pub mod wire;
 
 pub use barewire_derive::{Bare, Layout, include_schema};

@@ -1278,7 +1278,7 @@ fn io_decoder_over_a_one_byte_reader() {
     assert!(d.decode::<Record>().unwrap().is_none(), "stays at the end");
     assert_eq!(
         d.into_inner().pos,
-        got.iter().map(|r| to_vec(r).len()).sum()
+        got.iter().map(|r| to_vec(r).len()).sum::<usize>()
     );
 }
 

@@ -280,6 +280,52 @@ fn main() {
         }
     }
 
+    // Dynamic values: schema text, a zero byte, a type index, then a
+    // message (`value_decode`) or its JSON (`value_json`).
+    let mut dec = Seeds::new(&out, "value_decode");
+    let mut json = Seeds::new(&out, "value_json");
+    let mut pairs: Vec<(String, String, Vec<u8>)> = vec![
+        (barewire::schema::<Canon>(), "Canon".into(), to_vec(&canons[0])),
+        (barewire::schema::<Rich>(), "Rich".into(), to_vec(&riches[0])),
+        (
+            "type L list<void>\ntype V list<void>[3]\n".into(),
+            "L".into(),
+            vec![0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x40],
+        ),
+        (
+            "type T struct { kids: list<T> m: map<str><T> o: optional<T> }\n".into(),
+            "T".into(),
+            vec![1, 0, 0, 0, 0, 1, 0, 0, 0],
+        ),
+    ];
+    if let Some(v) = vectors {
+        if let Ok(text) = fs::read_to_string(v.join("go-bare-example/schema.bare")) {
+            for (_, bytes) in &go {
+                pairs.push((text.clone(), "Person".into(), bytes.clone()));
+            }
+        }
+    }
+    for (text, ty, message) in &pairs {
+        let Ok(schema) = barewire::schema::parse_with(text, barewire::schema::ParseOptions::legacy())
+        else {
+            continue;
+        };
+        let Some(index) = schema.defs.iter().position(|d| d.name == *ty) else {
+            continue;
+        };
+        let mut seed = text.as_bytes().to_vec();
+        seed.push(0);
+        seed.push(index as u8);
+        let codec = barewire::value::Codec::new(&schema);
+        let mut with_message = seed.clone();
+        with_message.extend_from_slice(message);
+        dec.add(ty, &with_message);
+        if let Some(text) = codec.decode(ty, message).ok().and_then(|v| codec.to_json(ty, &v).ok()) {
+            seed.extend_from_slice(text.as_bytes());
+            json.add(ty, &seed);
+        }
+    }
+
     let total: usize = fs::read_dir(&out)
         .map(|d| {
             d.filter_map(|e| e.ok())
