@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use barewire::frame::{DEFAULT_MAX_FRAME, FrameReader, PREFIX_LEN, encode_frame};
 use barewire::mmap::{HEADER_LEN, ImageHeader, checksum};
 use barewire::schema::{ParseOptions, Schema, parse_with};
-use barewire::schema_compat::{Report, Verdict, compat};
+use barewire::schema::{Report, Verdict, compat};
 use barewire::value::Codec;
 use barewire::{Error, Reader};
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -210,7 +210,8 @@ pub fn run(cli: Cli) -> Outcome {
             legacy,
         } => {
             let parsed = load_schema(&schema, &legacy)?;
-            let code = crate::generate::generate(&parsed).map_err(bad)?;
+            let text = read_text(&schema)?;
+            let code = crate::generate::generate(&text, &parsed).map_err(bad)?;
             match (output, check) {
                 (_, Some(committed)) => {
                     let existing = read_text(&committed)?;

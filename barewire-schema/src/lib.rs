@@ -93,6 +93,7 @@ extern crate alloc;
 pub mod case;
 mod check;
 pub mod codegen;
+pub mod compat;
 mod docs;
 mod error;
 mod lex;

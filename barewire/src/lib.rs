@@ -19,8 +19,6 @@ mod limits;
 pub mod mmap;
 pub mod plain;
 pub mod schema;
-#[path = "compat/mod.rs"]
-pub mod schema_compat;
 mod utf8;
 #[cfg(feature = "value")]
 pub mod value;

@@ -10,7 +10,7 @@
 //! recursion all stop at a limit); what decodes re-encodes to exactly the
 //! input (maps keep their wire order); its JSON reads back and encodes
 //! (NaN payloads and `optional` of a `null` type may change the bytes, so
-//! only success is checked there); and `schema_compat::compat` of the
+//! only success is checked there); and `schema::compat` of the
 //! schema with itself says `compatible`, in linear time.
 #![no_main]
 
@@ -39,10 +39,10 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     // The compatibility checker: a schema against itself is compatible.
-    let report = barewire::schema_compat::compat(&schema, &schema);
+    let report = barewire::schema::compat(&schema, &schema);
     assert_eq!(
         report.verdict,
-        barewire::schema_compat::Verdict::Compatible,
+        barewire::schema::Verdict::Compatible,
         "{report}"
     );
     let codec = Codec::with_limits(&schema, Limits::DEFAULT.with_max_size(1 << 20));

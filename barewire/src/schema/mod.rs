@@ -62,8 +62,80 @@
 //! assert!(matches!(err, barewire::Error::Schema { line: 2, column: 6, .. }), "{err}");
 //! ```
 
+//! # Schema evolution and versioned messages
+//!
+//! [`compat`] compares two schemas type by type (the rules are in
+//! `docs/format.md`, "Evolution").
+//!
+//! The pattern for messages that evolve: the message on the wire is a union
+//! of every version still supported, the union's tag is the version, and
+//! each release only adds a member at the end, so the envelope's change is
+//! `backward` and no old version changes. A reader decodes whatever version
+//! arrives and upgrades it step by step to the current type; a test checks
+//! every release step with [`compat`].
+//!
+//! ```
+//! use barewire::Bare;
+//! use barewire::schema::{compat, Verdict};
+//!
+//! #[derive(Bare, Debug, PartialEq, Clone)]
+//! struct UserV1 { name: String }
+//! #[derive(Bare, Debug, PartialEq, Clone)]
+//! struct UserV2 { name: String, email: Option<String> }
+//! #[derive(Bare, Debug, PartialEq, Clone)]
+//! struct UserV3 { first: String, last: String, email: Option<String> }
+//!
+//! // Each release's envelope: the versions it reads, in order.
+//! #[derive(Bare)] #[bare(rename = "User")] enum Release1 { V1(UserV1) }
+//! #[derive(Bare)] #[bare(rename = "User")] enum Release2 { V1(UserV1), V2(UserV2) }
+//! #[derive(Bare, Debug)] #[bare(rename = "User")]
+//! enum User { V1(UserV1), V2(UserV2), V3(UserV3) }
+//!
+//! // Upgrades, one step each.
+//! impl From<UserV1> for UserV2 {
+//!     fn from(u: UserV1) -> Self { UserV2 { name: u.name, email: None } }
+//! }
+//! impl From<UserV2> for UserV3 {
+//!     fn from(u: UserV2) -> Self {
+//!         let (first, last) = u.name.split_once(' ').unwrap_or((&u.name, ""));
+//!         UserV3 { first: first.into(), last: last.into(), email: u.email }
+//!     }
+//! }
+//! impl User {
+//!     fn current(self) -> UserV3 {
+//!         match self {
+//!             User::V1(u) => UserV2::from(u).into(),
+//!             User::V2(u) => u.into(),
+//!             User::V3(u) => u,
+//!         }
+//!     }
+//! }
+//!
+//! // Every release step keeps old messages readable by new code.
+//! let releases = [
+//!     barewire::schema_model::<Release1>(),
+//!     barewire::schema_model::<Release2>(),
+//!     barewire::schema_model::<User>(),
+//! ];
+//! for step in releases.windows(2) {
+//!     let report = compat(&step[0], &step[1]);
+//!     assert_eq!(report.verdict, Verdict::Backward, "{report}");
+//! }
+//!
+//! // A message written by release 1 reads as the current type.
+//! let old_bytes = barewire::to_vec(&Release1::V1(UserV1 { name: "Ada Lovelace".into() }));
+//! let user: User = barewire::from_slice(&old_bytes)?;
+//! assert_eq!(
+//!     user.current(),
+//!     UserV3 { first: "Ada".into(), last: "Lovelace".into(), email: None },
+//! );
+//! # Ok::<(), barewire::Error>(())
+//! ```
+//!
+
 use crate::error::Error;
 
+pub use barewire_schema::compat::{Change, Report, TypeVerdict, Verdict, compat};
 pub use barewire_schema::{
     DefKind, Docs, EnumMember, Field, MAX_NESTING, ParseOptions, Schema, Type, TypeDef,
     UnionMember, case, codegen,

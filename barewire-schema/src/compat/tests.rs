@@ -1,8 +1,8 @@
 use alloc::string::ToString;
 use alloc::vec::Vec;
 
-use super::{Verdict, compat};
-use crate::schema::parse;
+use crate::compat::{Verdict, compat};
+use crate::parse;
 
 fn verdict(old: &str, new: &str) -> Verdict {
     let report = compat(&parse(old).unwrap(), &parse(new).unwrap());
@@ -187,7 +187,7 @@ fn renamed_references_compare_their_bodies() {
 
 #[test]
 fn hand_built_schemas_with_cycles_or_missing_names_are_breaking_not_a_hang() {
-    use crate::schema::{DefKind, Schema, Type, TypeDef};
+    use crate::{DefKind, Schema, Type, TypeDef};
     let cyclic = Schema {
         defs: alloc::vec![
             TypeDef {
