@@ -35,7 +35,7 @@
 //! let mut arena = Arena::with_capacity_fixed(64 << 10);
 //! {
 //!     let scratch = arena.region();
-//!     let words = scratch.alloc_slice_copy(&["zero", "copy"]);
+//!     let words = scratch.alloc_slice_copy(&[4u32, 2]);
 //!     assert_eq!(words.len(), 2);
 //! } // the region's bytes are back
 //!
@@ -142,7 +142,7 @@ pub use diag::{Report, Stats};
 pub use error::AllocError;
 pub use handle::{Handle, HandleError};
 pub use linear::Linear;
-pub use owned::Owned;
+pub use owned::{Destination, Owned};
 pub use parallel::{BatchConfig, BatchRun, Output, par_batches};
 pub use pool::Pool;
 pub use region::Region;
