@@ -19,8 +19,9 @@
 /// * copies in and out without ownership: [`Arena::alloc_slice_copy`],
 ///   [`Arena::alloc_slice_fill_copy`] (whole slices in one copy),
 ///   [`Pool::get_copy`], [`Owned::get`];
-/// * no drop bookkeeping: a `Blit` value has no drop (it is `Copy`), so its
-///   arena `Owned` never touches the drop queue;
+/// * no drop bookkeeping: a `Blit` value has no drop (it is `Copy`), so
+///   dropping its `Owned` never touches the allocator's drop queue (an arena
+///   does nothing, a pool frees the slot at once);
 /// * its memory is its layout image, so a slice of it is already the bytes
 ///   an image list of it holds.
 ///
@@ -69,6 +70,11 @@
 /// let arena = barewire_pool::Arena::new();
 /// arena.alloc_slice_fill_copy(2, Padded { a: 1, b: 2 });
 /// ```
+///
+/// [`Arena::alloc_slice_copy`]: crate::Arena::alloc_slice_copy
+/// [`Arena::alloc_slice_fill_copy`]: crate::Arena::alloc_slice_fill_copy
+/// [`Pool::get_copy`]: crate::Pool::get_copy
+/// [`Owned::get`]: crate::Owned::get
 ///
 /// `usize` is not `Blit` (`tests/ui/blit_usize.rs`):
 ///

@@ -81,3 +81,34 @@ fn linear_remembers_where_it_was_made() {
     assert_eq!((l.made_at().file(), l.made_at().line()), (file!(), line));
     l.into_inner();
 }
+
+#[test]
+fn fill_with_makes_each_value_and_survives_a_panicking_maker() {
+    let mut arena = Arena::with_capacity_fixed(1024);
+    {
+        let region = arena.region();
+        let words = ["a", "bb", "ccc"];
+        let table = region.alloc_slice_fill_with(3, |i| (words[i], i as u32));
+        assert_eq!(table, &[("a", 0), ("bb", 1), ("ccc", 2)]);
+        static DROPS: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        struct Counted;
+        impl Drop for Counted {
+            fn drop(&mut self) {
+                DROPS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            }
+        }
+        let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            region
+                .alloc_slice_fill_with(4, |i| {
+                    assert!(i < 2, "maker fails at 2");
+                    Counted
+                })
+                .len()
+        }));
+        assert!(r.is_err());
+        // The values made before the panic are not dropped (documented).
+        assert_eq!(DROPS.load(std::sync::atomic::Ordering::Relaxed), 0);
+        assert_eq!(table[2], ("ccc", 2));
+    }
+    assert_eq!(arena.bytes_in_use(), 0);
+}

@@ -529,7 +529,9 @@ fn with_scope(name: &'static str, site: Site, f: impl FnOnce(&mut ScopeSummary))
     let mut scopes = SCOPES.lock().unwrap_or_else(|e| e.into_inner());
     let i = match scopes
         .iter()
-        .position(|s| s.name == name && core::ptr::eq(s.site, site))
+        // Sites compare by value: the same `#[track_caller]` location need
+        // not be the same `&'static` (Miri makes one per evaluation).
+        .position(|s| s.name == name && s.site == site)
     {
         Some(i) => i,
         None => {
@@ -984,7 +986,7 @@ impl fmt::Display for ScopeSummary {
         for s in &self.sampled {
             writeln!(
                 f,
-                "  sampled site {}: ~{} allocations{}",
+                "  sampled site {}: ~{} allocations and reallocations{}",
                 s.site,
                 Count(s.samples.saturating_mul(u64::from(self.sample_every))),
                 if s.decode { " (barewire decode)" } else { "" }

@@ -1,6 +1,9 @@
 //! Diagnostics: counters every allocator keeps, optional per-call-site
 //! tracking (the `track` feature), and a readable [`Report`] with suggestions.
 //!
+//! For allocations anywhere (`Box`, `Vec`, `String`, decoding), see
+//! [`global`]: the [`TrackingAllocator`] and [`measure`] scopes.
+//!
 //! The counters cost one increment per allocation. Bytes in use and the peak
 //! are computed from the bump pointer when asked and just before memory is
 //! given back (reset, region end), so the allocation path does not track them.
@@ -16,8 +19,6 @@ use core::fmt;
 use core::panic::Location;
 #[cfg(feature = "track")]
 use std::collections::HashMap;
-#[cfg(feature = "track")]
-use std::collections::hash_map::Entry;
 
 /// A source location recorded by `#[track_caller]`.
 pub type Site = &'static Location<'static>;
@@ -177,18 +178,22 @@ impl Counters {
         let region = self.region_stack.borrow().last().copied();
         let mut sites = self.sites.borrow_mut();
         let key = (site, region);
-        // A new site's entry is the pool's own allocation, made for the
-        // caller at `site`: a `TrackingAllocator` counts it there.
-        let (entry, _) = match sites.entry(key) {
-            Entry::Occupied(e) => e.into_mut(),
-            Entry::Vacant(e) => {
-                global::at_site(Some(site), || e.insert((SiteCount::default(), kind)))
-            }
-        };
         // Saturating: a failed request of any size is counted too, and the
         // counters must never panic on it.
-        entry.count = entry.count.saturating_add(1);
-        entry.bytes = entry.bytes.saturating_add(bytes as u64);
+        let count = |c: &mut SiteCount| {
+            c.count = c.count.saturating_add(1);
+            c.bytes = c.bytes.saturating_add(bytes as u64);
+        };
+        match sites.get_mut(&key) {
+            Some((entry, _)) => count(entry),
+            None => {
+                let mut entry = SiteCount::default();
+                count(&mut entry);
+                // A new site's entry is the pool's own allocation, made for
+                // the caller at `site`: a `TrackingAllocator` counts it there.
+                global::at_site(Some(site), || sites.insert(key, (entry, kind)));
+            }
+        }
     }
 
     pub(crate) fn note_exhaustion(&self, requested: usize, in_use: usize, site: Option<Site>) {
