@@ -142,10 +142,10 @@ fn main() {
     println!("== the obvious loop ==\n{obvious}");
     println!("== after the advice ==\n{advised}");
     println!(
-        "per 100 packets: {} allocations, {} bytes before; {} allocations, {} bytes after",
+        "per 100 packets: allocations {} before, {} after; bytes {} before, {} after",
         obvious.allocations_per_100(),
-        obvious.bytes_per_100(),
         advised.allocations_per_100(),
+        obvious.bytes_per_100(),
         advised.bytes_per_100(),
     );
     assert!(advised.allocations < obvious.allocations / 10);

@@ -958,11 +958,11 @@ impl fmt::Display for ScopeSummary {
         )?;
         writeln!(
             f,
-            "  allocates {} in {:.1} allocations per call; {} in {} allocations per 100 calls",
+            "  allocates {} in {:.1} allocations per call; {} in {} per 100 calls",
             Bytes(self.bytes_per_call() as usize),
             self.allocations_per_call(),
             Bytes(self.bytes_per_100() as usize),
-            Count(self.allocations_per_100()),
+            super::Counted(self.allocations_per_100(), "allocation"),
         )?;
         writeln!(
             f,
