@@ -20,9 +20,13 @@
 //!   the wrong pool are [`HandleError`]s.
 //! * [`Linear<T>`]: a value that must be consumed; dropping it unconsumed is
 //!   reported.
-//! * [`Blit`]: plain data that copies freely.
+//! * [`Blit`]: plain data that copies freely: `Copy` with a plain barewire
+//!   layout (`Layout::PLAIN`), copied in and out of pools and arenas as
+//!   slices and values.
 //! * [`diag`]: bytes in use, peaks, counts, exhaustion events, per-call-site
-//!   counts (the `track` feature) and a readable [`Report`] with suggestions.
+//!   counts (the `track` feature) and a readable [`Report`] with suggestions;
+//!   and for any code, [`diag::TrackingAllocator`] with [`diag::measure`]
+//!   scopes ([`diag::global`]).
 //! * [`par_batches`]: batched parallel processing with a scratch region per
 //!   batch.
 //! * Zero-copy images: [`Arena::alloc_image`] writes a value's barewire
@@ -35,7 +39,7 @@
 //! let mut arena = Arena::with_capacity_fixed(64 << 10);
 //! {
 //!     let scratch = arena.region();
-//!     let words = scratch.alloc_slice_copy(&["zero", "copy"]);
+//!     let words = scratch.alloc_slice_copy(&[4u32, 2]);
 //!     assert_eq!(words.len(), 2);
 //! } // the region's bytes are back
 //!
@@ -49,8 +53,9 @@
 //!
 //! The rules the compiler enforces are tested as compile-fail cases
 //! (`tests/ui/`): using an `Owned` after it moved, giving it a second owner,
-//! letting it outlive its arena, region or pool, cloning or copying it, and
-//! allocating from a parent while a region borrows it. What the compiler
+//! letting it outlive its arena, region or pool, cloning or copying it,
+//! allocating from a parent while a region borrows it, and sending it to
+//! another thread (one short error that names `Owned`). What the compiler
 //! cannot see (a `Handle` stored elsewhere, a `Linear` left unconsumed) is
 //! checked at run time.
 //!
@@ -142,7 +147,7 @@ pub use diag::{Report, Stats};
 pub use error::AllocError;
 pub use handle::{Handle, HandleError};
 pub use linear::Linear;
-pub use owned::Owned;
+pub use owned::{Destination, Owned};
 pub use parallel::{BatchConfig, BatchRun, Output, par_batches};
 pub use pool::Pool;
 pub use region::Region;

@@ -2,9 +2,14 @@
 
 use core::fmt;
 use core::ops::{Deref, DerefMut};
+use core::panic::Location;
 use core::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
+
+use crate::diag::Site;
 
 static UNCONSUMED: AtomicU64 = AtomicU64::new(0);
+static LAST_UNCONSUMED: Mutex<Option<Site>> = Mutex::new(None);
 
 /// How many [`Linear`] values were dropped without being consumed in this
 /// process (release builds, or while a thread was already panicking). Shown in
@@ -20,10 +25,23 @@ pub fn unconsumed_count() -> u64 {
     UNCONSUMED.load(Ordering::Relaxed)
 }
 
+/// Where the last [`Linear`] dropped unconsumed (and counted, see
+/// [`unconsumed_count`]) was made: the user's line that called
+/// [`Linear::new`].
+///
+/// ```
+/// // Nothing dropped unconsumed yet in this doctest.
+/// assert!(barewire_pool::linear::last_unconsumed_site().is_none());
+/// ```
+pub fn last_unconsumed_site() -> Option<Site> {
+    *LAST_UNCONSUMED.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 /// A value that must be consumed with [`Linear::into_inner`]: the linear
 /// type of linear ownership, where forgetting to use a value is an error.
 ///
-/// Dropping a `Linear` unconsumed is reported: in debug builds it panics
+/// Dropping a `Linear` unconsumed is reported at the line that made it
+/// ([`Linear::new`] is `#[track_caller]`): in debug builds it panics
 /// (unless the thread is already panicking, so an unwind never turns into an
 /// abort); in release builds, and while panicking, it increments the counter
 /// behind [`unconsumed_count`], which every diagnostics report shows. The
@@ -54,6 +72,7 @@ pub fn unconsumed_count() -> u64 {
 /// ```
 pub struct Linear<T> {
     value: Option<T>,
+    made_at: Site,
 }
 
 impl<T> Linear<T> {
@@ -63,8 +82,23 @@ impl<T> Linear<T> {
     /// let l = barewire_pool::Linear::new("must use");
     /// assert_eq!(l.into_inner(), "must use");
     /// ```
+    #[track_caller]
     pub fn new(value: T) -> Self {
-        Linear { value: Some(value) }
+        Linear {
+            value: Some(value),
+            made_at: Location::caller(),
+        }
+    }
+
+    /// Where this value was made (the caller of [`Linear::new`]).
+    ///
+    /// ```
+    /// let l = barewire_pool::Linear::new(0u8);
+    /// assert_eq!(l.made_at().line(), line!() - 1);
+    /// l.into_inner();
+    /// ```
+    pub fn made_at(&self) -> Site {
+        self.made_at
     }
 
     /// Consumes the wrapper and returns the value.
@@ -108,11 +142,15 @@ impl<T> Drop for Linear<T> {
         }
         if cfg!(debug_assertions) && !std::thread::panicking() {
             panic!(
-                "a Linear<{}> was dropped without into_inner() (use mem::forget to drop it on purpose)",
-                core::any::type_name::<T>()
+                "the Linear<{}> made at {}:{}:{} was dropped without into_inner() (use mem::forget to drop it on purpose)",
+                core::any::type_name::<T>(),
+                self.made_at.file(),
+                self.made_at.line(),
+                self.made_at.column(),
             );
         }
         UNCONSUMED.fetch_add(1, Ordering::Relaxed);
+        *LAST_UNCONSUMED.lock().unwrap_or_else(|e| e.into_inner()) = Some(self.made_at);
     }
 }
 

@@ -7,7 +7,9 @@ use core::ops::{Deref, DerefMut};
 use core::ptr::NonNull;
 
 use crate::arena::Arena;
+use crate::blit::Blit;
 use crate::pool::Pool;
+use crate::region::Region;
 
 enum Home<'p, T> {
     Arena(&'p Arena),
@@ -22,7 +24,12 @@ enum Home<'p, T> {
 ///   error).
 /// * **Borrow by reference.** `&*owned` / `&mut *owned` (it derefs to `T`).
 /// * **Copy only on request.** [`Owned::copy`] clones the value into the same
-///   allocator (Carp's `@`).
+///   allocator (Carp's `@`), [`Owned::copy_in`] into another arena, region or
+///   pool (`@` with a destination). `owned.clone()` is not a copy of the
+///   `Owned`: through `Deref` it would clone the *value*, giving a plain `T`
+///   outside any allocator, so `Owned` has a deprecated inherent `clone`
+///   that warns at every such call (write `T::clone(&owned)` when a plain
+///   `T` is really meant). [`Blit`] values copy out with [`Owned::get`].
 /// * **Delete when the owner's scope ends.** Dropping it runs `T`'s drop and
 ///   returns the memory: a pool slot at once, arena bytes when the arena is
 ///   reset or the region ends.
@@ -33,7 +40,10 @@ enum Home<'p, T> {
 /// same allocator) does not recurse: nested drops are queued by the allocator
 /// and run in a loop, so a million-node list drops in constant stack.
 ///
-/// An `Owned` is not `Send`: its allocator is used from one thread.
+/// An `Owned` is not `Send` or `Sync`: its allocator is used from one
+/// thread. Sending one is a single compile error that names `Owned`
+/// (`tests/ui/owned_not_send.rs`); send the value (`into_inner`), a copy, or
+/// a [`Handle`](crate::Handle) instead.
 ///
 /// ```
 /// use barewire_pool::Pool;
@@ -50,9 +60,69 @@ enum Home<'p, T> {
 pub struct Owned<'p, T> {
     ptr: NonNull<T>,
     home: Home<'p, T>,
-    /// Owns a `T` (for drop check) and is not `Send`/`Sync` by way of the raw
-    /// pointer.
+    /// Owns a `T` (for drop check).
     _own: PhantomData<T>,
+}
+
+mod marker {
+    /// Implemented by no type, and unreachable outside the crate: the bound
+    /// that keeps `Owned` on its thread with one short error.
+    #[diagnostic::on_unimplemented(
+        message = "an `Owned<'_, {T}>` cannot leave its allocator's thread",
+        label = "an `Owned` cannot be sent or shared with another thread here",
+        note = "an `Owned` borrows its arena, region or pool, which is used from one thread",
+        note = "send the value (`owned.into_inner()`), a copy, or a `Handle<T>` from `Pool::insert` instead"
+    )]
+    pub trait StaysOnItsThread<T: ?Sized> {}
+}
+
+// SAFETY: the impl never applies: its bound `(): StaysOnItsThread<T>` holds
+// for no `T`, as the trait has no impl and cannot get one (it sits in a
+// private module, so no other crate can name it, and this crate implements it
+// for nothing). It replaces the auto impl (which was already negative by way
+// of the raw pointer and the non-`Sync` allocator reference) so that the
+// compiler reports one unmet bound with the message above, not one per
+// private field.
+unsafe impl<T> Send for Owned<'_, T> where (): marker::StaysOnItsThread<T> {}
+
+// SAFETY: as for `Send`: the bound holds for no `T`, so `Owned` is never
+// `Sync`.
+unsafe impl<T> Sync for Owned<'_, T> where (): marker::StaysOnItsThread<T> {}
+
+/// Where an [`Owned`] can be made: an [`Arena`], a [`Region`] or a
+/// [`Pool<T>`]. The destination of [`Owned::copy_in`]; sealed.
+pub trait Destination<T>: sealed::Sealed {
+    /// Moves `value` in and returns its owner.
+    #[cfg_attr(feature = "track", track_caller)]
+    fn place(&self, value: T) -> Owned<'_, T>;
+}
+
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for crate::Arena {}
+    impl Sealed for crate::Region<'_> {}
+    impl<T> Sealed for crate::Pool<T> {}
+}
+
+impl<T> Destination<T> for Arena {
+    #[cfg_attr(feature = "track", track_caller)]
+    fn place(&self, value: T) -> Owned<'_, T> {
+        self.alloc(value)
+    }
+}
+
+impl<T> Destination<T> for Region<'_> {
+    #[cfg_attr(feature = "track", track_caller)]
+    fn place(&self, value: T) -> Owned<'_, T> {
+        self.alloc(value)
+    }
+}
+
+impl<T> Destination<T> for Pool<T> {
+    #[cfg_attr(feature = "track", track_caller)]
+    fn place(&self, value: T) -> Owned<'_, T> {
+        self.alloc(value)
+    }
 }
 
 impl<'p, T> Owned<'p, T> {
@@ -105,6 +175,76 @@ impl<'p, T> Owned<'p, T> {
             Home::Arena(arena) => arena.alloc(value),
             Home::Pool(pool, _) => pool.alloc(value),
         }
+    }
+
+    /// A copy of the value in `dest`: another arena, region or pool (Carp's
+    /// `@` with a destination). The copy borrows `dest`, not this value's
+    /// allocator.
+    ///
+    /// # Panics
+    ///
+    /// When `dest` is a fixed arena (or a region of one) that is full.
+    ///
+    /// ```
+    /// use barewire_pool::{Arena, Pool};
+    ///
+    /// let pool = Pool::new();
+    /// let arena = Arena::new();
+    /// let a = pool.alloc(String::from("moved once"));
+    /// let b = a.copy_in(&arena); // into the arena
+    /// let c = b.copy_in(&pool); // and back into a pool
+    /// assert_eq!((a.as_str(), b.as_str(), c.as_str()), ("moved once", "moved once", "moved once"));
+    /// assert_eq!(pool.len(), 2);
+    /// ```
+    #[cfg_attr(feature = "track", track_caller)]
+    pub fn copy_in<'q, D>(&self, dest: &'q D) -> Owned<'q, T>
+    where
+        T: Clone,
+        D: Destination<T> + ?Sized,
+    {
+        dest.place(T::clone(self))
+    }
+
+    /// A copy of a plain ([`Blit`]) value, out of the allocator: plain data
+    /// copies freely.
+    ///
+    /// ```
+    /// let pool = barewire_pool::Pool::new();
+    /// let a = pool.alloc([1u32, 2]);
+    /// let plain: [u32; 2] = a.get();
+    /// assert_eq!(plain, *a);
+    /// ```
+    #[inline]
+    pub fn get(&self) -> T
+    where
+        T: Blit,
+    {
+        **self
+    }
+
+    /// **Not a copy of the `Owned`.** `owned.clone()` would clone the value
+    /// through `Deref` into a plain `T` outside any allocator; this inherent
+    /// method does that too, but warns (a lint-like guard), so the difference
+    /// is seen. Use [`Owned::copy`] / [`Owned::copy_in`] for a new `Owned`,
+    /// or `T::clone(&owned)` for a plain `T` without the warning.
+    ///
+    /// ```
+    /// let pool = barewire_pool::Pool::new();
+    /// let a = pool.alloc(vec![1]);
+    /// let plain: Vec<i32> = Vec::clone(&a); // a plain `T`, on purpose
+    /// assert_eq!(plain, [1]);
+    /// ```
+    // Named `clone` on purpose: an inherent method wins over the `Deref`
+    // target's, which is what makes the warning appear.
+    #[allow(clippy::should_implement_trait)]
+    #[deprecated(
+        note = "this clones the value inside the `Owned` into a plain `T`, outside any pool: use `.copy()` / `.copy_in(&dest)` for a new `Owned`, or `T::clone(&owned)` if a plain `T` is meant"
+    )]
+    pub fn clone(&self) -> T
+    where
+        T: Clone,
+    {
+        T::clone(self)
     }
 
     /// Moves the value out. A pool slot is freed at once; arena bytes return

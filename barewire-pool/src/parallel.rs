@@ -163,11 +163,11 @@ pub struct BatchRun<R> {
 /// let words: Vec<String> = (0..1000).map(|i| format!("w{i}")).collect();
 /// let run = par_batches(&words, &BatchConfig::new(100).threads(2), |scratch, batch, out| {
 ///     // Scratch space for this batch only.
-///     let lens = scratch.alloc_slice_copy(&vec![0usize; batch.len()]);
+///     let lens = scratch.alloc_slice_fill_copy(batch.len(), 0u32);
 ///     for (len, w) in lens.iter_mut().zip(batch) {
-///         *len = w.len();
+///         *len = w.len() as u32;
 ///     }
-///     out.push(lens.iter().sum::<usize>()).unwrap();
+///     out.push(lens.iter().map(|&n| n as usize).sum::<usize>()).unwrap();
 /// });
 /// assert_eq!(run.batches, 10);
 /// assert_eq!(run.results.iter().sum::<usize>(), words.iter().map(|w| w.len()).sum());

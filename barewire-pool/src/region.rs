@@ -5,6 +5,7 @@ use core::ptr::NonNull;
 
 use crate::arena::Arena;
 use crate::arena::chunk::Mark;
+use crate::blit::Blit;
 use crate::diag::{Counters, Site, Stats, caller_site};
 use crate::error::AllocError;
 use crate::owned::Owned;
@@ -258,9 +259,10 @@ allocate_in_arena! {
     fn try_alloc[T](value: T) -> Result<Owned<'_, T>, AllocError>;
     fn alloc_mut[T](value: T) -> &mut T;
     fn try_alloc_mut[T](value: T) -> Result<&mut T, AllocError>;
-    fn alloc_slice_copy[T: Copy](src: &[T]) -> &mut [T];
-    fn try_alloc_slice_copy[T: Copy](src: &[T]) -> Result<&mut [T], AllocError>;
-    fn alloc_slice_fill_copy[T: Copy](len: usize, value: T) -> &mut [T];
+    fn alloc_slice_copy[T: Blit](src: &[T]) -> &mut [T];
+    fn try_alloc_slice_copy[T: Blit](src: &[T]) -> Result<&mut [T], AllocError>;
+    fn alloc_slice_fill_copy[T: Blit](len: usize, value: T) -> &mut [T];
+    fn alloc_slice_fill_with[T, F: FnMut(usize) -> T](len: usize, f: F) -> &mut [T];
     fn alloc_str[](s: &str) -> &mut str;
     fn alloc_layout[](layout: Layout) -> NonNull<u8>;
     fn try_alloc_layout[](layout: Layout) -> Result<NonNull<u8>, AllocError>;

@@ -93,3 +93,51 @@ fn without_tracking_the_report_says_how_to_enable_it() {
             .contains("enable the `track` feature")
     );
 }
+
+#[cfg(feature = "track")]
+#[test]
+fn rule_3_is_not_given_to_a_site_that_already_allocates_slices() {
+    let mut arena = Arena::with_capacity_fixed(1 << 20);
+    {
+        let region = arena.region();
+        for i in 0..1000u32 {
+            region.alloc_slice_fill_copy(4, i);
+        }
+    }
+    let suggestions = arena.report().suggestions();
+    assert!(
+        suggestions.iter().all(|s| !s.contains("slice")),
+        "{suggestions:?}"
+    );
+}
+
+#[cfg(feature = "track")]
+#[test]
+fn rule_3_is_not_given_to_values_that_own_something() {
+    // The `pool_linked_list` example: nodes that own the next node cannot
+    // go in one plain slice, nor in a `Pool<T>` of their own type, and the
+    // region already frees them together.
+    enum List<'r> {
+        Empty,
+        Node(i32, barewire_pool::Owned<'r, List<'r>>),
+    }
+    let mut arena = Arena::with_capacity_fixed(1 << 20);
+    {
+        let region = arena.region();
+        let mut head = region.alloc(List::Empty);
+        for i in 0..1000 {
+            head = region.alloc(List::Node(i, head));
+        }
+        if let List::Node(v, next) = &*head {
+            assert_eq!(*v, 999);
+            assert!(matches!(**next, List::Node(998, _)));
+        }
+    }
+    let suggestions = arena.report().suggestions();
+    assert!(
+        suggestions
+            .iter()
+            .all(|s| !s.contains("slice") && !s.contains("Pool<T>")),
+        "{suggestions:?}"
+    );
+}

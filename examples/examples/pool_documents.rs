@@ -80,7 +80,7 @@ fn main() {
             let words = doc.text.split_whitespace().count();
             // Scratch: a (word, count) table for this document, in the batch's
             // region; it is given back when the batch ends.
-            let table = scratch.alloc_slice_fill_copy(words, ("", 0u32));
+            let table = scratch.alloc_slice_fill_with(words, |_| ("", 0u32));
             let mut used = 0;
             for word in doc.text.split_whitespace() {
                 if STOP_WORDS.contains(&word) {

@@ -8,7 +8,8 @@ use core::ptr::{self, NonNull};
 
 use super::Arena;
 use super::chunk::or_panic;
-use crate::diag::caller_site;
+use crate::blit::Blit;
+use crate::diag::{SiteKind, caller_site};
 use crate::error::AllocError;
 use crate::owned::Owned;
 
@@ -44,7 +45,7 @@ impl Arena {
     #[cfg_attr(feature = "track", track_caller)]
     pub fn try_alloc<T>(&self, value: T) -> Result<Owned<'_, T>, AllocError> {
         let ptr = self
-            .raw_alloc(Layout::new::<T>(), caller_site())?
+            .raw_alloc(Layout::new::<T>(), caller_site(), SiteKind::value::<T>())?
             .cast::<T>();
         // SAFETY: 1. `ptr` is valid for writes of `size_of::<T>()` bytes and
         // aligned for `T` (`raw_alloc` contract, or dangling-but-aligned for a
@@ -93,7 +94,7 @@ impl Arena {
     #[cfg_attr(feature = "track", track_caller)]
     #[allow(clippy::mut_from_ref)]
     pub fn try_alloc_mut<T>(&self, value: T) -> Result<&mut T, AllocError> {
-        let ptr = self.raw_alloc(Layout::new::<T>(), caller_site())?;
+        let ptr = self.raw_alloc(Layout::new::<T>(), caller_site(), SiteKind::value::<T>())?;
         let ptr = ptr.cast::<T>().as_ptr();
         // SAFETY: 1. `ptr` is fresh arena memory valid and aligned for one `T`
         // (`raw_alloc` contract; dangling but aligned for a zero-sized `T`),
@@ -107,7 +108,7 @@ impl Arena {
         }
     }
 
-    /// Copies `src` into the arena.
+    /// Copies `src` into the arena: plain data ([`Blit`]) in one copy.
     ///
     /// # Panics
     ///
@@ -123,7 +124,7 @@ impl Arena {
     #[inline]
     #[cfg_attr(feature = "track", track_caller)]
     #[allow(clippy::mut_from_ref)]
-    pub fn alloc_slice_copy<T: Copy>(&self, src: &[T]) -> &mut [T] {
+    pub fn alloc_slice_copy<T: Blit>(&self, src: &[T]) -> &mut [T] {
         or_panic(self.try_alloc_slice_copy(src))
     }
 
@@ -136,12 +137,13 @@ impl Arena {
     #[inline]
     #[cfg_attr(feature = "track", track_caller)]
     #[allow(clippy::mut_from_ref)]
-    pub fn try_alloc_slice_copy<T: Copy>(&self, src: &[T]) -> Result<&mut [T], AllocError> {
+    pub fn try_alloc_slice_copy<T: Blit>(&self, src: &[T]) -> Result<&mut [T], AllocError> {
+        let () = T::ASSERT_PLAIN;
         let dst = self.raw_alloc_array::<T>(src.len())?;
         // SAFETY: 1. `src` is valid for `src.len()` reads; 2. `dst` is valid
         // for that many writes and aligned (`raw_alloc` contract); 3. they do
-        // not overlap, `dst` being fresh arena memory; 4. `T: Copy`, so a
-        // bitwise copy is a valid copy. The slice is then fully initialized
+        // not overlap, `dst` being fresh arena memory; 4. `T: Blit` (so `Copy`),
+        // so a bitwise copy is a valid copy. The slice is then fully initialized
         // and exclusively ours for the lifetime of the `&self` borrow (the
         // bytes are reused only after `reset(&mut self)` or a region rewind,
         // which end that borrow).
@@ -167,7 +169,8 @@ impl Arena {
     #[inline]
     #[cfg_attr(feature = "track", track_caller)]
     #[allow(clippy::mut_from_ref)]
-    pub fn alloc_slice_fill_copy<T: Copy>(&self, len: usize, value: T) -> &mut [T] {
+    pub fn alloc_slice_fill_copy<T: Blit>(&self, len: usize, value: T) -> &mut [T] {
+        let () = T::ASSERT_PLAIN;
         let dst = or_panic(self.raw_alloc_array::<T>(len));
         for i in 0..len {
             // SAFETY: `dst` is valid and aligned for `len` `T`s (`raw_alloc`
@@ -175,6 +178,47 @@ impl Arena {
             unsafe { dst.as_ptr().add(i).write(value) };
         }
         // SAFETY: all `len` elements were just initialized; the memory is
+        // exclusively ours for the `&self` borrow (as in
+        // `try_alloc_slice_copy`).
+        unsafe { core::slice::from_raw_parts_mut(dst.as_ptr(), len) }
+    }
+
+    /// A slice of `len` values made by `f(0)`, `f(1)`, ... in the arena, for
+    /// any type (as `bumpalo::Bump::alloc_slice_fill_with`): like
+    /// [`Arena::alloc_mut`], **the values' drops never run** (the bytes come
+    /// back at reset or the end of the region). For plain data
+    /// ([`Blit`]) prefer [`Arena::alloc_slice_fill_copy`]; this is for
+    /// `Copy` data that is not plain, such as a table of `(&str, u32)`.
+    ///
+    /// If `f` panics, the values made so far are not dropped and their bytes
+    /// stay in use until the arena is reset or the region ends.
+    ///
+    /// # Panics
+    ///
+    /// When a fixed arena is exhausted, or a growing one cannot grow (a
+    /// request near `isize::MAX` bytes, or no memory left); when `f` panics.
+    ///
+    /// ```
+    /// let arena = barewire_pool::Arena::new();
+    /// let table = arena.alloc_slice_fill_with(3, |i| ("", i as u32));
+    /// table[0].0 = "zero";
+    /// assert_eq!(table, &[("zero", 0), ("", 1), ("", 2)]);
+    /// ```
+    #[inline]
+    #[cfg_attr(feature = "track", track_caller)]
+    #[allow(clippy::mut_from_ref)]
+    pub fn alloc_slice_fill_with<T, F>(&self, len: usize, mut f: F) -> &mut [T]
+    where
+        F: FnMut(usize) -> T,
+    {
+        let dst = or_panic(self.raw_alloc_array::<T>(len));
+        for i in 0..len {
+            // SAFETY: `dst` is valid and aligned for `len` `T`s (`raw_alloc`
+            // contract) and `i < len`; nothing else refers to that memory.
+            unsafe { dst.as_ptr().add(i).write(f(i)) };
+        }
+        // SAFETY: all `len` elements were just initialized (a panic in `f`
+        // leaves this function before the slice is made); the memory is
         // exclusively ours for the `&self` borrow (as in
         // `try_alloc_slice_copy`).
         unsafe { core::slice::from_raw_parts_mut(dst.as_ptr(), len) }
@@ -235,7 +279,7 @@ impl Arena {
     #[inline]
     #[cfg_attr(feature = "track", track_caller)]
     pub fn try_alloc_layout(&self, layout: Layout) -> Result<NonNull<u8>, AllocError> {
-        self.raw_alloc(layout, caller_site())
+        self.raw_alloc(layout, caller_site(), SiteKind::Raw)
     }
 
     /// Reserves `layout.size()` zeroed bytes aligned to `layout.align()`:
@@ -272,7 +316,7 @@ impl Arena {
     #[cfg_attr(feature = "track", track_caller)]
     #[allow(clippy::mut_from_ref)]
     pub fn try_alloc_zeroed(&self, layout: Layout) -> Result<&mut [u8], AllocError> {
-        let p = self.raw_alloc(layout, caller_site())?;
+        let p = self.raw_alloc(layout, caller_site(), SiteKind::Raw)?;
         // SAFETY: 1. `p` is valid for `layout.size()` writes (`raw_alloc`
         // contract); 2. after `write_bytes` all of them are initialized; 3. the
         // bytes are exclusively ours for the `&self` borrow (as in
@@ -290,6 +334,8 @@ impl Arena {
     fn raw_alloc_array<T>(&self, len: usize) -> Result<NonNull<T>, AllocError> {
         let layout =
             Layout::array::<T>(len).map_err(|_| self.too_big(usize::MAX, mem::align_of::<T>()))?;
-        Ok(self.raw_alloc(layout, caller_site())?.cast::<T>())
+        Ok(self
+            .raw_alloc(layout, caller_site(), SiteKind::Slice)?
+            .cast::<T>())
     }
 }

@@ -9,7 +9,7 @@ use core::ptr::{self, NonNull};
 use std::alloc;
 
 use super::Arena;
-use crate::diag::{Counters, Site};
+use crate::diag::{Counters, Site, SiteKind};
 use crate::error::AllocError;
 
 /// Smallest chunk a growing arena asks the system for.
@@ -127,8 +127,9 @@ impl Arena {
         &self,
         layout: Layout,
         site: Option<Site>,
+        kind: SiteKind,
     ) -> Result<NonNull<u8>, AllocError> {
-        self.note_alloc(layout, site);
+        self.note_alloc(layout, site, kind);
         if layout.size() == 0 {
             // A zero-sized access is valid at any non-null aligned address.
             return Ok(dangling(layout.align()));
@@ -142,12 +143,12 @@ impl Arena {
     /// The per-call diagnostics: one counter, plus the call site with the
     /// `track` feature.
     #[inline(always)]
-    fn note_alloc(&self, layout: Layout, site: Option<Site>) {
-        let _ = (layout, site);
+    fn note_alloc(&self, layout: Layout, site: Option<Site>, kind: SiteKind) {
+        let _ = (layout, site, kind);
         Counters::bump(&self.counters.allocations);
         #[cfg(feature = "track")]
         if let Some(site) = site {
-            self.counters.note_site(site, layout.size());
+            self.counters.note_site(site, layout.size(), kind);
         }
     }
 
@@ -190,8 +191,12 @@ impl Arena {
         );
         // An error (a size over `isize::MAX`, or the system out of memory)
         // comes back as a value: the `try_` methods never panic or abort.
-        self.push_chunk(size, layout.align().max(CHUNK_ALIGN))
-            .map_err(|_| self.too_big(layout.size(), layout.align()))?;
+        // The chunk comes from the global allocator: a
+        // `diag::TrackingAllocator` attributes it to the caller's site.
+        crate::diag::global::at_site(site, || {
+            self.push_chunk(size, layout.align().max(CHUNK_ALIGN))
+        })
+        .map_err(|_| self.too_big(layout.size(), layout.align()))?;
         self.next_chunk.set(
             size.saturating_mul(2)
                 .min(MAX_CHUNK)

@@ -7,7 +7,7 @@ use core::ptr::{self, NonNull};
 
 use super::Arena;
 use super::chunk::or_panic;
-use crate::diag::caller_site;
+use crate::diag::{SiteKind, caller_site};
 use crate::error::AllocError;
 
 impl Arena {
@@ -124,7 +124,7 @@ impl Arena {
     pub fn try_alloc_image_bytes(&self, image: &[u8]) -> Result<&mut [u8], AllocError> {
         let layout = Layout::from_size_align(image.len(), barewire::layout::MAX_ALIGN)
             .map_err(|_| self.too_big(image.len(), barewire::layout::MAX_ALIGN))?;
-        let dst = self.raw_alloc(layout, caller_site())?;
+        let dst = self.raw_alloc(layout, caller_site(), SiteKind::Slice)?;
         // SAFETY: `dst` is fresh arena memory valid for `image.len()` bytes
         // (`raw_alloc` contract for `layout`, whose size is `image.len()`).
         Ok(unsafe { copy_image(image, dst) })

@@ -93,11 +93,13 @@ impl<T> Pool<T> {
     /// Taken only when the free list is empty, so then every used slot that
     /// is not retired is live: the place to raise the peak.
     #[inline(never)]
-    fn take_fresh(&self) -> u32 {
+    fn take_fresh(&self, site: Option<Site>) -> u32 {
         let key = self.fresh.get();
         let k = (key >> key::OFFSET_BITS) as usize;
         if k == self.nchunks.get() {
-            self.grow();
+            // The chunk's memory comes from the global allocator: a
+            // `diag::TrackingAllocator` attributes it to the caller's site.
+            crate::diag::global::at_site(site, || self.grow());
         }
         let offset = (key & key::OFFSET_MASK) as usize;
         self.fresh.set(if offset + 1 == key::chunk_len(k) {
@@ -122,7 +124,11 @@ impl<T> Pool<T> {
         let _ = site;
         #[cfg(feature = "track")]
         if let Some(site) = site {
-            self.counters.note_site(site, mem::size_of::<T>());
+            self.counters.note_site(
+                site,
+                mem::size_of::<T>(),
+                crate::diag::SiteKind::value::<T>(),
+            );
         }
         let mut key = self.free_head.get();
         let slot = if key != NONE {
@@ -132,7 +138,7 @@ impl<T> Pool<T> {
             self.free_head.set(unsafe { &(*slot).next_free }.get());
             slot
         } else {
-            key = self.take_fresh();
+            key = self.take_fresh(site);
             // SAFETY: `take_fresh` returns the key of a slot it made sure
             // exists.
             unsafe { self.slot_ptr(key) }

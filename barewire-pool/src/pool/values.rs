@@ -65,6 +65,26 @@ impl<T> Pool<T> {
         Ok(unsafe { &*slot.cast::<T>() })
     }
 
+    /// A copy of the plain ([`Blit`](crate::Blit)) value behind `h`: plain
+    /// data copies out freely.
+    ///
+    /// # Errors
+    ///
+    /// [`HandleError::WrongPool`] or [`HandleError::UseAfterFree`].
+    ///
+    /// ```
+    /// let pool = barewire_pool::Pool::new();
+    /// let h = pool.insert([7u16; 3]);
+    /// assert_eq!(pool.get_copy(h), Ok([7, 7, 7]));
+    /// ```
+    #[inline]
+    pub fn get_copy(&self, h: Handle<T>) -> Result<T, HandleError>
+    where
+        T: crate::Blit,
+    {
+        self.get(h).copied()
+    }
+
     /// The value behind `h`, mutably.
     ///
     /// # Errors

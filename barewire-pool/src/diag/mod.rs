@@ -1,11 +1,18 @@
 //! Diagnostics: counters every allocator keeps, optional per-call-site
 //! tracking (the `track` feature), and a readable [`Report`] with suggestions.
 //!
+//! For allocations anywhere (`Box`, `Vec`, `String`, decoding), see
+//! [`global`]: the [`TrackingAllocator`] and [`measure`] scopes.
+//!
 //! The counters cost one increment per allocation. Bytes in use and the peak
 //! are computed from the bump pointer when asked and just before memory is
 //! given back (reset, region end), so the allocation path does not track them.
 //! Per-call-site counts need `#[track_caller]` on every allocation method and
 //! a hash-map update per allocation, so they are behind the `track` feature.
+
+pub mod global;
+
+pub use global::{TrackingAllocator, measure};
 
 use core::cell::{Cell, RefCell};
 use core::fmt;
@@ -65,6 +72,34 @@ pub struct Stats {
     pub exhaustions: u64,
 }
 
+/// What kind of allocation a call site makes: the report's advice depends on
+/// it (a site that already allocates slices is never told to batch into a
+/// slice).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SiteKind {
+    /// One value per call (`alloc`, `alloc_mut`, `Pool::alloc`/`insert`).
+    Value {
+        /// Whether the value's type has drop glue (`mem::needs_drop`): such
+        /// values cannot be batched into one plain slice.
+        needs_drop: bool,
+    },
+    /// A slice or image per call (`alloc_slice_copy`, `alloc_slice_fill_copy`,
+    /// `alloc_str`, `alloc_image`): already batched.
+    Slice,
+    /// Raw bytes (`alloc_layout`, `alloc_zeroed`).
+    Raw,
+}
+
+impl SiteKind {
+    /// The kind of a one-value allocation of `T`.
+    #[inline(always)]
+    pub(crate) const fn value<T>() -> SiteKind {
+        SiteKind::Value {
+            needs_drop: core::mem::needs_drop::<T>(),
+        }
+    }
+}
+
 /// Allocation counts of one call site.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct SiteCount {
@@ -96,6 +131,10 @@ pub struct Exhaustion {
     pub site: Option<Site>,
 }
 
+/// Counts by (call site, innermost region site), with what the site makes.
+#[cfg(feature = "track")]
+type SiteMap = HashMap<(Site, Option<Site>), (SiteCount, SiteKind)>;
+
 /// The counters an allocator keeps (crate-internal).
 #[derive(Default)]
 pub(crate) struct Counters {
@@ -113,7 +152,7 @@ pub(crate) struct Counters {
     #[cfg(feature = "track")]
     pub(crate) region_stack: RefCell<Vec<Site>>,
     #[cfg(feature = "track")]
-    pub(crate) sites: RefCell<HashMap<(Site, Option<Site>), SiteCount>>,
+    pub(crate) sites: RefCell<SiteMap>,
 }
 
 impl Counters {
@@ -135,14 +174,26 @@ impl Counters {
     /// Records one allocation of `bytes` at `site`, inside the innermost live
     /// region.
     #[cfg(feature = "track")]
-    pub(crate) fn note_site(&self, site: Site, bytes: usize) {
+    pub(crate) fn note_site(&self, site: Site, bytes: usize, kind: SiteKind) {
         let region = self.region_stack.borrow().last().copied();
         let mut sites = self.sites.borrow_mut();
-        let entry = sites.entry((site, region)).or_default();
+        let key = (site, region);
         // Saturating: a failed request of any size is counted too, and the
         // counters must never panic on it.
-        entry.count = entry.count.saturating_add(1);
-        entry.bytes = entry.bytes.saturating_add(bytes as u64);
+        let count = |c: &mut SiteCount| {
+            c.count = c.count.saturating_add(1);
+            c.bytes = c.bytes.saturating_add(bytes as u64);
+        };
+        match sites.get_mut(&key) {
+            Some((entry, _)) => count(entry),
+            None => {
+                let mut entry = SiteCount::default();
+                count(&mut entry);
+                // A new site's entry is the pool's own allocation, made for
+                // the caller at `site`: a `TrackingAllocator` counts it there.
+                global::at_site(Some(site), || sites.insert(key, (entry, kind)));
+            }
+        }
     }
 
     pub(crate) fn note_exhaustion(&self, requested: usize, in_use: usize, site: Option<Site>) {
@@ -181,10 +232,11 @@ impl Counters {
             .sites
             .borrow()
             .iter()
-            .map(|(&(site, region), &count)| SiteLine {
+            .map(|(&(site, region), &(count, kind))| SiteLine {
                 site,
                 region,
                 count,
+                kind,
             })
             .collect();
         #[cfg(not(feature = "track"))]
@@ -219,6 +271,8 @@ pub struct SiteLine {
     pub region: Option<Site>,
     /// How many and how large.
     pub count: SiteCount,
+    /// What the site allocates (one value, a slice, raw bytes).
+    pub kind: SiteKind,
 }
 
 /// A readable account of one allocator, with suggestions.
@@ -234,7 +288,16 @@ pub struct SiteLine {
 ///    of the peak plus a quarter (rounded up to KiB) would do.
 /// 3. Inside one region, the call site that allocated most often (at least
 ///    100 times and at least half of that region's allocations) is named, with
-///    the advice to allocate its values in one slice or a `Pool<T>`.
+///    the advice to allocate its values in one slice, when that advice fits:
+///    the site allocates one value per call (not already a slice:
+///    `alloc_slice_copy`, `alloc_slice_fill_copy`, `alloc_str`, images, raw
+///    layouts) and the value has no drop glue (a value that owns something,
+///    such as a list node holding the next node's `Owned`, cannot go in a
+///    plain slice, and the region already frees all of them at once, which
+///    is what it is for). No `Pool<T>` advice is given here: the values of a
+///    region are freed together, which a region does best; a pool is
+///    advised by [`global`] scopes, where allocations freed one by one are
+///    seen.
 ///
 /// ```
 /// use barewire_pool::Arena;
@@ -312,9 +375,11 @@ impl Report {
                 .fold(0u64, |sum, l| sum.saturating_add(l.count.count));
             // Sites are sorted by count, so the first is the most frequent.
             if let Some(top) = inside.first() {
-                if top.count.count >= 100 && top.count.count.saturating_mul(2) >= total {
+                let batchable = top.kind == SiteKind::Value { needs_drop: false };
+                if batchable && top.count.count >= 100 && top.count.count.saturating_mul(2) >= total
+                {
                     out.push(format!(
-                        "{} makes {} of the {} allocations in the region opened at {} ({} each on average): batch them into one slice (alloc_slice_copy, alloc_slice_fill_copy), or use a Pool<T> if they are freed one by one",
+                        "{} makes {} of the {} allocations in the region opened at {} ({} each on average): they are plain values, so one slice holds them all (alloc_slice_copy, alloc_slice_fill_copy for Blit types)",
                         SiteName(top.site),
                         Count(top.count.count),
                         Count(total),
@@ -359,7 +424,11 @@ impl fmt::Display for Report {
         )?;
         let linear = crate::linear::unconsumed_count();
         if linear > 0 {
-            writeln!(f, "  unconsumed Linear values dropped: {}", Count(linear))?;
+            write!(f, "  unconsumed Linear values dropped: {}", Count(linear))?;
+            match crate::linear::last_unconsumed_site() {
+                Some(s) => writeln!(f, " (the last made at {})", SiteName(s))?,
+                None => writeln!(f)?,
+            }
         }
         if self.tracked {
             writeln!(f, "  call sites:")?;

@@ -1,4 +1,4 @@
-// An `Owned` stays on its allocator's thread.
+// An `Owned` stays on its allocator's thread: one error that names `Owned`.
 use barewire_pool::Pool;
 
 fn main() {

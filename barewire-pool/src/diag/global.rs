@@ -1,0 +1,1039 @@
+//! Diagnostics for any allocation: a tracking global allocator and named
+//! scopes.
+//!
+//! The pools count their own allocations; this module counts everyone's:
+//! `Box`, `Vec`, `String`, decoding, the pools' own chunks. Install
+//! [`TrackingAllocator`] as the global allocator, wrap the code to look at in
+//! [`measure`], and read [`report`]:
+//!
+//! ```
+//! use barewire_pool::diag::global::{self, TrackingAllocator};
+//!
+//! #[global_allocator]
+//! static ALLOC: TrackingAllocator = TrackingAllocator::system();
+//!
+//! let frames: Vec<Vec<u8>> = (0..100u8).map(|i| vec![i; 16]).collect();
+//! for frame in &frames {
+//!     global::measure("doctest_loop", || {
+//!         let copy = frame.to_vec(); // one allocation per call, freed in it
+//!         copy.len()
+//!     });
+//! }
+//! let report = global::report();
+//! let scope = report.scope("doctest_loop").unwrap();
+//! assert_eq!(scope.calls, 100);
+//! assert_eq!(scope.allocations, 100);
+//! assert_eq!(scope.bytes, 1600);
+//! println!("{report}");
+//! ```
+//!
+//! # What is counted, and where
+//!
+//! * **Scopes, exactly.** Every allocation, reallocation and free made on a
+//!   thread while a [`measure`] call runs on it is counted for that scope (the
+//!   innermost one; an outer scope's totals include its inner scopes). Scopes
+//!   are per thread: work a scope hands to another thread is not counted.
+//! * **Call sites through `#[track_caller]`.** The pools' allocation entry
+//!   points carry their caller's location (with the `track` feature); when
+//!   one of them takes memory from the global allocator (a new arena chunk,
+//!   a new pool chunk), that memory is counted at the user's line.
+//! * **Other call sites, sampled.** [`sample_backtraces`]`(n)` captures a
+//!   backtrace for one allocation in `n` inside scopes and keeps the first
+//!   frame outside the standard library and barewire (a barewire decode is
+//!   noted as such). Off by default.
+//!
+//! # Cost
+//!
+//! Without [`TrackingAllocator`] installed, nothing here runs. Installed,
+//! with no scope live and sampling off, each allocation and free pays one
+//! relaxed atomic load on top of the wrapped allocator. Inside a scope, it
+//! pays a thread-local access and a few counter updates; it never takes a
+//! lock or allocates (sampling aside). The figures are in the crate's
+//! `examples/diag_overhead.rs` (`cargo run --release -p barewire-pool
+//! --example diag_overhead`).
+//!
+//! # Re-entrancy
+//!
+//! The allocator's own bookkeeping never allocates. What does allocate
+//! (recording a finished scope, a sampled backtrace, building a report) runs
+//! with a per-thread guard set, so its allocations go straight to the
+//! wrapped allocator, uncounted and without recursing into the tracker.
+//!
+//! Sampling captures a `std::backtrace::Backtrace` inside the allocator,
+//! which takes the standard library's backtrace lock: do not capture or
+//! print backtraces yourself inside a scope while sampling is on (the two
+//! would wait for each other). Sampling pauses while the thread panics.
+
+use core::cell::Cell;
+use core::fmt;
+use core::panic::Location;
+use core::sync::atomic::{AtomicBool, AtomicU32, AtomicUsize, Ordering};
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::Mutex;
+
+use super::{Bytes, Count, Site};
+
+/// A global allocator that forwards every request to `A` (the system
+/// allocator by default) and counts what happens inside [`measure`] scopes.
+///
+/// ```
+/// use barewire_pool::diag::global::TrackingAllocator;
+///
+/// #[global_allocator]
+/// static ALLOC: TrackingAllocator = TrackingAllocator::system();
+/// # fn main() { let v = vec![1u8]; assert_eq!(v.len(), 1); }
+/// ```
+#[derive(Debug, Default)]
+pub struct TrackingAllocator<A = System> {
+    inner: A,
+}
+
+impl TrackingAllocator<System> {
+    /// The tracker over the system allocator.
+    ///
+    /// ```
+    /// let _ = barewire_pool::diag::global::TrackingAllocator::system();
+    /// ```
+    pub const fn system() -> Self {
+        TrackingAllocator { inner: System }
+    }
+}
+
+impl<A> TrackingAllocator<A> {
+    /// The tracker over `inner`.
+    ///
+    /// ```
+    /// let _ = barewire_pool::diag::global::TrackingAllocator::new(std::alloc::System);
+    /// ```
+    pub const fn new(inner: A) -> Self {
+        TrackingAllocator { inner }
+    }
+}
+
+// SAFETY: the `GlobalAlloc` contract is met by forwarding each call to
+// `inner`, itself a `GlobalAlloc`:
+// 1. Layouts are forwarded exactly: every method passes the `layout` (and
+//    `new_size`) it received, unchanged, to the same method of `inner`, and
+//    returns `inner`'s pointer unchanged, so `inner`'s guarantees (size,
+//    alignment, null on failure, zeroed memory for `alloc_zeroed`) are ours.
+// 2. Pointers are forwarded exactly: `dealloc` and `realloc` receive a
+//    pointer this allocator returned, which `inner` returned (point 1), with
+//    the layout it was allocated with (the caller's obligation), and pass
+//    both to `inner` unchanged.
+// 3. The bookkeeping (`note`) never unwinds: it only reads and writes
+//    atomics and thread-local `Cell`s with wrapping or saturating
+//    arithmetic and checked indexing, and the sampled backtrace path runs
+//    under `catch_unwind`. It never allocates through `self` recursively:
+//    whatever it allocates runs under the thread's guard, so those nested
+//    calls only forward (point 1) and note nothing.
+unsafe impl<A: GlobalAlloc> GlobalAlloc for TrackingAllocator<A> {
+    #[inline]
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: the caller's contract for `alloc` (non-zero size) is
+        // passed on unchanged with the same `layout`.
+        let p = unsafe { self.inner.alloc(layout) };
+        if !p.is_null() {
+            note(Event::Alloc(layout.size()));
+        }
+        p
+    }
+
+    #[inline]
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: as in `alloc`, the same `layout` forwarded.
+        let p = unsafe { self.inner.alloc_zeroed(layout) };
+        if !p.is_null() {
+            note(Event::Alloc(layout.size()));
+        }
+        p
+    }
+
+    #[inline]
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: `ptr` came from this allocator, so from `inner`, with
+        // `layout` (caller's contract); both forwarded unchanged.
+        unsafe { self.inner.dealloc(ptr, layout) };
+        note(Event::Free(layout.size()));
+    }
+
+    #[inline]
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        // SAFETY: `ptr` came from `inner` with `layout`, and `new_size` meets
+        // `realloc`'s contract (caller's); all forwarded unchanged.
+        let p = unsafe { self.inner.realloc(ptr, layout, new_size) };
+        if !p.is_null() {
+            note(Event::Realloc {
+                old: layout.size(),
+                new: new_size,
+            });
+        }
+        p
+    }
+}
+
+/// Live scopes on all threads, plus one while sampling is on: when zero, the
+/// allocator's bookkeeping is this one load.
+static ACTIVE: AtomicUsize = AtomicUsize::new(0);
+/// Whether an allocation was ever noted by a `TrackingAllocator` (to tell
+/// "allocated nothing" from "no tracker installed").
+static SEEN: AtomicBool = AtomicBool::new(false);
+/// Sample one allocation in this many (0: off).
+static SAMPLE_EVERY: AtomicU32 = AtomicU32::new(0);
+/// Finished scopes.
+static SCOPES: Mutex<Vec<ScopeSummary>> = Mutex::new(Vec::new());
+
+/// Scopes nested deeper than this on one thread count for the deepest one
+/// kept.
+const MAX_DEPTH: usize = 8;
+/// Pool call sites kept per scope frame.
+const SITES: usize = 8;
+/// Allocation sizes kept per scope frame.
+const SIZES: usize = 4;
+
+enum Event {
+    Alloc(usize),
+    Free(usize),
+    Realloc { old: usize, new: usize },
+}
+
+/// One live scope's counters: plain `Cell`s, so updating them never
+/// allocates.
+struct Frame {
+    name: Cell<&'static str>,
+    site: Cell<Option<Site>>,
+    allocations: Cell<u64>,
+    bytes: Cell<u64>,
+    frees: Cell<u64>,
+    freed_bytes: Cell<u64>,
+    reallocs: Cell<u64>,
+    /// Bytes allocated minus bytes freed since the scope began.
+    live: Cell<i64>,
+    peak: Cell<i64>,
+    /// Allocations made inside a pool entry point (`at_site`), by site.
+    pool_sites: [Cell<(Option<Site>, u64, u64)>; SITES],
+    pool_allocations: Cell<u64>,
+    /// The first sizes seen, with their counts (allocations outside pools).
+    sizes: [Cell<(usize, u64)>; SIZES],
+}
+
+impl Frame {
+    const fn new() -> Frame {
+        Frame {
+            name: Cell::new(""),
+            site: Cell::new(None),
+            allocations: Cell::new(0),
+            bytes: Cell::new(0),
+            frees: Cell::new(0),
+            freed_bytes: Cell::new(0),
+            reallocs: Cell::new(0),
+            live: Cell::new(0),
+            peak: Cell::new(0),
+            pool_sites: [const { Cell::new((None, 0, 0)) }; SITES],
+            pool_allocations: Cell::new(0),
+            sizes: [const { Cell::new((0, 0)) }; SIZES],
+        }
+    }
+
+    fn clear(&self, name: &'static str, site: Site) {
+        self.name.set(name);
+        self.site.set(Some(site));
+        for c in [
+            &self.allocations,
+            &self.bytes,
+            &self.frees,
+            &self.freed_bytes,
+            &self.reallocs,
+            &self.pool_allocations,
+        ] {
+            c.set(0);
+        }
+        self.live.set(0);
+        self.peak.set(0);
+        for s in &self.pool_sites {
+            s.set((None, 0, 0));
+        }
+        for s in &self.sizes {
+            s.set((0, 0));
+        }
+    }
+
+    fn grow(&self, bytes: u64) {
+        add(&self.bytes, bytes);
+        let live = self.live.get().wrapping_add(bytes as i64);
+        self.live.set(live);
+        if live > self.peak.get() {
+            self.peak.set(live);
+        }
+    }
+
+    fn shrink(&self, bytes: u64) {
+        add(&self.freed_bytes, bytes);
+        self.live.set(self.live.get().wrapping_sub(bytes as i64));
+    }
+
+    fn note_pool_site(&self, site: Option<Site>, bytes: u64) {
+        add(&self.pool_allocations, 1);
+        for s in &self.pool_sites {
+            let (at, n, b) = s.get();
+            if n == 0 || at == site {
+                s.set((site, n.wrapping_add(1), b.wrapping_add(bytes)));
+                return;
+            }
+        }
+    }
+
+    fn note_size(&self, size: usize, count: u64) {
+        for s in &self.sizes {
+            let (at, n) = s.get();
+            if n == 0 || at == size {
+                s.set((size, n.wrapping_add(count)));
+                return;
+            }
+        }
+    }
+
+    /// Adds a finished inner frame's counts to this one.
+    fn absorb(&self, inner: &Frame) {
+        add(&self.allocations, inner.allocations.get());
+        add(&self.frees, inner.frees.get());
+        add(&self.reallocs, inner.reallocs.get());
+        let before = self.live.get();
+        if before.wrapping_add(inner.peak.get()) > self.peak.get() {
+            self.peak.set(before.wrapping_add(inner.peak.get()));
+        }
+        add(&self.bytes, inner.bytes.get());
+        add(&self.freed_bytes, inner.freed_bytes.get());
+        self.live.set(before.wrapping_add(inner.live.get()));
+        for s in &inner.pool_sites {
+            let (site, n, b) = s.get();
+            if n > 0 {
+                self.merge_pool_site(site, n, b);
+            }
+        }
+        for s in &inner.sizes {
+            let (size, n) = s.get();
+            if n > 0 {
+                self.note_size(size, n);
+            }
+        }
+    }
+
+    fn merge_pool_site(&self, site: Option<Site>, n: u64, bytes: u64) {
+        add(&self.pool_allocations, n);
+        for s in &self.pool_sites {
+            let (at, m, b) = s.get();
+            if m == 0 || at == site {
+                s.set((site, m.wrapping_add(n), b.wrapping_add(bytes)));
+                return;
+            }
+        }
+    }
+}
+
+fn add(cell: &Cell<u64>, n: u64) {
+    cell.set(cell.get().wrapping_add(n));
+}
+
+/// The per-thread state: the guard, the scope stack, the pool site being
+/// served and the sampling countdown. `const`-initialized and without drop
+/// glue, so reaching it never allocates or registers a destructor.
+struct ThreadState {
+    guard: Cell<bool>,
+    depth: Cell<usize>,
+    frames: [Frame; MAX_DEPTH],
+    /// `Some(site)` while a pool entry point takes memory for the caller at
+    /// `site` (`None` inside: the `track` feature is off).
+    pool_site: Cell<Option<Option<Site>>>,
+    countdown: Cell<u32>,
+}
+
+thread_local! {
+    static THREAD: ThreadState = const {
+        ThreadState {
+            guard: Cell::new(false),
+            depth: Cell::new(0),
+            frames: [const { Frame::new() }; MAX_DEPTH],
+            pool_site: Cell::new(None),
+            countdown: Cell::new(0),
+        }
+    };
+}
+
+/// The allocator's bookkeeping for one event.
+#[inline(always)]
+fn note(event: Event) {
+    if ACTIVE.load(Ordering::Relaxed) == 0 {
+        return;
+    }
+    note_active(event);
+}
+
+#[inline(never)]
+fn note_active(event: Event) {
+    // `try_with`: during thread teardown the state may be gone; then the
+    // event is not counted.
+    let _ = THREAD.try_with(|t| {
+        let depth = t.depth.get();
+        if t.guard.get() || depth == 0 {
+            return;
+        }
+        let Some(frame) = t.frames.get(depth.min(MAX_DEPTH) - 1) else {
+            return;
+        };
+        t.guard.set(true);
+        match event {
+            Event::Alloc(size) => {
+                add(&frame.allocations, 1);
+                frame.grow(size as u64);
+                match t.pool_site.get() {
+                    Some(site) => frame.note_pool_site(site, size as u64),
+                    None => {
+                        frame.note_size(size, 1);
+                        maybe_sample(t, frame);
+                    }
+                }
+            }
+            Event::Free(size) => {
+                add(&frame.frees, 1);
+                frame.shrink(size as u64);
+            }
+            Event::Realloc { old, new } => {
+                add(&frame.reallocs, 1);
+                if new >= old {
+                    frame.grow((new - old) as u64);
+                } else {
+                    frame.shrink((old - new) as u64);
+                }
+                if t.pool_site.get().is_none() {
+                    maybe_sample(t, frame);
+                }
+            }
+        }
+        t.guard.set(false);
+    });
+    if !SEEN.load(Ordering::Relaxed) {
+        SEEN.store(true, Ordering::Relaxed);
+    }
+}
+
+/// Takes a backtrace for one allocation in `SAMPLE_EVERY`, with the guard
+/// set (the caller's), so its own allocations are not counted.
+fn maybe_sample(t: &ThreadState, frame: &Frame) {
+    let every = SAMPLE_EVERY.load(Ordering::Relaxed);
+    if every == 0 {
+        return;
+    }
+    let left = t.countdown.get();
+    if left > 1 {
+        t.countdown.set(left - 1);
+        return;
+    }
+    t.countdown.set(every);
+    if std::thread::panicking() {
+        return;
+    }
+    let (name, site) = (frame.name.get(), frame.site.get());
+    // A panic must not leave the allocator (it would abort): caught here.
+    let _ = std::panic::catch_unwind(move || {
+        let trace = std::backtrace::Backtrace::force_capture().to_string();
+        let (at, decode) = first_user_frame(&trace);
+        if let Some(site) = site {
+            with_scope(name, site, |s| {
+                s.sample_every = every;
+                match s.sampled.iter_mut().find(|x| x.site == at) {
+                    Some(x) => {
+                        x.samples = x.samples.saturating_add(1);
+                        x.decode |= decode;
+                    }
+                    None => s.sampled.push(SampledSite {
+                        site: at,
+                        samples: 1,
+                        decode,
+                    }),
+                }
+            });
+        }
+    });
+}
+
+/// The first frame of a rendered backtrace outside the standard library,
+/// barewire and this module, as `function (file:line)`, and whether a
+/// barewire decode is on the way to it.
+fn first_user_frame(trace: &str) -> (String, bool) {
+    let mut decode = false;
+    let mut lines = trace.lines().peekable();
+    while let Some(line) = lines.next() {
+        let Some((_, symbol)) = line.trim_start().split_once(": ") else {
+            continue;
+        };
+        let symbol = symbol.trim();
+        let location = match lines.peek() {
+            Some(next) if next.trim_start().starts_with("at ") => {
+                lines.next().map(|l| l.trim_start()[3..].trim().to_string())
+            }
+            _ => None,
+        };
+        let barewire = symbol.contains("barewire::");
+        if barewire
+            && (symbol.contains("Decode")
+                || symbol.contains("decode")
+                || symbol.contains("from_slice"))
+        {
+            decode = true;
+        }
+        // The standard library (its sources are under `/rustc/` or a
+        // `library/` directory), barewire (a decode is reported at the
+        // user's call) and this module are not the site.
+        let library = match &location {
+            Some(at) => at.contains("/rustc/") || at.contains("/library/"),
+            None => true,
+        } || barewire
+            || symbol.starts_with("__rust")
+            || symbol.contains("barewire_pool::diag::global")
+            || symbol.contains("std::backtrace");
+        if library {
+            continue;
+        }
+        if let Some(location) = location {
+            let location = location
+                .strip_prefix("./")
+                .map(str::to_string)
+                .unwrap_or(location);
+            let short = location
+                .rsplit_once(':')
+                .map(|(file_line, _column)| file_line.to_string())
+                .unwrap_or(location);
+            let function = symbol.rsplit_once("::h").map_or(symbol, |(f, _)| f);
+            return (format!("{function} ({short})"), decode);
+        }
+    }
+    ("(no symbols)".to_string(), decode)
+}
+
+/// Runs `f` with this thread's guard set: what it allocates is not counted.
+fn guarded<R>(f: impl FnOnce() -> R) -> R {
+    struct Reset(bool);
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            let was = self.0;
+            let _ = THREAD.try_with(|t| t.guard.set(was));
+        }
+    }
+    let was = THREAD.try_with(|t| t.guard.replace(true)).unwrap_or(true);
+    let _reset = Reset(was);
+    f()
+}
+
+/// Runs `f` on the summary of scope `(name, site)`, made if new.
+fn with_scope(name: &'static str, site: Site, f: impl FnOnce(&mut ScopeSummary)) {
+    let mut scopes = SCOPES.lock().unwrap_or_else(|e| e.into_inner());
+    let i = match scopes
+        .iter()
+        // Sites compare by value: the same `#[track_caller]` location need
+        // not be the same `&'static` (Miri makes one per evaluation).
+        .position(|s| s.name == name && s.site == site)
+    {
+        Some(i) => i,
+        None => {
+            scopes.push(ScopeSummary::new(name, site));
+            scopes.len() - 1
+        }
+    };
+    f(&mut scopes[i]);
+}
+
+/// Runs `f` as the scope `name` and returns its result, counting every
+/// allocation this thread makes meanwhile (see the [module docs](self)).
+/// The scope is also named by the caller's location.
+///
+/// Without a [`TrackingAllocator`] installed, `f` runs and nothing is
+/// counted (the report says so).
+///
+/// ```
+/// use barewire_pool::diag::global;
+///
+/// let len = global::measure("build_string", || String::from("counted").len());
+/// assert_eq!(len, 7);
+/// ```
+#[track_caller]
+pub fn measure<R>(name: &'static str, f: impl FnOnce() -> R) -> R {
+    let site = Location::caller();
+    let pushed = THREAD
+        .try_with(|t| {
+            let depth = t.depth.get();
+            if let Some(frame) = t.frames.get(depth) {
+                frame.clear(name, site);
+            }
+            t.depth.set(depth + 1);
+        })
+        .is_ok();
+    if !pushed {
+        return f();
+    }
+    ACTIVE.fetch_add(1, Ordering::Relaxed);
+    /// Ends the scope when `f` returns or unwinds.
+    struct End;
+    impl Drop for End {
+        fn drop(&mut self) {
+            ACTIVE.fetch_sub(1, Ordering::Relaxed);
+            let _ = THREAD.try_with(|t| {
+                let depth = t.depth.get();
+                t.depth.set(depth.saturating_sub(1));
+                if depth > MAX_DEPTH {
+                    // Too deep: counted in the deepest frame kept.
+                    return;
+                }
+                let Some(frame) = depth.checked_sub(1).and_then(|d| t.frames.get(d)) else {
+                    return;
+                };
+                if let Some(outer) = depth.checked_sub(2).and_then(|d| t.frames.get(d)) {
+                    outer.absorb(frame);
+                }
+                guarded(|| record(frame));
+            });
+        }
+    }
+    let _end = End;
+    f()
+}
+
+/// Adds one finished call of a scope to its summary.
+fn record(frame: &Frame) {
+    let Some(site) = frame.site.get() else { return };
+    with_scope(frame.name.get(), site, |s| {
+        s.calls = s.calls.saturating_add(1);
+        s.allocations = s.allocations.saturating_add(frame.allocations.get());
+        s.bytes = s.bytes.saturating_add(frame.bytes.get());
+        s.frees = s.frees.saturating_add(frame.frees.get());
+        s.freed_bytes = s.freed_bytes.saturating_add(frame.freed_bytes.get());
+        s.reallocs = s.reallocs.saturating_add(frame.reallocs.get());
+        s.peak_bytes = s.peak_bytes.max(frame.peak.get().max(0) as u64);
+        s.pool_allocations = s
+            .pool_allocations
+            .saturating_add(frame.pool_allocations.get());
+        for c in &frame.pool_sites {
+            let (at, n, b) = c.get();
+            if n == 0 {
+                continue;
+            }
+            match s.pool_sites.iter_mut().find(|p| p.site == at) {
+                Some(p) => {
+                    p.allocations = p.allocations.saturating_add(n);
+                    p.bytes = p.bytes.saturating_add(b);
+                }
+                None => s.pool_sites.push(PoolSite {
+                    site: at,
+                    allocations: n,
+                    bytes: b,
+                }),
+            }
+        }
+        for c in &frame.sizes {
+            let (size, n) = c.get();
+            if n == 0 {
+                continue;
+            }
+            match s.sizes.iter_mut().find(|(at, _)| *at == size) {
+                Some((_, m)) => *m = m.saturating_add(n),
+                None => s.sizes.push((size, n)),
+            }
+        }
+    });
+}
+
+/// Marks the allocations `f` makes as taken by a pool entry point for the
+/// caller at `site` (crate-internal: the arena's and pool's growth).
+#[inline]
+pub(crate) fn at_site<R>(site: Option<Site>, f: impl FnOnce() -> R) -> R {
+    struct Restore(Option<Option<Site>>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            let old = self.0;
+            let _ = THREAD.try_with(|t| t.pool_site.set(old));
+        }
+    }
+    let old = THREAD
+        .try_with(|t| t.pool_site.replace(Some(site)))
+        .unwrap_or(None);
+    let _restore = Restore(old);
+    f()
+}
+
+/// Samples one allocation in `every` inside scopes with a backtrace, to name
+/// the call sites `#[track_caller]` does not reach; `0` turns it off.
+/// Sampling costs a backtrace per sample (tens of microseconds and more):
+/// use it while looking, not in production.
+///
+/// ```
+/// use barewire_pool::diag::global;
+/// global::sample_backtraces(1000);
+/// global::sample_backtraces(0);
+/// ```
+pub fn sample_backtraces(every: u32) {
+    let was = SAMPLE_EVERY.swap(every, Ordering::Relaxed);
+    match (was, every) {
+        (0, 1..) => {
+            ACTIVE.fetch_add(1, Ordering::Relaxed);
+        }
+        (1.., 0) => {
+            ACTIVE.fetch_sub(1, Ordering::Relaxed);
+        }
+        _ => {}
+    }
+}
+
+/// Whether a [`TrackingAllocator`] has counted anything in this process.
+///
+/// ```
+/// let _ = barewire_pool::diag::global::installed();
+/// ```
+pub fn installed() -> bool {
+    SEEN.load(Ordering::Relaxed)
+}
+
+/// What every finished scope did so far.
+///
+/// ```
+/// let report = barewire_pool::diag::global::report();
+/// println!("{report}");
+/// ```
+pub fn report() -> ScopeReport {
+    guarded(|| ScopeReport {
+        scopes: SCOPES.lock().unwrap_or_else(|e| e.into_inner()).clone(),
+        installed: installed(),
+    })
+}
+
+/// Forgets every finished scope (live ones are recorded when they end).
+///
+/// ```
+/// barewire_pool::diag::global::reset();
+/// assert!(barewire_pool::diag::global::report().scopes.is_empty());
+/// ```
+pub fn reset() {
+    guarded(|| SCOPES.lock().unwrap_or_else(|e| e.into_inner()).clear());
+}
+
+/// Allocations a pool entry point made from the global allocator for its
+/// caller (a new arena or pool chunk).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PoolSite {
+    /// The user's line (`None` without the `track` feature).
+    pub site: Option<Site>,
+    /// Allocations made there.
+    pub allocations: u64,
+    /// Bytes.
+    pub bytes: u64,
+}
+
+/// A call site found by a sampled backtrace.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SampledSite {
+    /// `function (file:line)` of the first frame outside the standard
+    /// library and barewire.
+    pub site: String,
+    /// Allocations sampled there (each stands for `sample_every`).
+    pub samples: u64,
+    /// Whether a barewire decode was on the way to the allocation.
+    pub decode: bool,
+}
+
+/// Totals of one scope (one name at one call site) over its calls.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScopeSummary {
+    /// The name given to [`measure`].
+    pub name: &'static str,
+    /// Where `measure` was called.
+    pub site: Site,
+    /// Calls finished.
+    pub calls: u64,
+    /// Allocations (`alloc`, `alloc_zeroed`; not reallocations).
+    pub allocations: u64,
+    /// Bytes allocated, growth by reallocation included.
+    pub bytes: u64,
+    /// Frees (of memory from inside or outside the scope).
+    pub frees: u64,
+    /// Bytes freed, shrinking by reallocation included.
+    pub freed_bytes: u64,
+    /// Reallocations (a `Vec` or `String` growing).
+    pub reallocs: u64,
+    /// The most bytes one call held at once.
+    pub peak_bytes: u64,
+    /// Allocations made by pool entry points (their chunks).
+    pub pool_allocations: u64,
+    /// Those allocations by the user's line.
+    pub pool_sites: Vec<PoolSite>,
+    /// Allocation sizes outside pools, with counts (the first few seen).
+    pub sizes: Vec<(usize, u64)>,
+    /// Sampled call sites (with [`sample_backtraces`]).
+    pub sampled: Vec<SampledSite>,
+    /// The sampling rate the samples were taken at.
+    pub sample_every: u32,
+}
+
+/// One piece of advice for a scope; `Display` gives the sentence.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Advice {
+    /// Buffers grow inside the calls: preallocate with a capacity.
+    Preallocate {
+        /// Reallocations per call.
+        reallocs_per_call: f64,
+    },
+    /// Decoding allocates: decode borrowed, or into an arena.
+    DecodeBorrowedOrIntoArena {
+        /// Where the sampled decode allocations came from.
+        site: String,
+    },
+    /// Many allocations per call, all given back before the call ends: one
+    /// arena region per call.
+    ArenaRegion {
+        /// Allocations per call outside pools.
+        allocations_per_call: f64,
+    },
+    /// Many allocations of one size kept past the call: a `Pool<T>`.
+    Pool {
+        /// The size.
+        size: usize,
+        /// Such allocations per call.
+        per_call: f64,
+    },
+    /// A pool or arena keeps growing at a user's line: give it a capacity.
+    Capacity {
+        /// The line (`None` without the `track` feature).
+        site: Option<Site>,
+        /// Its growths per call.
+        per_call: f64,
+    },
+}
+
+impl fmt::Display for Advice {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Advice::Preallocate { reallocs_per_call } => write!(
+                f,
+                "buffers grow {reallocs_per_call:.1} times per call: preallocate with a capacity (Vec::with_capacity, String::with_capacity), or keep one buffer across calls and clear() it"
+            ),
+            Advice::DecodeBorrowedOrIntoArena { site } => write!(
+                f,
+                "decoding allocates (at {site}): decode borrowed (&str / &[u8] fields point into the input), or hold the message as an image in an arena region (Arena::alloc_image_bytes + barewire::view)"
+            ),
+            Advice::ArenaRegion {
+                allocations_per_call,
+            } => write!(
+                f,
+                "{allocations_per_call:.1} allocations per call are all given back before the call ends (a stream-processing pattern): allocate them in an arena region opened per call (Arena::region), or avoid them with borrowed data"
+            ),
+            Advice::Pool { size, per_call } => write!(
+                f,
+                "{per_call:.1} allocations of {} per call outlive the call: keep them in a Pool<T> (Pool::insert and Handles, or Pool::alloc for an Owned freed at the end of its scope)",
+                Bytes(*size)
+            ),
+            Advice::Capacity { site, per_call } => write!(
+                f,
+                "the pool or arena used{} grows {per_call:.2} times per call: give it a capacity up front (Arena::with_capacity, Pool::with_capacity)",
+                site.map(|s| format!(" at {}:{}", s.file(), s.line()))
+                    .unwrap_or_default()
+            ),
+        }
+    }
+}
+
+impl ScopeSummary {
+    fn new(name: &'static str, site: Site) -> ScopeSummary {
+        ScopeSummary {
+            name,
+            site,
+            calls: 0,
+            allocations: 0,
+            bytes: 0,
+            frees: 0,
+            freed_bytes: 0,
+            reallocs: 0,
+            peak_bytes: 0,
+            pool_allocations: 0,
+            pool_sites: Vec::new(),
+            sizes: Vec::new(),
+            sampled: Vec::new(),
+            sample_every: 0,
+        }
+    }
+
+    fn per_call(&self, n: u64) -> f64 {
+        n as f64 / self.calls.max(1) as f64
+    }
+
+    /// Allocations per call.
+    ///
+    /// ```
+    /// let s = barewire_pool::diag::global::measure("per_call_doc", || 1);
+    /// assert_eq!(s, 1);
+    /// ```
+    pub fn allocations_per_call(&self) -> f64 {
+        self.per_call(self.allocations)
+    }
+
+    /// Bytes allocated per call.
+    pub fn bytes_per_call(&self) -> f64 {
+        self.per_call(self.bytes)
+    }
+
+    /// Allocations per 100 calls.
+    pub fn allocations_per_100(&self) -> u64 {
+        (self.allocations.saturating_mul(100)) / self.calls.max(1)
+    }
+
+    /// Bytes allocated per 100 calls.
+    pub fn bytes_per_100(&self) -> u64 {
+        (self.bytes.saturating_mul(100)) / self.calls.max(1)
+    }
+
+    /// The advice that fits what this scope's allocations did; nothing is
+    /// advised that the code already does:
+    ///
+    /// 1. [`Advice::Preallocate`] only when buffers actually grew
+    ///    (reallocations, at least one per 10 calls).
+    /// 2. [`Advice::DecodeBorrowedOrIntoArena`] only when a sampled backtrace
+    ///    shows a barewire decode allocating.
+    /// 3. [`Advice::ArenaRegion`] when at least 2 allocations per call made
+    ///    outside pools are given back within the calls (at least 90% of the
+    ///    bytes): memory that already comes from a pool or arena is never
+    ///    told to move to one.
+    /// 4. [`Advice::Pool`] when most allocations outside pools are of one
+    ///    size, at least 2 per call, and outlive the call (under 50% of the
+    ///    bytes given back).
+    /// 5. [`Advice::Capacity`] when a pool's or arena's own growth (new
+    ///    chunks) happens at least once per 10 calls at one line.
+    pub fn advice(&self) -> Vec<Advice> {
+        let mut out = Vec::new();
+        if self.calls == 0 {
+            return out;
+        }
+        let reallocs = self.per_call(self.reallocs);
+        if reallocs >= 0.1 {
+            out.push(Advice::Preallocate {
+                reallocs_per_call: reallocs,
+            });
+        }
+        if let Some(s) = self.sampled.iter().find(|s| s.decode) {
+            out.push(Advice::DecodeBorrowedOrIntoArena {
+                site: s.site.clone(),
+            });
+        }
+        let outside = self.allocations.saturating_sub(self.pool_allocations);
+        let outside_per_call = self.per_call(outside);
+        let given_back = self.freed_bytes as f64 / self.bytes.max(1) as f64;
+        if outside_per_call >= 2.0 && given_back >= 0.9 {
+            out.push(Advice::ArenaRegion {
+                allocations_per_call: outside_per_call,
+            });
+        } else if let Some(&(size, n)) = self.sizes.iter().max_by_key(|(_, n)| *n) {
+            let per_call = self.per_call(n);
+            if per_call >= 2.0 && n.saturating_mul(2) >= outside && given_back < 0.5 {
+                out.push(Advice::Pool { size, per_call });
+            }
+        }
+        for p in &self.pool_sites {
+            let per_call = self.per_call(p.allocations);
+            if per_call >= 0.1 {
+                out.push(Advice::Capacity {
+                    site: p.site,
+                    per_call,
+                });
+            }
+        }
+        out
+    }
+}
+
+impl fmt::Display for ScopeSummary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "{} ({}:{}): {} {}",
+            self.name,
+            self.site.file(),
+            self.site.line(),
+            Count(self.calls),
+            if self.calls == 1 { "call" } else { "calls" }
+        )?;
+        writeln!(
+            f,
+            "  allocates {} in {:.1} allocations per call; {} in {} per 100 calls",
+            Bytes(self.bytes_per_call() as usize),
+            self.allocations_per_call(),
+            Bytes(self.bytes_per_100() as usize),
+            super::Counted(self.allocations_per_100(), "allocation"),
+        )?;
+        writeln!(
+            f,
+            "  {:.1} reallocations and {:.1} frees per call; {}% of the bytes given back within the calls; peak {} in one call",
+            self.per_call(self.reallocs),
+            self.per_call(self.frees),
+            (self.freed_bytes.min(self.bytes) * 100) / self.bytes.max(1),
+            Bytes(self.peak_bytes as usize),
+        )?;
+        for p in &self.pool_sites {
+            writeln!(
+                f,
+                "  pool/arena growth{}: {} allocations, {}",
+                p.site
+                    .map(|s| format!(" at {}:{}", s.file(), s.line()))
+                    .unwrap_or_default(),
+                Count(p.allocations),
+                Bytes(p.bytes as usize)
+            )?;
+        }
+        for s in &self.sampled {
+            writeln!(
+                f,
+                "  sampled site {}: ~{} allocations and reallocations{}",
+                s.site,
+                Count(s.samples.saturating_mul(u64::from(self.sample_every))),
+                if s.decode { " (barewire decode)" } else { "" }
+            )?;
+        }
+        let advice = self.advice();
+        if !advice.is_empty() {
+            writeln!(f, "  suggestions:")?;
+            for a in advice {
+                writeln!(f, "    - {a}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Every finished scope: a struct to read, and `Display` to print.
+#[derive(Clone, Debug)]
+pub struct ScopeReport {
+    /// The scopes, in the order they first finished.
+    pub scopes: Vec<ScopeSummary>,
+    /// Whether a [`TrackingAllocator`] has counted anything.
+    pub installed: bool,
+}
+
+impl ScopeReport {
+    /// The first scope named `name`.
+    ///
+    /// ```
+    /// assert!(barewire_pool::diag::global::report().scope("nothing here").is_none());
+    /// ```
+    pub fn scope(&self, name: &str) -> Option<&ScopeSummary> {
+        self.scopes.iter().find(|s| s.name == name)
+    }
+}
+
+impl fmt::Display for ScopeReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if !self.installed {
+            writeln!(
+                f,
+                "no allocations seen: install the tracker with `#[global_allocator] static A: barewire_pool::diag::global::TrackingAllocator = TrackingAllocator::system();`"
+            )?;
+        }
+        for s in &self.scopes {
+            write!(f, "{s}")?;
+        }
+        Ok(())
+    }
+}
