@@ -170,7 +170,7 @@ pub struct BatchRun<R> {
 ///     out.push(lens.iter().map(|&n| n as usize).sum::<usize>()).unwrap();
 /// });
 /// assert_eq!(run.batches, 10);
-/// assert_eq!(run.results.iter().sum::<usize>(), words.iter().map(|w| w.len()).sum());
+/// assert_eq!(run.results.iter().sum::<usize>(), words.iter().map(|w| w.len()).sum::<usize>());
 /// ```
 #[cfg_attr(feature = "track", track_caller)]
 pub fn par_batches<T, R, F>(input: &[T], config: &BatchConfig, f: F) -> BatchRun<R>
