@@ -110,7 +110,7 @@ impl<T: Blit, const N: usize> Blit for [T; N] {}
 
 #[cfg(test)]
 mod tests {
-    use super::Blit;
+    use crate::blit::Blit;
 
     /// Every built-in `Blit` type has a plain layout, and those whose every
     /// bit pattern is a value (all but `bool`) also read in place.

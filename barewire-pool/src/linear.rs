@@ -6,7 +6,8 @@ use core::panic::Location;
 use core::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 
-use crate::diag::Site;
+/// Where a value was made (the diagnostics' `Site`).
+type Site = &'static core::panic::Location<'static>;
 
 static UNCONSUMED: AtomicU64 = AtomicU64::new(0);
 static LAST_UNCONSUMED: Mutex<Option<Site>> = Mutex::new(None);

@@ -9,7 +9,6 @@ use core::ptr::NonNull;
 use crate::arena::Arena;
 use crate::blit::Blit;
 use crate::pool::Pool;
-use crate::region::Region;
 
 enum Home<'p, T> {
     Arena(&'p Arena),
@@ -97,21 +96,14 @@ pub trait Destination<T>: sealed::Sealed {
     fn place(&self, value: T) -> Owned<'_, T>;
 }
 
-mod sealed {
+/// The seal of [`Destination`]: implemented where `Owned` can be made.
+pub(crate) mod sealed {
     pub trait Sealed {}
-    impl Sealed for crate::Arena {}
-    impl Sealed for crate::Region<'_> {}
-    impl<T> Sealed for crate::Pool<T> {}
+    impl Sealed for crate::arena::Arena {}
+    impl<T> Sealed for crate::pool::Pool<T> {}
 }
 
 impl<T> Destination<T> for Arena {
-    #[cfg_attr(feature = "track", track_caller)]
-    fn place(&self, value: T) -> Owned<'_, T> {
-        self.alloc(value)
-    }
-}
-
-impl<T> Destination<T> for Region<'_> {
     #[cfg_attr(feature = "track", track_caller)]
     fn place(&self, value: T) -> Owned<'_, T> {
         self.alloc(value)

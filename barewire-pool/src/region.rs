@@ -8,7 +8,7 @@ use crate::arena::chunk::Mark;
 use crate::blit::Blit;
 use crate::diag::{Counters, Site, Stats, caller_site};
 use crate::error::AllocError;
-use crate::owned::Owned;
+use crate::owned::{Destination, Owned, sealed};
 
 /// A scope of an [`Arena`]: everything allocated through the region is given
 /// back when it ends (is dropped) or is [reset](Region::reset).
@@ -297,5 +297,14 @@ impl core::fmt::Debug for Region<'_> {
         f.debug_struct("Region")
             .field("bytes_in_use", &self.bytes_in_use())
             .finish()
+    }
+}
+
+impl sealed::Sealed for Region<'_> {}
+
+impl<T> Destination<T> for Region<'_> {
+    #[cfg_attr(feature = "track", track_caller)]
+    fn place(&self, value: T) -> Owned<'_, T> {
+        self.alloc(value)
     }
 }
