@@ -191,11 +191,18 @@ impl Channel {
         self.role_word == W_SENDER
     }
 
+    /// Whether the peer was found dead by an earlier liveness check.
+    pub(super) fn peer_known_dead(&self) -> bool {
+        self.peer_dead.load(Ordering::Relaxed)
+    }
+
     /// Whether the peer's process may still be running: `false` once its
     /// pid word names a process that is gone (see
     /// [`shared::process_alive`]); remembered, so later waits end at once.
-    /// A system call or two: waiters call it every few milliseconds, never
-    /// per message.
+    /// A system call or two: waiters call it every [`LIVENESS_CHECK`] of
+    /// waiting, never per message.
+    ///
+    /// [`LIVENESS_CHECK`]: crate::ipc::LIVENESS_CHECK
     pub(super) fn peer_alive(&self) -> bool {
         if self.peer_dead.load(Ordering::Relaxed) {
             return false;

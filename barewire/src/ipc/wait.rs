@@ -85,8 +85,15 @@ pub(super) fn poll_until<R>(
     timeout: Option<Duration>,
     mut poll: impl FnMut() -> Result<Option<R>, Error>,
 ) -> Result<Option<R>, Error> {
-    if let Some(found) = poll()? {
-        return Ok(Some(found));
+    // The common case costs no clock read: a few polls first.
+    for _ in 0..POLLS_PER_CLOCK {
+        if let Some(found) = poll()? {
+            return Ok(Some(found));
+        }
+        core::hint::spin_loop();
+    }
+    if channel.peer_known_dead() {
+        return dead_peer(poll);
     }
     let start = Instant::now();
     let deadline = timeout.and_then(|timeout| start.checked_add(timeout));
@@ -95,7 +102,7 @@ pub(super) fn poll_until<R>(
         WaitPolicy::SpinThenBlock { spin } => Some(spin),
         WaitPolicy::Block => Some(Duration::ZERO),
     };
-    let mut next_check = start;
+    let mut next_check = start + LIVENESS_CHECK;
     let mut naps = 0u32;
     loop {
         let now = Instant::now();
@@ -104,12 +111,7 @@ pub(super) fn poll_until<R>(
         }
         if now >= next_check {
             if !channel.peer_alive() {
-                // Whatever it committed before it died is whole: hand it
-                // out; then the channel is closed.
-                return match poll()? {
-                    Some(found) => Ok(Some(found)),
-                    None => Err(Error::ChannelClosed),
-                };
+                return dead_peer(poll);
             }
             next_check = now + LIVENESS_CHECK;
         }
@@ -145,6 +147,15 @@ pub(super) fn poll_until<R>(
         if let Some(found) = poll()? {
             return Ok(Some(found));
         }
+    }
+}
+
+/// The end of a wait on a dead peer: whatever it committed before it died
+/// is whole, so a last poll hands it out; then the channel is closed.
+fn dead_peer<R>(mut poll: impl FnMut() -> Result<Option<R>, Error>) -> Result<Option<R>, Error> {
+    match poll()? {
+        Some(found) => Ok(Some(found)),
+        None => Err(Error::ChannelClosed),
     }
 }
 
