@@ -14,7 +14,7 @@ use crate::ipc::shared::FUTEX;
 /// | policy | latency when the peer answers | CPU while waiting |
 /// |---|---|---|
 /// | [`BusySpin`](Self::BusySpin) | lowest: the peer's store is seen within ~100 ns | one core at 100 % for as long as it waits |
-/// | [`SpinThenBlock`](Self::SpinThenBlock) (default, 50 µs) | as `BusySpin` when the answer comes within the spin | 100 % for up to `spin`, then none |
+/// | [`SpinThenBlock`](Self::SpinThenBlock) (default, 50 µs) | as `BusySpin` when the answer comes within the spin | 100 % for up to `spin` (yielding between polls after 5 µs), then none |
 /// | [`Block`](Self::Block) | a futex wake-up: a few µs to tens of µs, the scheduler's | none |
 ///
 /// Blocking sleeps on a futex in the shared mapping (Linux): the peer's
@@ -35,7 +35,10 @@ pub enum WaitPolicy {
     BusySpin,
     /// Poll for `spin`, then block. With the default 50 µs a ping-pong of
     /// back-to-back messages never blocks; an end idle for longer uses no
-    /// CPU (after the first 50 µs of each wait).
+    /// CPU (after the first 50 µs of each wait). After 5 µs of spinning it
+    /// yields the CPU between polls, so that on a machine with more
+    /// runnable threads than cores a peer that was woken but has no core
+    /// gets this one.
     SpinThenBlock {
         /// How long to poll before blocking.
         spin: Duration,
@@ -64,6 +67,10 @@ impl Default for WaitPolicy {
 /// `kill(pid, 0)` and on Linux a read of `/proc/<pid>/stat`); a blocked end
 /// wakes at least this often to do it.
 pub const LIVENESS_CHECK: Duration = Duration::from_millis(25);
+
+/// How long [`WaitPolicy::SpinThenBlock`] spins before it yields the CPU
+/// between polls (for the rest of its spin).
+const YIELD_AFTER: Duration = Duration::from_micros(5);
 
 /// Polls between two looks at the clock while spinning (a clock read costs
 /// about as much as a dozen empty polls).
@@ -115,7 +122,13 @@ pub(super) fn poll_until<R>(
             }
             next_check = now + LIVENESS_CHECK;
         }
-        if spin.is_none_or(|spin| now.duration_since(start) < spin) {
+        let spun = now.duration_since(start);
+        if spin.is_none_or(|spin| spun < spin) {
+            if spin.is_some() && spun >= YIELD_AFTER {
+                // Spinning this long: the peer may be runnable but without
+                // a core (more runnable threads than cores). Let it run.
+                std::thread::yield_now();
+            }
             for _ in 0..POLLS_PER_CLOCK {
                 if let Some(found) = poll()? {
                     return Ok(Some(found));
