@@ -60,8 +60,12 @@
 //! past `head`, which the receiver never reads, and then publishes it with
 //! one `Release` store of the new `head`. A sender that crashes before that
 //! store has published nothing; one that crashes after it has published a
-//! whole record. The receiver sees whole messages or none. It releases a
-//! message by storing the new `tail` (`Release`); the sender reuses space
+//! whole record. The receiver sees whole messages or none. It releases
+//! messages by storing the new `tail` (`Release`): at once when it has
+//! received every message it knows of, otherwise once a quarter of the
+//! ring is released, and always before it waits (so a receiver working
+//! through a backlog does not move `tail`'s line at every message, and a
+//! waiting sender always gets its room); the sender reuses space
 //! only behind a `tail` it has loaded (`Acquire`), so a committed message is
 //! never overwritten before it is released.
 //!

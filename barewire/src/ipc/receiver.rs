@@ -23,6 +23,12 @@ pub struct Receiver<T> {
     /// below this one is received, so a receiver that is behind does not
     /// pull the sender's cache line at every message.
     pub(super) head_seen: u64,
+    /// The last `tail` stored in the shared word. Releases are published in
+    /// batches: when this receiver has caught up with `head_seen`, when a
+    /// quarter of the ring is released but unpublished, and before it
+    /// waits, so a sender that streams into a backlog does not have its
+    /// polls of `tail` and this end's stores fight over one line.
+    tail_published: u64,
     policy: WaitPolicy,
     _type: PhantomData<fn() -> T>,
 }
@@ -84,6 +90,7 @@ impl<T: Layout + Describe> Receiver<T> {
             channel,
             tail,
             head_seen: tail,
+            tail_published: tail,
             policy: WaitPolicy::default(),
             _type: PhantomData,
         }
@@ -109,12 +116,22 @@ impl<T: Layout + Describe> Receiver<T> {
     /// The next committed message's place, checked against the capacity
     /// and the committed range.
     fn poll(&mut self) -> Result<Option<Found>, Error> {
-        Self::poll_at(&self.channel, self.tail, &mut self.head_seen)
+        Self::poll_at(
+            &self.channel,
+            self.tail,
+            &mut self.head_seen,
+            &mut self.tail_published,
+        )
     }
 
     /// [`poll`](Self::poll) over the fields it needs, so a wait can hold the
     /// channel beside it.
-    fn poll_at(channel: &Channel, tail: u64, head_seen: &mut u64) -> Result<Option<Found>, Error> {
+    fn poll_at(
+        channel: &Channel,
+        tail: u64,
+        head_seen: &mut u64,
+        tail_published: &mut u64,
+    ) -> Result<Option<Found>, Error> {
         let region = &channel.region;
         let capacity = channel.capacity;
         let read_len = |at| region.read_u64(at);
@@ -129,6 +146,11 @@ impl<T: Layout + Describe> Receiver<T> {
         if head == tail {
             *head_seen = tail;
             if region.word(W_SENDER).load(Ordering::Acquire) != CLOSED {
+                // Nothing to receive: every release is published before
+                // this end waits (a sender may wait for that room).
+                if *tail_published != tail {
+                    publish_tail(channel, tail, tail_published);
+                }
                 return Ok(None);
             }
             // The sender's last `head` store came before its close: look
@@ -170,7 +192,12 @@ impl<T: Layout + Describe> Receiver<T> {
     /// The next message, waiting for one.
     pub fn recv(&mut self) -> Result<Message<'_, T>, Error> {
         let found = wait::poll_forever(&self.channel, self.policy, || {
-            Self::poll_at(&self.channel, self.tail, &mut self.head_seen)
+            Self::poll_at(
+                &self.channel,
+                self.tail,
+                &mut self.head_seen,
+                &mut self.tail_published,
+            )
         })?;
         Ok(self.message(found))
     }
@@ -178,7 +205,12 @@ impl<T: Layout + Describe> Receiver<T> {
     /// The next message, waiting at most `timeout` (`None` then).
     pub fn recv_timeout(&mut self, timeout: Duration) -> Result<Option<Message<'_, T>>, Error> {
         let found = wait::poll_until(&self.channel, self.policy, Some(timeout), || {
-            Self::poll_at(&self.channel, self.tail, &mut self.head_seen)
+            Self::poll_at(
+                &self.channel,
+                self.tail,
+                &mut self.head_seen,
+                &mut self.tail_published,
+            )
         })?;
         Ok(found.map(|found| self.message(found)))
     }
@@ -253,13 +285,19 @@ impl<T> Drop for Message<'_, T> {
     fn drop(&mut self) {
         let receiver = &mut *self.receiver;
         receiver.tail = self.next;
-        receiver
-            .channel
-            .region
-            .word(W_TAIL)
-            .store(self.next, Ordering::Release);
-        receiver.channel.wake_peer();
+        let unpublished = self.next.wrapping_sub(receiver.tail_published);
+        if self.next == receiver.head_seen || unpublished >= receiver.channel.capacity / 4 {
+            publish_tail(&receiver.channel, self.next, &mut receiver.tail_published);
+        }
     }
+}
+
+/// Stores `tail` in the shared word (releasing everything before it to the
+/// sender) and wakes the sender if it sleeps.
+fn publish_tail(channel: &Channel, tail: u64, tail_published: &mut u64) {
+    channel.region.word(W_TAIL).store(tail, Ordering::Release);
+    *tail_published = tail;
+    channel.wake_peer();
 }
 
 impl<T> core::fmt::Debug for Message<'_, T> {

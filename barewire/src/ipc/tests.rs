@@ -236,3 +236,29 @@ fn a_dead_receiver_fails_a_waiting_reserve() {
     }) {}
     assert!(matches!(tx.reserve(8), Err(Error::ChannelClosed)));
 }
+
+/// Releases are published in batches while a backlog is received: after
+/// a quarter of the ring, and at once when the receiver has caught up.
+#[test]
+fn releases_are_published_in_batches_and_when_caught_up() {
+    const BIG: usize = 4096;
+    let mut rx = Receiver::<u64>::attach(Channel::anonymous(BIG, fingerprint::<u64>(), W_RECEIVER));
+    for i in 0..10 {
+        put(&rx.channel.region, i * 128, 8);
+    }
+    rx.channel
+        .region
+        .word(W_HEAD)
+        .store(1280, Ordering::Release);
+    let tail = |rx: &Receiver<u64>| rx.channel.region.word(W_TAIL).load(Ordering::Acquire);
+    for i in 1..=10u64 {
+        drop(rx.try_recv().unwrap().unwrap());
+        let expected = match i {
+            1..=7 => 0,
+            8 | 9 => 1024,
+            _ => 1280,
+        };
+        assert_eq!(tail(&rx), expected, "after message {i}");
+    }
+    assert!(rx.try_recv().unwrap().is_none());
+}
