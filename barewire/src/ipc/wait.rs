@@ -14,7 +14,7 @@ use crate::ipc::shared::FUTEX;
 /// | policy | latency when the peer answers | CPU while waiting |
 /// |---|---|---|
 /// | [`BusySpin`](Self::BusySpin) | lowest: the peer's store is seen within ~100 ns | one core at 100 % for as long as it waits |
-/// | [`SpinThenBlock`](Self::SpinThenBlock) (default, 50 µs) | as `BusySpin` when the answer comes within the spin | 100 % for up to `spin` (yielding between polls after 5 µs), then none |
+/// | [`SpinThenBlock`](Self::SpinThenBlock) (default, 50 µs) | as `BusySpin` when the answer comes within the spin | 100 % for up to `spin` (yielding between polls after 2 µs), then none |
 /// | [`Block`](Self::Block) | a futex wake-up: a few µs to tens of µs, the scheduler's | none |
 ///
 /// Blocking sleeps on a futex in the shared mapping (Linux): the peer's
@@ -35,7 +35,7 @@ pub enum WaitPolicy {
     BusySpin,
     /// Poll for `spin`, then block. With the default 50 µs a ping-pong of
     /// back-to-back messages never blocks; an end idle for longer uses no
-    /// CPU (after the first 50 µs of each wait). After 5 µs of spinning it
+    /// CPU (after the first 50 µs of each wait). After 2 µs of spinning it
     /// yields the CPU between polls, so that on a machine with more
     /// runnable threads than cores a peer that was woken but has no core
     /// gets this one.
@@ -70,7 +70,7 @@ pub const LIVENESS_CHECK: Duration = Duration::from_millis(25);
 
 /// How long [`WaitPolicy::SpinThenBlock`] spins before it yields the CPU
 /// between polls (for the rest of its spin).
-const YIELD_AFTER: Duration = Duration::from_micros(5);
+const YIELD_AFTER: Duration = Duration::from_micros(2);
 
 /// Polls between two looks at the clock while spinning (a clock read costs
 /// about as much as a dozen empty polls).

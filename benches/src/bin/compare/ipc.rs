@@ -91,7 +91,7 @@ fn ring_for(size: usize) -> usize {
 /// Options of the section.
 pub struct IpcOptions {
     /// Round trips measured for 64 B and 4 KiB (after a tenth as many for
-    /// warm-up); 1 MiB runs a hundredth of it.
+    /// warm-up); 1 MiB runs a two-hundredth of it.
     pub round_trips: usize,
     /// Messages streamed one way per policy.
     pub stream: usize,
@@ -146,7 +146,7 @@ fn unique_path(tag: &str) -> PathBuf {
 /// Warm-up and measured counts for `size`.
 fn counts(size: usize, o: &IpcOptions) -> (usize, usize) {
     let n = if size >= 1 << 20 {
-        (o.round_trips / 100).max(10)
+        (o.round_trips / 200).max(10)
     } else {
         o.round_trips.max(10)
     };
