@@ -184,9 +184,21 @@ impl SharedRegion {
     /// Reads the little-endian `u64` at data byte `at` with a volatile read.
     #[inline]
     pub(crate) fn read_u64(&self, at: usize) -> u64 {
-        let mut bytes = [0u8; 8];
-        self.copy_out(at, &mut bytes);
-        u64::from_le_bytes(bytes)
+        let src = self.data_range(at, 8);
+        if src as usize % 8 != 0 {
+            let mut bytes = [0u8; 8];
+            self.copy_out(at, &mut bytes);
+            return u64::from_le_bytes(bytes);
+        }
+        // SAFETY: `ptr::read_volatile` requires: 1. bounds: `data_range`
+        // checked `at..at + 8` is inside the ring; 2. alignment: `src` is
+        // 8-aligned (just checked); 3. validity: the mapping is live for
+        // `&self`, its file is not truncated (the channel contract), and any
+        // bit pattern is a valid `u64`; 4. no reference is made, so a word
+        // that changes meanwhile gives a value that is checked like any
+        // other. (The length words are at 64-aligned ring offsets: this is
+        // the path they take.)
+        u64::from_le(unsafe { core::ptr::read_volatile(src.cast::<u64>()) })
     }
 
     /// Data bytes `at..at + len`, shared.

@@ -399,6 +399,24 @@ pub fn child_main() -> bool {
                 tx.send_image(&image).unwrap();
             }
         }
+        // Not a child: for profiling the software path alone (one
+        // process, both ends, no waiting), e.g. under
+        // `valgrind --tool=callgrind`: `count` sends and receives of a
+        // 64-byte image, each checked as in a round trip.
+        "local" => {
+            // SAFETY: as for "shm-echo"; both ends are in this process.
+            let mut tx = unsafe { Sender::<Blob>::create(&path, 64 * 1024) }.unwrap();
+            // SAFETY: as above.
+            let mut rx = unsafe { Receiver::<Blob>::open(&path) }.unwrap();
+            tx.set_wait_policy(policy);
+            rx.set_wait_policy(policy);
+            let image = image(64);
+            for _ in 0..count {
+                tx.send_image(&image).unwrap();
+                let message = rx.recv().unwrap();
+                black_box(message.view().unwrap().id());
+            }
+        }
         other => panic!("unknown child role {other}"),
     }
     true
