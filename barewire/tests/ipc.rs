@@ -12,7 +12,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use barewire::ipc::{Receiver, Sender, shm_path};
+use barewire::ipc::{LIVENESS_CHECK, Receiver, Sender, WaitPolicy, shm_path};
 use barewire::{Bare, Error};
 
 #[derive(Bare, Debug, Clone, PartialEq)]
@@ -47,10 +47,45 @@ fn channel_path(tag: &str) -> PathBuf {
 }
 
 fn spawn_child(role: &str, path: &PathBuf) -> Child {
+    spawn_child_with(role, path, WaitPolicy::default())
+}
+
+/// The wait policies every cross-process test runs with, by name.
+const POLICIES: [(&str, WaitPolicy); 4] = [
+    ("busy-spin", WaitPolicy::BusySpin),
+    (
+        "spin-then-block",
+        WaitPolicy::SpinThenBlock {
+            spin: WaitPolicy::DEFAULT_SPIN,
+        },
+    ),
+    (
+        "spin-1us",
+        WaitPolicy::SpinThenBlock {
+            spin: Duration::from_micros(1),
+        },
+    ),
+    ("block", WaitPolicy::Block),
+];
+
+fn policy_named(name: &str) -> WaitPolicy {
+    POLICIES
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, p)| *p)
+        .unwrap_or_else(|| panic!("unknown policy {name}"))
+}
+
+fn policy_name(policy: WaitPolicy) -> &'static str {
+    POLICIES.iter().find(|(_, p)| *p == policy).unwrap().0
+}
+
+fn spawn_child_with(role: &str, path: &PathBuf, policy: WaitPolicy) -> Child {
     Command::new(std::env::current_exe().unwrap())
         .args(["--exact", "child", "--nocapture", "--test-threads=1"])
         .env("BAREWIRE_IPC_CHILD", role)
         .env("BAREWIRE_IPC_PATH", path)
+        .env("BAREWIRE_IPC_POLICY", policy_name(policy))
         // The child's own test summary would read like ours: keep it out.
         .stdout(Stdio::null())
         .spawn()
@@ -67,6 +102,9 @@ fn child() {
         return;
     };
     let path = PathBuf::from(std::env::var("BAREWIRE_IPC_PATH").unwrap());
+    let policy = policy_named(&std::env::var("BAREWIRE_IPC_POLICY").unwrap());
+    // Tells the parent this child has attached (its pid is in the header).
+    let ready = || std::fs::write(path.with_extension("ready"), b"").unwrap();
     match role.as_str() {
         // Receives on `path`, echoes every message back on `path.back`.
         "echo" => {
@@ -76,6 +114,8 @@ fn child() {
             let mut rx = unsafe { Receiver::<Msg>::open(&path) }.unwrap();
             // SAFETY: as above.
             let mut tx = unsafe { Sender::<Msg>::open(path.with_extension("back")) }.unwrap();
+            rx.set_wait_policy(policy);
+            tx.set_wait_policy(policy);
             loop {
                 let message = match rx.recv() {
                     Ok(m) => m,
@@ -105,6 +145,21 @@ fn child() {
             let mut reservation = tx.reserve(image.len()).unwrap();
             reservation.bytes_mut().copy_from_slice(&image);
             std::process::abort();
+        }
+        // Sends one message, then idles until it is killed.
+        "idle-sender" => {
+            // SAFETY: as for "echo".
+            let mut tx = unsafe { Sender::<Msg>::open(&path) }.unwrap();
+            tx.send(&msg(1)).unwrap();
+            ready();
+            std::thread::sleep(Duration::from_secs(60));
+        }
+        // Attaches as the receiver, then idles until it is killed.
+        "idle-receiver" => {
+            // SAFETY: as for "echo".
+            let _rx = unsafe { Receiver::<Msg>::open(&path) }.unwrap();
+            ready();
+            std::thread::sleep(Duration::from_secs(60));
         }
         other => panic!("unknown child role {other}"),
     }
@@ -172,11 +227,139 @@ fn a_crashed_sender_leaves_no_torn_message() {
     // The committed message is whole; the reserved one is invisible.
     assert_eq!(rx.recv().unwrap().to_owned().unwrap(), msg(1));
     assert!(rx.try_recv().unwrap().is_none());
-    assert!(
-        rx.recv_timeout(Duration::from_millis(20))
-            .unwrap()
-            .is_none()
-    );
+    // A wait finds the sender dead: the channel is closed.
+    assert!(matches!(
+        rx.recv_timeout(Duration::from_secs(5)),
+        Err(Error::ChannelClosed)
+    ));
+    assert!(matches!(rx.recv(), Err(Error::ChannelClosed)));
+}
+
+/// Every wait policy, on both ends, across two processes: messages echoed
+/// with a few in flight (rings large enough for all of them each way: the
+/// parent does not receive while it sends), then a strict ping-pong (so every receive
+/// waits, and with `Block` sleeps on the futex and is woken by the peer).
+#[test]
+#[cfg_attr(miri, ignore = "shared mappings and processes")]
+fn every_wait_policy_works_between_two_processes() {
+    for (name, policy) in POLICIES {
+        let path = channel_path(name);
+        // SAFETY: as in `echo_between_two_processes`.
+        let mut tx = unsafe { Sender::<Msg>::create(&path, 32 * 1024) }.unwrap();
+        // SAFETY: as above.
+        let mut rx =
+            unsafe { Receiver::<Msg>::create(path.with_extension("back"), 32 * 1024) }.unwrap();
+        tx.set_wait_policy(policy);
+        rx.set_wait_policy(policy);
+        assert_eq!((tx.wait_policy(), rx.wait_policy()), (policy, policy));
+        let mut child = spawn_child_with("echo", &path, policy);
+        let mut received = 0;
+        for seq in 0..600 {
+            tx.send(&msg(seq)).unwrap();
+            if seq >= 3 {
+                assert_eq!(rx.recv().unwrap().view().unwrap().seq(), received, "{name}");
+                received += 1;
+            }
+        }
+        while received < 600 {
+            assert_eq!(rx.recv().unwrap().view().unwrap().seq(), received, "{name}");
+            received += 1;
+        }
+        for seq in 0..300 {
+            tx.send(&msg(seq)).unwrap();
+            let m = rx.recv().unwrap();
+            assert_eq!(m.to_owned().unwrap(), msg(seq), "{name}");
+        }
+        drop(tx);
+        assert!(matches!(rx.recv(), Err(Error::ChannelClosed)), "{name}");
+        assert!(child.wait().unwrap().success(), "{name}");
+    }
+}
+
+/// Waits until a child spawned on `path` has attached.
+fn wait_ready(path: &std::path::Path, child: &mut Child) {
+    let ready = path.with_extension("ready");
+    let start = std::time::Instant::now();
+    while !ready.exists() {
+        assert!(child.try_wait().unwrap().is_none(), "the child died");
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "the child never attached"
+        );
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    std::fs::remove_file(ready).unwrap();
+}
+
+/// Kills `child` after `after`, from another thread, without reaping it
+/// (so it is a zombie while the test waits), and returns the thread, which
+/// reaps it.
+fn kill_later(mut child: Child, after: Duration) -> std::thread::JoinHandle<()> {
+    std::thread::spawn(move || {
+        std::thread::sleep(after);
+        child.kill().unwrap();
+        // Leave it unreaped a while: the liveness check must see a zombie
+        // as dead.
+        std::thread::sleep(Duration::from_millis(500));
+        child.wait().unwrap();
+    })
+}
+
+/// A bound on how long a wait may take to notice a dead peer: two liveness
+/// checks, and a generous margin for a loaded machine.
+const DEATH_NOTICED_WITHIN: Duration = Duration::from_secs(2);
+
+#[test]
+#[cfg_attr(miri, ignore = "shared mappings and processes")]
+fn a_killed_sender_ends_a_waiting_receive_with_an_error() {
+    for (name, policy) in POLICIES {
+        let path = channel_path(&format!("dead-sender-{name}"));
+        // SAFETY: as in `echo_between_two_processes` (the child dies, which
+        // leaves the file whole).
+        let mut rx = unsafe { Receiver::<Msg>::create(&path, 4096) }.unwrap();
+        rx.set_wait_policy(policy);
+        let mut child = spawn_child_with("idle-sender", &path, policy);
+        wait_ready(&path, &mut child);
+        assert_eq!(rx.recv().unwrap().view().unwrap().seq(), 1);
+        let reaper = kill_later(child, Duration::from_millis(100));
+        let start = std::time::Instant::now();
+        let err = rx.recv().unwrap_err();
+        let waited = start.elapsed();
+        assert!(matches!(err, Error::ChannelClosed), "{name}: {err}");
+        assert!(waited < DEATH_NOTICED_WITHIN, "{name}: {waited:?}");
+        assert!(waited >= Duration::from_millis(90), "{name}: {waited:?}");
+        // The death is remembered: later waits end at once.
+        let start = std::time::Instant::now();
+        assert!(matches!(
+            rx.recv_timeout(Duration::from_secs(10)),
+            Err(Error::ChannelClosed)
+        ));
+        assert!(start.elapsed() < LIVENESS_CHECK * 2);
+        reaper.join().unwrap();
+    }
+}
+
+#[test]
+#[cfg_attr(miri, ignore = "shared mappings and processes")]
+fn a_killed_receiver_fails_a_waiting_reserve() {
+    for (name, policy) in POLICIES {
+        let path = channel_path(&format!("dead-receiver-{name}"));
+        // SAFETY: as in `echo_between_two_processes`.
+        let mut tx = unsafe { Sender::<Msg>::create(&path, 4096) }.unwrap();
+        tx.set_wait_policy(policy);
+        let mut child = spawn_child_with("idle-receiver", &path, policy);
+        wait_ready(&path, &mut child);
+        let image = barewire::to_layout(&msg(0));
+        while tx.try_send_image(&image).unwrap() {}
+        let reaper = kill_later(child, Duration::from_millis(100));
+        let start = std::time::Instant::now();
+        let err = tx.reserve(image.len()).unwrap_err();
+        let waited = start.elapsed();
+        assert!(matches!(err, Error::ChannelClosed), "{name}: {err}");
+        assert!(waited < DEATH_NOTICED_WITHIN, "{name}: {waited:?}");
+        assert!(matches!(tx.send_image(&image), Err(Error::ChannelClosed)));
+        reaper.join().unwrap();
+    }
 }
 
 #[test]
@@ -307,8 +490,13 @@ fn poke(path: &PathBuf, at: u64, value: &[u8]) {
     file.write_all_at(value, at).unwrap();
 }
 
-const HEAD: u64 = 64;
-const DATA: u64 = 256;
+/// Byte offsets in the channel file: the sender's `head`, the receiver's
+/// `tail`, the role state words, the ring.
+const HEAD: u64 = 128;
+const TAIL: u64 = 256;
+const SENDER_STATE: u64 = 384;
+const RECEIVER_STATE: u64 = 400;
+const DATA: u64 = 512;
 
 #[test]
 #[cfg_attr(miri, ignore = "shared mappings")]
@@ -381,8 +569,6 @@ fn a_hostile_sender_causes_errors_not_undefined_behaviour() {
 #[test]
 #[cfg_attr(miri, ignore = "shared mappings")]
 fn garbage_in_the_control_words_is_an_error_not_a_panic() {
-    const TAIL: u64 = 128;
-    const SENDER_STATE: u64 = 72;
     let path = channel_path("garbage");
     // SAFETY: the channel contract: 1. a fresh file private to this test,
     // never truncated; 2. the test plays the peer, writing header words as
@@ -443,7 +629,7 @@ fn garbage_in_the_control_words_is_an_error_not_a_panic() {
     let path = channel_path("garbage-tx");
     // SAFETY: as above.
     let mut tx = unsafe { Sender::<Msg>::create(&path, 4096) }.unwrap();
-    poke(&path, 128 + 8, &1u64.to_le_bytes()); // a receiver "attached"
+    poke(&path, RECEIVER_STATE, &1u64.to_le_bytes()); // a receiver "attached"
     for &tail in &values {
         poke(&path, TAIL, &tail.to_le_bytes());
         match tx.try_send_image(&barewire::to_layout(&msg(1))) {
@@ -480,7 +666,7 @@ fn the_channel_file_is_allocated_when_created() {
     // never truncated; no peer attaches.
     let rx = unsafe { Receiver::<Msg>::create(&path, 64 * 1024) }.unwrap();
     let meta = std::fs::metadata(&path).unwrap();
-    assert_eq!(meta.len(), 256 + 64 * 1024);
+    assert_eq!(meta.len(), DATA + 64 * 1024);
     assert!(meta.blocks() * 512 >= meta.len(), "a sparse file: {meta:?}");
     drop(rx);
     assert!(!path.exists(), "the creator removes the file");

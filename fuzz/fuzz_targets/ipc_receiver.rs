@@ -19,7 +19,15 @@ use barewire::mmap::fingerprint;
 use barewire_fuzz::{Rich, read_rich, split};
 use libfuzzer_sys::fuzz_target;
 
-const HEADER: usize = 256;
+const HEADER: usize = 512;
+/// Header words (index = byte offset / 8) of channel format version 2.
+const W_VERSION: usize = 1;
+const W_CAPACITY: usize = 2;
+const W_FINGERPRINT: usize = 3;
+const W_HEAD: usize = 16;
+const W_TAIL: usize = 32;
+const W_SENDER: usize = 48;
+const W_RECEIVER: usize = 50;
 
 fn temp_path() -> PathBuf {
     let dir = if std::path::Path::new("/dev/shm").is_dir() {
@@ -56,26 +64,26 @@ fuzz_target!(|data: &[u8]| {
         let capacity = (file.len() - HEADER) as u64;
         if fix & 2 != 0 {
             put(&mut file, 0, u64::from_le_bytes(*b"BAREIPC\0"));
-            put(&mut file, 1, 1);
+            put(&mut file, W_VERSION, 2);
         }
         if fix & 4 != 0 {
-            put(&mut file, 2, capacity);
+            put(&mut file, W_CAPACITY, capacity);
         }
         if fix & 8 != 0 {
-            put(&mut file, 3, fingerprint::<Rich>());
+            put(&mut file, W_FINGERPRINT, fingerprint::<Rich>());
         }
         if fix & 16 != 0 {
-            put(&mut file, 17, 0);
+            put(&mut file, W_RECEIVER, 0);
         }
         if fix & 32 != 0 && capacity > 0 {
             // head = tail + (head word mod capacity + 1): some data committed.
-            let tail = get(&file, 16);
-            let used = get(&file, 8) % capacity + 1;
-            put(&mut file, 8, tail.wrapping_add(used));
+            let tail = get(&file, W_TAIL);
+            let used = get(&file, W_HEAD) % capacity + 1;
+            put(&mut file, W_HEAD, tail.wrapping_add(used));
         }
         if fix & 64 != 0 {
             // A sender that has closed: the receiver drains, then sees the end.
-            put(&mut file, 9, 2);
+            put(&mut file, W_SENDER, 2);
         }
     }
     let path = temp_path();

@@ -2,7 +2,7 @@
 //! words (magic, version, capacity, fingerprint, and each end's position and
 //! state word).
 
-use core::sync::atomic::Ordering;
+use core::sync::atomic::{AtomicBool, Ordering, fence};
 use std::fs::{File, OpenOptions};
 use std::path::{Path, PathBuf};
 
@@ -11,27 +11,40 @@ use memmap2::MmapOptions;
 use crate::error::Error;
 use crate::fingerprint::fingerprint;
 use crate::ipc::ring::{self, MIN_CAPACITY};
-use crate::ipc::shared::{HEADER_BYTES, SharedRegion};
+use crate::ipc::shared::{self, HEADER_BYTES, SharedRegion};
 use crate::layout::Layout;
 use crate::mmap::atomic_file;
 use crate::schema::Describe;
 
 /// The first header word of a channel file: `"BAREIPC\0"` little-endian.
 const MAGIC: u64 = u64::from_le_bytes(*b"BAREIPC\0");
-/// The channel format version this build speaks.
-const VERSION: u64 = 1;
+/// The channel format version this build speaks (2: the 512-byte header
+/// with process ids and doorbells).
+const VERSION: u64 = 2;
 
-/// Header words (index = byte offset / 8).
+/// Header words (index = byte offset / 8), each group in its own pair of
+/// cache lines.
 const W_MAGIC: usize = 0;
 const W_VERSION: usize = 1;
 const W_CAPACITY: usize = 2;
 const W_FINGERPRINT: usize = 3;
-/// Second cache line: the sender's words.
-pub(super) const W_HEAD: usize = 8;
-pub(super) const W_SENDER: usize = 9;
-/// Third cache line: the receiver's words.
-pub(super) const W_TAIL: usize = 16;
-pub(super) const W_RECEIVER: usize = 17;
+/// Byte 128: the sender's position, alone (written at every commit).
+pub(super) const W_HEAD: usize = 16;
+/// Byte 256: the receiver's position, alone (written at every release).
+pub(super) const W_TAIL: usize = 32;
+/// Byte 384: words written only when an end attaches or closes (read on
+/// every reserve and every empty poll, so they stay in both caches).
+pub(super) const W_SENDER: usize = 48;
+pub(super) const W_SENDER_PID: usize = 49;
+pub(super) const W_RECEIVER: usize = 50;
+pub(super) const W_RECEIVER_PID: usize = 51;
+
+/// Doorbell slots (32-bit, byte 448): for each end, a flag it sets while
+/// it sleeps and the futex word it sleeps on, which the peer bumps.
+pub(super) const B_RX_WAITING: usize = 0;
+pub(super) const B_RX_BELL: usize = 1;
+pub(super) const B_TX_WAITING: usize = 2;
+pub(super) const B_TX_BELL: usize = 3;
 
 /// States of the role words.
 const ABSENT: u64 = 0;
@@ -66,6 +79,8 @@ pub(super) struct Channel {
     remove_on_drop: Option<PathBuf>,
     /// The role word this end owns.
     role_word: usize,
+    /// Set once the peer's process was found dead: later waits end at once.
+    peer_dead: AtomicBool,
 }
 
 /// The error for a ring that cannot be made this large.
@@ -131,6 +146,7 @@ impl Channel {
                 capacity: capacity as u64,
                 remove_on_drop: None,
                 role_word,
+                peer_dead: AtomicBool::new(false),
             };
             channel.init(fingerprint::<T>());
             Ok(channel)
@@ -154,7 +170,112 @@ impl Channel {
         region
             .word(self.role_word)
             .store(ATTACHED, Ordering::Relaxed);
+        self.publish_pid();
         region.word(W_MAGIC).store(MAGIC, Ordering::Release);
+    }
+
+    /// Stores this process's id in this end's pid word, for the peer's
+    /// liveness checks.
+    fn publish_pid(&self) {
+        let word = if self.role_word == W_SENDER {
+            W_SENDER_PID
+        } else {
+            W_RECEIVER_PID
+        };
+        self.region
+            .word(word)
+            .store(u64::from(std::process::id()), Ordering::Release);
+    }
+
+    fn is_sender(&self) -> bool {
+        self.role_word == W_SENDER
+    }
+
+    /// Whether the peer was found dead by an earlier liveness check.
+    pub(super) fn peer_known_dead(&self) -> bool {
+        self.peer_dead.load(Ordering::Relaxed)
+    }
+
+    /// Whether the peer's process may still be running: `false` once its
+    /// pid word names a process that is gone (see
+    /// [`shared::process_alive`]); remembered, so later waits end at once.
+    /// A system call or two: waiters call it every [`LIVENESS_CHECK`] of
+    /// waiting, never per message.
+    ///
+    /// [`LIVENESS_CHECK`]: crate::ipc::LIVENESS_CHECK
+    pub(super) fn peer_alive(&self) -> bool {
+        if self.peer_dead.load(Ordering::Relaxed) {
+            return false;
+        }
+        let word = if self.is_sender() {
+            W_RECEIVER_PID
+        } else {
+            W_SENDER_PID
+        };
+        let alive = shared::process_alive(self.region.word(word).load(Ordering::Acquire));
+        if !alive {
+            self.peer_dead.store(true, Ordering::Relaxed);
+        }
+        alive
+    }
+
+    /// This end's doorbell slots: (waiting flag, futex word).
+    fn own_bell(&self) -> (usize, usize) {
+        if self.is_sender() {
+            (B_TX_WAITING, B_TX_BELL)
+        } else {
+            (B_RX_WAITING, B_RX_BELL)
+        }
+    }
+
+    /// The value of this end's futex word, read before it announces that it
+    /// sleeps (see [`announce_sleep`](Self::announce_sleep)).
+    pub(super) fn bell_value(&self) -> u32 {
+        self.region.bell(self.own_bell().1).load(Ordering::Acquire)
+    }
+
+    /// Sets or clears this end's waiting flag. Setting it is followed by a
+    /// `SeqCst` fence, the waiter's half of the handshake in
+    /// [`wake_peer`](Self::wake_peer): after it, the waiter polls once more
+    /// and then sleeps only if that poll found nothing; the peer stores its
+    /// position, fences, and then reads the flag. One of the two sees the
+    /// other's store, so a wake-up is never lost.
+    pub(super) fn announce_sleep(&self, waiting: bool) {
+        self.region
+            .bell(self.own_bell().0)
+            .store(u32::from(waiting), Ordering::Relaxed);
+        if waiting {
+            fence(Ordering::SeqCst);
+        }
+    }
+
+    /// Sleeps on this end's futex word while it still holds `seen`, for at
+    /// most `timeout`.
+    pub(super) fn sleep(&self, seen: u32, timeout: std::time::Duration) {
+        shared::futex_wait(self.region.bell(self.own_bell().1), seen, timeout);
+    }
+
+    /// After storing this end's position (or state): wakes the peer if it
+    /// announced that it sleeps. The fast path is a fence and a load of a
+    /// line the peer writes only when it goes to sleep.
+    #[inline]
+    pub(super) fn wake_peer(&self) {
+        fence(Ordering::SeqCst);
+        let (flag, bell) = if self.is_sender() {
+            (B_RX_WAITING, B_RX_BELL)
+        } else {
+            (B_TX_WAITING, B_TX_BELL)
+        };
+        if self.region.bell(flag).load(Ordering::Relaxed) != 0 {
+            self.ring_bell(bell);
+        }
+    }
+
+    #[cold]
+    fn ring_bell(&self, bell: usize) {
+        let bell = self.region.bell(bell);
+        bell.fetch_add(1, Ordering::Release);
+        shared::futex_wake(bell);
     }
 
     /// Opens the channel file at `path`, checks that it carries messages of
@@ -218,12 +339,15 @@ impl Channel {
                 });
             }
         }
-        Ok(Channel {
+        let channel = Channel {
             region,
             capacity,
             remove_on_drop: None,
             role_word,
-        })
+            peer_dead: AtomicBool::new(false),
+        };
+        channel.publish_pid();
+        Ok(channel)
     }
 
     /// A channel over an anonymous mapping, private to this process (so
@@ -242,6 +366,7 @@ impl Channel {
             capacity: capacity as u64,
             remove_on_drop: None,
             role_word,
+            peer_dead: AtomicBool::new(false),
         };
         channel.init(fingerprint);
         channel
@@ -258,6 +383,13 @@ impl Drop for Channel {
         self.region
             .word(self.role_word)
             .store(CLOSED, Ordering::Release);
+        // A peer asleep waits for our position; wake it to see the close.
+        fence(Ordering::SeqCst);
+        self.ring_bell(if self.is_sender() {
+            B_RX_BELL
+        } else {
+            B_TX_BELL
+        });
         if let Some(path) = &self.remove_on_drop {
             let _ = std::fs::remove_file(path);
         }

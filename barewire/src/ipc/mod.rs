@@ -41,11 +41,17 @@
 //!
 //! # The ring and the commit protocol
 //!
-//! The file is a 256-byte header and a ring of `capacity` bytes (a multiple
-//! of 64). The header holds, each in its own cache line, the sender's
-//! `head` and the receiver's `tail`: byte counts that only grow, written
-//! only by their owner, with `Release` stores, and read by the other side
-//! with `Acquire` loads. A message is a record at a 64-aligned position:
+//! The file is a 512-byte header and a ring of `capacity` bytes (a multiple
+//! of 64). The header holds, 128 bytes apart (out of reach of the
+//! adjacent-line prefetcher), the sender's `head` and the receiver's
+//! `tail`: byte counts that only grow, written only by their owner, with
+//! `Release` stores, and read by the other side with `Acquire` loads. Each
+//! end keeps the last value it loaded of the other's word and loads it
+//! again only when that value is used up (the sender: no room behind it;
+//! the receiver: every record before it received), so a busy channel does
+//! not move a header line between the cores at every message. The words
+//! written only at attach and close (each end's state and process id) and
+//! the doorbells (below) have lines of their own. A message is a record at a 64-aligned position:
 //! an 8-byte length word, padding to 64, then the image (so the image is
 //! 64-aligned), padded to 64. A record that would not fit before the end of
 //! the ring is preceded by a wrap marker and placed at the ring's start.
@@ -54,8 +60,12 @@
 //! past `head`, which the receiver never reads, and then publishes it with
 //! one `Release` store of the new `head`. A sender that crashes before that
 //! store has published nothing; one that crashes after it has published a
-//! whole record. The receiver sees whole messages or none. It releases a
-//! message by storing the new `tail` (`Release`); the sender reuses space
+//! whole record. The receiver sees whole messages or none. It releases
+//! messages by storing the new `tail` (`Release`): at once when it has
+//! received every message it knows of, otherwise once a quarter of the
+//! ring is released, and always before it waits (so a receiver working
+//! through a backlog does not move `tail`'s line at every message, and a
+//! waiting sender always gets its room); the sender reuses space
 //! only behind a `tail` it has loaded (`Acquire`), so a committed message is
 //! never overwritten before it is released.
 //!
@@ -64,10 +74,38 @@
 //! wherever the ring's positions are; a larger one is
 //! [`Error::MessageTooLarge`], not a hang. A full ring blocks
 //! [`Sender::reserve`] (back-pressure) or makes [`Sender::try_reserve`]
-//! return `None`. A waiter spins for about 2 µs, then yields the CPU until
-//! about 1 ms has passed, then sleeps in steps of up to 1 ms: a busy channel
-//! has microsecond latency, an idle one costs little CPU (but a message that
-//! arrives during the sleeps waits up to a millisecond).
+//! return `None`.
+//!
+//! # Waiting
+//!
+//! How an end waits is its [`WaitPolicy`], set with
+//! [`Sender::set_wait_policy`] and [`Receiver::set_wait_policy`]: busy-spin,
+//! spin-then-block (the default, spinning 50 µs) or block. A blocked end
+//! sleeps on a futex word in the header's last line (Linux): it reads the
+//! word, sets its waiting flag, fences (`SeqCst`), polls once more and
+//! sleeps only if that poll found nothing; the peer, after each commit or
+//! release, fences and reads the flag, and only if it is set bumps the word
+//! and calls `FUTEX_WAKE`. So a wake-up is never lost, and a peer that is
+//! not asleep costs a fence and a load of a line that stays in the cache.
+//! Other Unixes (and Miri) have no futex here: a blocked end sleep-polls in
+//! steps from 50 µs to 1 ms instead.
+//!
+//! # A dead peer
+//!
+//! Each end stores its process id in the header when it attaches. A
+//! waiting end checks every [`LIVENESS_CHECK`] (25 ms) that the peer's
+//! process still exists (`kill(pid, 0)`, and on Linux that
+//! `/proc/<pid>/stat` is not a zombie's); a blocked end wakes that often to
+//! do it. When the peer has died, [`Receiver::recv`] hands out what it had
+//! committed, then returns [`Error::ChannelClosed`], and
+//! [`Sender::reserve`] returns [`Error::ChannelClosed`], within about
+//! 50 ms. The non-blocking calls ([`Receiver::try_recv`],
+//! [`Sender::try_reserve`]) make no system call and do not check. A process
+//! id is not trusted for anything but this check (a value that is no
+//! process id is "unknown": alive), and the check is only as good as the
+//! ids: a peer in another pid namespace, or a pid reused after the peer
+//! died, reads as alive; timeouts still end every wait. Outside Unix a
+//! dead peer is not detected.
 //!
 //! # Mapped files that other processes can change
 //!
@@ -84,9 +122,11 @@
 //! 2. no process writes the file except the two ends of the channel, and
 //!    the peer end follows the protocol: it does not write a published
 //!    message (between `tail` and `head`), space it did not reserve, or the
-//!    header words other than its own (`head` and the sender's state for a
-//!    sender, `tail` and the receiver's state for a receiver), and it writes
-//!    header words only as whole, aligned 8-byte atomic stores.
+//!    header words other than its own (`head`, the sender's state and pid
+//!    for a sender, `tail`, the receiver's state and pid for a receiver)
+//!    and the doorbell line; it writes header words only as whole, aligned
+//!    8-byte atomic stores, and the doorbell line only as aligned 4-byte
+//!    atomics.
 //!
 //! barewire's own [`Sender`] and [`Receiver`] follow the protocol, so two
 //! programs that use only them, on a file in a directory only they can
@@ -112,11 +152,10 @@
 //! can open it can join or disturb the channel. Put it in a directory only
 //! the peers can reach.
 //!
-//! A crashed peer is not detected by itself: a receiver waits for ever on a
-//! sender that died without closing. Use [`Receiver::recv_timeout`] where
-//! that matters. A dropped [`Sender`] closes the channel: the receiver gets
-//! the remaining messages, then [`Error::ChannelClosed`]; a dropped
-//! [`Receiver`] makes sending fail with [`Error::ChannelClosed`].
+//! A dropped [`Sender`] closes the channel: the receiver gets the remaining
+//! messages, then [`Error::ChannelClosed`]; a dropped [`Receiver`] makes
+//! sending fail with [`Error::ChannelClosed`]. A crashed peer is detected
+//! by a waiting end (see [A dead peer](#a-dead-peer)).
 
 /// The `# Safety` section of the four constructors: the channel contract of
 /// the module docs, one text for all of them.
@@ -130,8 +169,9 @@ macro_rules! channel_contract {
          2. no process writes the file except the two ends of this channel,\n\
             and the peer end follows the protocol: it does not write a\n\
             published message, space it did not reserve, or header words\n\
-            other than its own, and it writes header words only as whole,\n\
-            aligned 8-byte atomic stores.\n\n\
+            other than its own and the doorbells, and it writes header words\n\
+            only as whole, aligned 8-byte atomic stores (4-byte atomics for\n\
+            the doorbells).\n\n\
          barewire's [`Sender`](crate::ipc::Sender) and\n\
          [`Receiver`](crate::ipc::Receiver) follow the protocol. Values in\n\
          the header and the ring are not trusted either way: garbage there is\n\
@@ -143,8 +183,8 @@ macro_rules! channel_contract {
 }
 
 // The files by concern: `channel` (the file, its mapping and header words),
-// `ring` (positions and records, pure functions), `wait` (the backoff loop
-// both ends use), `sender` and `receiver` (the two ends and what they hand
+// `ring` (positions and records, pure functions), `wait` (the wait
+// policies and the one wait loop both ends use), `sender` and `receiver` (the two ends and what they hand
 // out), `shared` (the mapping's `unsafe`, and nothing else).
 mod channel;
 mod receiver;
@@ -158,6 +198,7 @@ mod wait;
 pub use self::channel::shm_path;
 pub use self::receiver::{Message, Receiver};
 pub use self::sender::{Reservation, Sender};
+pub use self::wait::{LIVENESS_CHECK, WaitPolicy};
 
 /// For the links of the module docs.
 #[cfg(doc)]

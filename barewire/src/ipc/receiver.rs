@@ -9,7 +9,7 @@ use std::time::Duration;
 use crate::error::Error;
 use crate::ipc::channel::{CLOSED, Channel, W_HEAD, W_RECEIVER, W_SENDER, W_TAIL};
 use crate::ipc::ring::{self, Found};
-use crate::ipc::wait;
+use crate::ipc::wait::{self, WaitPolicy};
 use crate::layout::{FromLayout, Layout, LayoutBuf};
 use crate::schema::Describe;
 
@@ -18,6 +18,18 @@ pub struct Receiver<T> {
     pub(super) channel: Channel,
     /// Our `tail`: the shared word is only ever a copy of this.
     pub(super) tail: u64,
+    /// The sender's `head` as last loaded (a value the peer stored: checked
+    /// at every use). The shared word is read again only once every record
+    /// below this one is received, so a receiver that is behind does not
+    /// pull the sender's cache line at every message.
+    pub(super) head_seen: u64,
+    /// The last `tail` stored in the shared word. Releases are published in
+    /// batches: when this receiver has caught up with `head_seen`, when a
+    /// quarter of the ring is released but unpublished, and before it
+    /// waits, so a sender that streams into a backlog does not have its
+    /// polls of `tail` and this end's stores fight over one line.
+    tail_published: u64,
+    policy: WaitPolicy,
     _type: PhantomData<fn() -> T>,
 }
 
@@ -77,8 +89,23 @@ impl<T: Layout + Describe> Receiver<T> {
         Receiver {
             channel,
             tail,
+            head_seen: tail,
+            tail_published: tail,
+            policy: WaitPolicy::default(),
             _type: PhantomData,
         }
+    }
+
+    /// How [`recv`](Self::recv) and [`recv_timeout`](Self::recv_timeout)
+    /// wait for a message (the default: [`WaitPolicy::SpinThenBlock`] for
+    /// 50 µs).
+    pub fn set_wait_policy(&mut self, policy: WaitPolicy) {
+        self.policy = policy;
+    }
+
+    /// The wait policy of this end.
+    pub fn wait_policy(&self) -> WaitPolicy {
+        self.policy
     }
 
     /// The size of the ring in bytes.
@@ -89,24 +116,57 @@ impl<T: Layout + Describe> Receiver<T> {
     /// The next committed message's place, checked against the capacity
     /// and the committed range.
     fn poll(&mut self) -> Result<Option<Found>, Error> {
-        let region = &self.channel.region;
-        let capacity = self.channel.capacity;
+        Self::poll_at(
+            &self.channel,
+            self.tail,
+            &mut self.head_seen,
+            &mut self.tail_published,
+        )
+    }
+
+    /// [`poll`](Self::poll) over the fields it needs, so a wait can hold the
+    /// channel beside it.
+    fn poll_at(
+        channel: &Channel,
+        tail: u64,
+        head_seen: &mut u64,
+        tail_published: &mut u64,
+    ) -> Result<Option<Found>, Error> {
+        let region = &channel.region;
+        let capacity = channel.capacity;
+        let read_len = |at| region.read_u64(at);
+        if *head_seen != tail {
+            // Records below a `head` seen before: no shared word to load.
+            // (A value that fails the checks is loaded afresh below.)
+            if let Ok(found) = ring::next_record(tail, *head_seen, capacity, read_len) {
+                return Ok(Some(found));
+            }
+        }
         let mut head = region.word(W_HEAD).load(Ordering::Acquire);
-        if head == self.tail {
+        if head == tail {
+            *head_seen = tail;
             if region.word(W_SENDER).load(Ordering::Acquire) != CLOSED {
+                // Nothing to receive: every release is published before
+                // this end waits (a sender may wait for that room).
+                if *tail_published != tail {
+                    publish_tail(channel, tail, tail_published);
+                }
                 return Ok(None);
             }
             // The sender's last `head` store came before its close: look
             // again, then the channel is drained.
             head = region.word(W_HEAD).load(Ordering::Acquire);
-            if head == self.tail {
+            if head == tail {
                 return Err(Error::ChannelClosed);
             }
         }
         // From here on every value that came from shared memory (`head`,
         // the length words, our `tail` as loaded at attach) is checked by
-        // `next_record` before it is used as an offset or a length.
-        ring::next_record(self.tail, head, capacity, |at| region.read_u64(at)).map(Some)
+        // `next_record` before it is used as an offset or a length; a value
+        // that fails is not remembered.
+        let found = ring::next_record(tail, head, capacity, read_len);
+        *head_seen = if found.is_ok() { head } else { tail };
+        found.map(Some)
     }
 
     fn message(&mut self, found: Found) -> Message<'_, T> {
@@ -131,13 +191,27 @@ impl<T: Layout + Describe> Receiver<T> {
 
     /// The next message, waiting for one.
     pub fn recv(&mut self) -> Result<Message<'_, T>, Error> {
-        let found = wait::poll_forever(|| self.poll())?;
+        let found = wait::poll_forever(&self.channel, self.policy, || {
+            Self::poll_at(
+                &self.channel,
+                self.tail,
+                &mut self.head_seen,
+                &mut self.tail_published,
+            )
+        })?;
         Ok(self.message(found))
     }
 
     /// The next message, waiting at most `timeout` (`None` then).
     pub fn recv_timeout(&mut self, timeout: Duration) -> Result<Option<Message<'_, T>>, Error> {
-        let found = wait::poll_until(Some(timeout), || self.poll())?;
+        let found = wait::poll_until(&self.channel, self.policy, Some(timeout), || {
+            Self::poll_at(
+                &self.channel,
+                self.tail,
+                &mut self.head_seen,
+                &mut self.tail_published,
+            )
+        })?;
         Ok(found.map(|found| self.message(found)))
     }
 }
@@ -211,12 +285,19 @@ impl<T> Drop for Message<'_, T> {
     fn drop(&mut self) {
         let receiver = &mut *self.receiver;
         receiver.tail = self.next;
-        receiver
-            .channel
-            .region
-            .word(W_TAIL)
-            .store(self.next, Ordering::Release);
+        let unpublished = self.next.wrapping_sub(receiver.tail_published);
+        if self.next == receiver.head_seen || unpublished >= receiver.channel.capacity / 4 {
+            publish_tail(&receiver.channel, self.next, &mut receiver.tail_published);
+        }
     }
+}
+
+/// Stores `tail` in the shared word (releasing everything before it to the
+/// sender) and wakes the sender if it sleeps.
+fn publish_tail(channel: &Channel, tail: u64, tail_published: &mut u64) {
+    channel.region.word(W_TAIL).store(tail, Ordering::Release);
+    *tail_published = tail;
+    channel.wake_peer();
 }
 
 impl<T> core::fmt::Debug for Message<'_, T> {

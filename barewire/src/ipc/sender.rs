@@ -9,7 +9,7 @@ use std::time::Duration;
 use crate::error::Error;
 use crate::ipc::channel::{CLOSED, Channel, W_HEAD, W_RECEIVER, W_SENDER, W_TAIL};
 use crate::ipc::ring::{self, Place, WRAP};
-use crate::ipc::wait;
+use crate::ipc::wait::{self, WaitPolicy};
 use crate::layout::Layout;
 use crate::schema::Describe;
 
@@ -18,6 +18,11 @@ pub struct Sender<T> {
     pub(super) channel: Channel,
     /// Our `head`: the shared word is only ever a copy of this.
     pub(super) head: u64,
+    /// The receiver's `tail` as last loaded: the shared word is read again
+    /// only when this one leaves too little room, so a sender that keeps
+    /// ahead does not pull the receiver's cache line at every message.
+    pub(super) tail_seen: u64,
+    policy: WaitPolicy,
     _type: PhantomData<fn(&T)>,
 }
 
@@ -81,11 +86,36 @@ impl<T: Layout + Describe> Sender<T> {
 
     pub(super) fn attach(channel: Channel) -> Self {
         let head = channel.region.word(W_HEAD).load(Ordering::Acquire);
+        let tail_seen = channel.region.word(W_TAIL).load(Ordering::Acquire);
         Sender {
             channel,
             head,
+            tail_seen,
+            policy: WaitPolicy::default(),
             _type: PhantomData,
         }
+    }
+
+    /// How [`reserve`](Self::reserve) and the sends wait for room (the
+    /// default: [`WaitPolicy::SpinThenBlock`] for 50 µs).
+    ///
+    /// ```
+    /// # use barewire::ipc::{Sender, WaitPolicy, shm_path};
+    /// # let path = shm_path(&format!("barewire-doc-policy-{}", std::process::id()));
+    /// // SAFETY: a new file private to this program, never truncated; no
+    /// // peer attaches.
+    /// let mut tx = unsafe { Sender::<u64>::create(&path, 4096)? };
+    /// tx.set_wait_policy(WaitPolicy::Block);
+    /// assert_eq!(tx.wait_policy(), WaitPolicy::Block);
+    /// # Ok::<(), barewire::Error>(())
+    /// ```
+    pub fn set_wait_policy(&mut self, policy: WaitPolicy) {
+        self.policy = policy;
+    }
+
+    /// The wait policy of this end.
+    pub fn wait_policy(&self) -> WaitPolicy {
+        self.policy
     }
 
     /// The size of the ring in bytes.
@@ -100,14 +130,32 @@ impl<T: Layout + Describe> Sender<T> {
 
     /// Where a record of `len` image bytes can go now, if anywhere.
     fn poll_reserve(&mut self, len: usize) -> Result<Option<Place>, Error> {
-        let record = ring::record_len(len, self.channel.capacity)?;
-        let region = &self.channel.region;
+        Self::poll_reserve_at(&self.channel, self.head, &mut self.tail_seen, len)
+    }
+
+    /// [`poll_reserve`](Self::poll_reserve) over the fields it needs, so a
+    /// wait can hold the channel beside it.
+    fn poll_reserve_at(
+        channel: &Channel,
+        head: u64,
+        tail_seen: &mut u64,
+        len: usize,
+    ) -> Result<Option<Place>, Error> {
+        let record = ring::record_len(len, channel.capacity)?;
+        let region = &channel.region;
+        // A line written only at attach and close: cached here.
         if region.word(W_RECEIVER).load(Ordering::Acquire) == CLOSED {
             return Err(Error::ChannelClosed);
         }
+        // Room behind the `tail` seen last is room still (the receiver's
+        // position only grows); only when it is not is the shared word
+        // loaded again.
+        if let Ok(Some(place)) = ring::place(head, *tail_seen, channel.capacity, record) {
+            return Ok(Some(place));
+        }
         // The receiver's word: anything a peer stored, checked by `place`.
-        let tail = region.word(W_TAIL).load(Ordering::Acquire);
-        ring::place(self.head, tail, self.channel.capacity, record)
+        *tail_seen = region.word(W_TAIL).load(Ordering::Acquire);
+        ring::place(head, *tail_seen, channel.capacity, record)
     }
 
     fn reservation(&mut self, len: usize, place: Place) -> Reservation<'_, T> {
@@ -134,7 +182,9 @@ impl<T: Layout + Describe> Sender<T> {
     /// full (back-pressure). [`Error::MessageTooLarge`] if it can never fit,
     /// [`Error::ChannelClosed`] if the receiver is gone.
     pub fn reserve(&mut self, len: usize) -> Result<Reservation<'_, T>, Error> {
-        let place = wait::poll_forever(|| self.poll_reserve(len))?;
+        let place = wait::poll_forever(&self.channel, self.policy, || {
+            Self::poll_reserve_at(&self.channel, self.head, &mut self.tail_seen, len)
+        })?;
         Ok(self.reservation(len, place))
     }
 
@@ -145,7 +195,9 @@ impl<T: Layout + Describe> Sender<T> {
         len: usize,
         timeout: Duration,
     ) -> Result<Option<Reservation<'_, T>>, Error> {
-        let place = wait::poll_until(Some(timeout), || self.poll_reserve(len))?;
+        let place = wait::poll_until(&self.channel, self.policy, Some(timeout), || {
+            Self::poll_reserve_at(&self.channel, self.head, &mut self.tail_seen, len)
+        })?;
         Ok(place.map(|place| self.reservation(len, place)))
     }
 
@@ -251,5 +303,6 @@ impl<T> Reservation<'_, T> {
         }
         sender.head = sender.head.wrapping_add(self.advance);
         region.word(W_HEAD).store(sender.head, Ordering::Release);
+        sender.channel.wake_peer();
     }
 }

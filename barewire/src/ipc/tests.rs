@@ -69,6 +69,7 @@ fn garbage_positions_and_lengths_are_errors_or_messages_inside_the_ring() {
                 put(region, 0, len.min(192));
                 region.word(W_HEAD).store(head, Ordering::Release);
                 rx.tail = tail;
+                rx.head_seen = tail;
                 match rx.try_recv() {
                     Ok(Some(message)) => {
                         messages += 1;
@@ -182,5 +183,82 @@ fn a_record_written_by_the_peer_is_received_and_released() {
         assert_eq!(message.to_owned().unwrap(), 0x0102_0304_0506_0708);
     }
     assert_eq!(rx.channel.region.word(W_TAIL).load(Ordering::Acquire), 128);
+    assert!(rx.try_recv().unwrap().is_none());
+}
+
+/// A pid of a process that has exited and been reaped (not under Miri:
+/// the tests that call it are ignored there).
+fn dead_pid() -> u64 {
+    let mut child = std::process::Command::new("true").spawn().unwrap();
+    let pid = u64::from(child.id());
+    child.wait().unwrap();
+    pid
+}
+
+#[test]
+#[cfg_attr(miri, ignore = "processes")]
+fn a_dead_sender_ends_waits_after_its_last_message() {
+    use crate::ipc::channel::W_SENDER_PID;
+    let mut rx = receiver();
+    let region = &rx.channel.region;
+    put(region, 0, 8);
+    region.word(W_HEAD).store(128, Ordering::Release);
+    region
+        .word(W_SENDER_PID)
+        .store(dead_pid(), Ordering::Release);
+    let start = std::time::Instant::now();
+    // What it committed is handed out; then the channel is closed.
+    assert_eq!(rx.recv().unwrap().len(), 8);
+    assert!(matches!(
+        rx.recv_timeout(Duration::from_secs(10)),
+        Err(Error::ChannelClosed)
+    ));
+    assert!(matches!(rx.recv(), Err(Error::ChannelClosed)));
+    assert!(start.elapsed() < Duration::from_secs(2));
+    // The non-blocking call makes no system call: it does not know.
+    assert!(rx.try_recv().unwrap().is_none());
+}
+
+#[test]
+#[cfg_attr(miri, ignore = "processes")]
+fn a_dead_receiver_fails_a_waiting_reserve() {
+    use crate::ipc::channel::W_RECEIVER_PID;
+    let mut tx = sender();
+    let region = &tx.channel.region;
+    region
+        .word(W_RECEIVER_PID)
+        .store(dead_pid(), Ordering::Release);
+    // Room: the reservation succeeds without waiting.
+    tx.reserve(8).unwrap().commit();
+    while tx.try_reserve(8).unwrap().is_some_and(|r| {
+        r.commit();
+        true
+    }) {}
+    assert!(matches!(tx.reserve(8), Err(Error::ChannelClosed)));
+}
+
+/// Releases are published in batches while a backlog is received: after
+/// a quarter of the ring, and at once when the receiver has caught up.
+#[test]
+fn releases_are_published_in_batches_and_when_caught_up() {
+    const BIG: usize = 4096;
+    let mut rx = Receiver::<u64>::attach(Channel::anonymous(BIG, fingerprint::<u64>(), W_RECEIVER));
+    for i in 0..10 {
+        put(&rx.channel.region, i * 128, 8);
+    }
+    rx.channel
+        .region
+        .word(W_HEAD)
+        .store(1280, Ordering::Release);
+    let tail = |rx: &Receiver<u64>| rx.channel.region.word(W_TAIL).load(Ordering::Acquire);
+    for i in 1..=10u64 {
+        drop(rx.try_recv().unwrap().unwrap());
+        let expected = match i {
+            1..=7 => 0,
+            8 | 9 => 1024,
+            _ => 1280,
+        };
+        assert_eq!(tail(&rx), expected, "after message {i}");
+    }
     assert!(rx.try_recv().unwrap().is_none());
 }

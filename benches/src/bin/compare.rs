@@ -3,7 +3,13 @@
 //!
 //! ```text
 //! cargo run --release -p barewire-benches --bin compare [-- --rounds N --round-ms MS --dataset NAME --json PATH]
+//! cargo run --release -p barewire-benches --bin compare -- ipc [--round-trips N --stream N]
 //! ```
+//!
+//! The `ipc` section (cross-process round trips per wait policy, a Unix
+//! socket and the hardware floor; see `compare/ipc.rs`) runs after the
+//! datasets, or alone with `ipc`; alone, it replaces only the ipc rows of
+//! the JSON file.
 //!
 //! The machine's speed drifts from run to run, so the cases of one dataset
 //! run interleaved: in round r each case runs a fixed number of iterations,
@@ -16,11 +22,19 @@ use std::time::{Duration, Instant};
 
 use barewire_benches::cases::{Case, DATASETS, dataset_cases, format, op};
 
+#[path = "compare/ipc.rs"]
+mod ipc;
+
 struct Options {
     rounds: usize,
     round_time: Duration,
     datasets: Vec<String>,
     json: String,
+    /// `ipc` given: only the ipc section.
+    only_ipc: bool,
+    /// `--no-ipc`: skip the ipc section.
+    no_ipc: bool,
+    ipc: ipc::IpcOptions,
 }
 
 fn options() -> Options {
@@ -29,6 +43,9 @@ fn options() -> Options {
         round_time: Duration::from_millis(50),
         datasets: Vec::new(),
         json: concat!(env!("CARGO_MANIFEST_DIR"), "/../target/compare.json").to_string(),
+        only_ipc: false,
+        no_ipc: false,
+        ipc: ipc::IpcOptions::default(),
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -44,6 +61,14 @@ fn options() -> Options {
             }
             "--dataset" => o.datasets.push(value()),
             "--json" => o.json = value(),
+            "ipc" => o.only_ipc = true,
+            "--no-ipc" => o.no_ipc = true,
+            "--round-trips" => {
+                o.ipc.round_trips = value()
+                    .parse()
+                    .unwrap_or_else(|_| usage("bad --round-trips"))
+            }
+            "--stream" => o.ipc.stream = value().parse().unwrap_or_else(|_| usage("bad --stream")),
             "--help" | "-h" => usage(""),
             other => usage(&format!("unknown argument {other}")),
         }
@@ -57,8 +82,9 @@ fn options() -> Options {
 
 fn usage(problem: &str) -> ! {
     eprintln!(
-        "{problem}\nusage: compare [--rounds N (25)] [--round-ms MS per case per round (50)] \
-         [--dataset {}]... [--json PATH (target/compare.json)]",
+        "{problem}\nusage: compare [ipc] [--rounds N (25)] [--round-ms MS per case per round (50)] \
+         [--dataset {}]... [--json PATH (target/compare.json)] [--no-ipc] \
+         [--round-trips N (100000)] [--stream N (2000000)]",
         DATASETS.join("|")
     );
     std::process::exit(2)
@@ -438,10 +464,45 @@ fn machine() -> String {
     )
 }
 
+/// The rows of an earlier JSON file other than the ipc section's, to keep
+/// when the section runs alone.
+fn rows_without_ipc(path: &str) -> Vec<String> {
+    std::fs::read_to_string(path)
+        .unwrap_or_default()
+        .lines()
+        .filter(|l| l.starts_with("  {") && !l.contains("\"section\": \"ipc\""))
+        .map(|l| l.trim_end_matches(',').to_string())
+        .collect()
+}
+
+fn write_json(o: &Options, rows: &[String]) {
+    let json = format!("[\n{}\n]\n", rows.join(",\n"));
+    if let Some(dir) = std::path::Path::new(&o.json).parent() {
+        let _ = std::fs::create_dir_all(dir);
+    }
+    match std::fs::write(&o.json, json) {
+        Ok(()) => {
+            let path = std::fs::canonicalize(&o.json).unwrap_or_else(|_| o.json.clone().into());
+            println!("Wrote {}", path.display());
+        }
+        Err(e) => eprintln!("could not write {}: {e}", o.json),
+    }
+}
+
 fn main() {
+    if ipc::child_main() {
+        return;
+    }
     let o = options();
     let start = Instant::now();
     println!("# barewire comparison\n\nMachine: {}\n", machine());
+    if o.only_ipc {
+        let mut rows = rows_without_ipc(&o.json);
+        rows.extend(ipc::run(&o.ipc));
+        write_json(&o, &rows);
+        println!("Total time: {:.0} s", start.elapsed().as_secs_f64());
+        return;
+    }
     let mut json = String::from("[\n");
     let mut first = true;
     let mut targets = String::new();
@@ -473,19 +534,17 @@ fn main() {
             );
         }
     }
-    json.push_str("\n]\n");
     println!(
         "### targets (issues 4 and 7)\n\n| dataset | target | median per-round ratio (sizes: ratio) | |\n|---|---|--:|---|\n{targets}"
     );
-    if let Some(dir) = std::path::Path::new(&o.json).parent() {
-        let _ = std::fs::create_dir_all(dir);
+    let mut rows: Vec<String> = json
+        .lines()
+        .filter(|l| l.starts_with("  {"))
+        .map(|l| l.trim_end_matches(',').to_string())
+        .collect();
+    if !o.no_ipc {
+        rows.extend(ipc::run(&o.ipc));
     }
-    match std::fs::write(&o.json, json) {
-        Ok(()) => {
-            let path = std::fs::canonicalize(&o.json).unwrap_or_else(|_| o.json.clone().into());
-            println!("Wrote {}", path.display());
-        }
-        Err(e) => eprintln!("could not write {}: {e}", o.json),
-    }
+    write_json(&o, &rows);
     println!("Total time: {:.0} s", start.elapsed().as_secs_f64());
 }
