@@ -68,6 +68,13 @@ mod unaligned_ring_position {
     use barewire::mmap::fingerprint;
 
     const MAGIC: u64 = u64::from_le_bytes(*b"BAREIPC\0");
+    /// Channel format version 2: a 512-byte header; words (index = byte
+    /// offset / 8) for `head`, `tail` and the two ends' state.
+    const HEADER: usize = 512;
+    const W_HEAD: usize = 16;
+    const W_TAIL: usize = 32;
+    const W_SENDER: usize = 48;
+    const W_RECEIVER: usize = 50;
 
     /// A channel file of `u64` images: header words (index = offset / 8),
     /// then a ring of `capacity` bytes, zero but for `ring` (offset, word).
@@ -77,15 +84,15 @@ mod unaligned_ring_position {
         words: &[(usize, u64)],
         ring: &[(usize, u64)],
     ) -> std::path::PathBuf {
-        let mut file = vec![0u8; 256 + capacity];
+        let mut file = vec![0u8; HEADER + capacity];
         for &(at, value) in ring {
-            file[256 + at..256 + at + 8].copy_from_slice(&value.to_le_bytes());
+            file[HEADER + at..HEADER + at + 8].copy_from_slice(&value.to_le_bytes());
         }
         let mut put = |word: usize, value: u64| {
             file[word * 8..word * 8 + 8].copy_from_slice(&value.to_le_bytes());
         };
         put(0, MAGIC);
-        put(1, 1);
+        put(1, 2);
         put(2, capacity as u64);
         put(3, fingerprint::<u64>());
         for &(word, value) in words {
@@ -103,7 +110,7 @@ mod unaligned_ring_position {
     #[cfg_attr(miri, ignore = "shared mappings")]
     fn receiver_rejects_a_tail_off_a_record_boundary() {
         // tail 0x6fa (the fuzzer's), head 64 bytes further, sender attached.
-        let path = channel_file("tail", 256, &[(16, 0x6fa), (8, 0x6fa + 64), (9, 1)], &[]);
+        let path = channel_file("tail", 256, &[(W_TAIL, 0x6fa), (W_HEAD, 0x6fa + 64), (W_SENDER, 1)], &[]);
         // SAFETY: the channel contract: the file is private to this test,
         // never truncated, and nothing else writes it while it is open.
         let mut receiver = unsafe { Receiver::<u64>::open(&path) }.unwrap();
@@ -118,7 +125,7 @@ mod unaligned_ring_position {
     fn sender_rejects_a_head_off_a_record_boundary() {
         // head = tail = 250 (mod 256): the next record would wrap, with its
         // wrap marker at 250.
-        let path = channel_file("head", 256, &[(8, 250), (16, 250), (17, 1)], &[]);
+        let path = channel_file("head", 256, &[(W_HEAD, 250), (W_TAIL, 250), (W_RECEIVER, 1)], &[]);
         // SAFETY: the channel contract: the file is private to this test,
         // never truncated, and nothing else writes it while it is open.
         let mut sender = unsafe { Sender::<u64>::open(&path) }.unwrap();
@@ -138,7 +145,7 @@ mod unaligned_ring_position {
         // A 512-byte ring; tail = 2^64 - 128 is ring offset 384, where a
         // record of 64 + 64 bytes ends exactly at the ring's end and at 2^64.
         let tail = 0u64.wrapping_sub(128);
-        let path = channel_file("wrap", 512, &[(16, tail), (8, 0), (9, 1)], &[(384, 64)]);
+        let path = channel_file("wrap", 512, &[(W_TAIL, tail), (W_HEAD, 0), (W_SENDER, 1)], &[(384, 64)]);
         // SAFETY: the channel contract: the file is private to this test,
         // never truncated, and nothing else writes it while it is open.
         let mut receiver = unsafe { Receiver::<u64>::open(&path) }.unwrap();
