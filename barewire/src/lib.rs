@@ -19,6 +19,8 @@ mod limits;
 pub mod mmap;
 pub mod plain;
 pub mod schema;
+#[cfg(feature = "serde")]
+pub mod serde;
 mod utf8;
 pub mod wire;
 

@@ -69,15 +69,32 @@ fn records_with_a_bool_do_not_claim_any_bytes() {
 
 #[test]
 fn lists_of_plain_records_rebuild_as_one_copy_and_images_reuse_a_buffer() {
-    let samples: Vec<Sample> = (0..1000).map(|i| Sample { at: i, value: i as f64 }).collect();
+    let samples: Vec<Sample> = (0..1000)
+        .map(|i| Sample {
+            at: i,
+            value: i as f64,
+        })
+        .collect();
     let mut buf = barewire::LayoutBuf::new();
     barewire::to_layout_into(&samples, &mut buf);
-    assert_eq!(barewire::layout::to_owned::<Vec<Sample>>(&buf).unwrap(), samples);
-    let vertices = vec![Vertex { position: [1.0, 2.0, 3.0], id: 9 }; 3];
+    assert_eq!(
+        barewire::layout::to_owned::<Vec<Sample>>(&buf).unwrap(),
+        samples
+    );
+    let vertices = vec![
+        Vertex {
+            position: [1.0, 2.0, 3.0],
+            id: 9
+        };
+        3
+    ];
     let first = buf.as_ptr();
     barewire::to_layout_into(&vertices, &mut buf);
     // A smaller image reuses the allocation.
     assert_eq!(buf.as_ptr(), first);
-    assert_eq!(barewire::layout::to_owned::<Vec<Vertex>>(&buf).unwrap(), vertices);
+    assert_eq!(
+        barewire::layout::to_owned::<Vec<Vertex>>(&buf).unwrap(),
+        vertices
+    );
     assert_eq!(buf.len(), barewire::to_layout(&vertices).len());
 }

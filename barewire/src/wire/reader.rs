@@ -245,6 +245,25 @@ impl<'de> Reader<'de> {
         Ok(count as usize)
     }
 
+    /// Reads the length prefix of a list whose item size is not known (the
+    /// serde bridge): a count the remaining input could hold at one byte
+    /// per item is accepted as it is; a larger one is charged, one byte per
+    /// item, against the message's budget for items that take no wire bytes
+    /// (as [`length_in_memory`](Self::length_in_memory) does), so looping
+    /// over the count is bounded by the input size plus
+    /// [`Limits::max_size`] whatever the items are.
+    #[cfg(feature = "serde")]
+    #[inline]
+    pub(crate) fn length_of_unknown_items(&mut self) -> Result<usize, Error> {
+        let start = self.pos;
+        let count = self.uint()?;
+        if count <= self.remaining() as u64 {
+            return Ok(count as usize);
+        }
+        self.pos = start;
+        self.length_in_memory(0, 1)
+    }
+
     /// Reads a `str`, borrowed from the input, checking its UTF-8.
     #[inline]
     pub fn str(&mut self) -> Result<&'de str, Error> {
