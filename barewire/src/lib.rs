@@ -11,6 +11,7 @@ mod error;
 mod fingerprint;
 #[cfg(feature = "std")]
 pub mod frame;
+pub mod image;
 #[cfg(feature = "ipc")]
 pub mod ipc;
 pub mod layout;
@@ -26,6 +27,7 @@ pub mod wire;
 
 pub use barewire_derive::{Bare, Layout};
 pub use error::Error;
+pub use image::Image;
 pub use layout::{
     FromLayout, Layout, LayoutBuf, to_layout, to_layout_into, view, view_mut, view_unchecked,
 };
