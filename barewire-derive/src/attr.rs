@@ -64,6 +64,7 @@ pub const KEYS: &[&str] = &[
     "intern",
     "field",
     "padding",
+    "with",
 ];
 
 /// The `#[bare(...)]` attributes of one item (type, field or variant).
@@ -94,6 +95,9 @@ pub struct Attrs {
     pub field: Slot<u64>,
     /// `padding`: a `#[derive(Layout)]` filler field.
     pub padding: Slot<()>,
+    /// `with = "module"`: a field adapter, the module's `encode`, `decode`
+    /// and `describe` instead of the field type's impls.
+    pub with: Slot<syn::Path>,
 }
 
 /// Where an attribute is written; each place accepts its own keys.
@@ -113,7 +117,7 @@ impl Place {
         match self {
             Place::Container => "`crate`, `rename`, `bound`, `layout`, `order`, `align`",
             Place::Field => {
-                "`rename`, `skip`, `align`, `out_of_line`, `intern` (and in #[derive(Layout)]: `field`, `padding`)"
+                "`rename`, `skip`, `with`, `align`, `out_of_line`, `intern` (and in #[derive(Layout)]: `field`, `padding`)"
             }
             Place::Variant => "`rename`, `tag`",
         }
@@ -131,7 +135,14 @@ impl Place {
             }
             Place::Field => matches!(
                 key,
-                "rename" | "skip" | "align" | "out_of_line" | "intern" | "field" | "padding"
+                "rename"
+                    | "skip"
+                    | "with"
+                    | "align"
+                    | "out_of_line"
+                    | "intern"
+                    | "field"
+                    | "padding"
             ),
             Place::Variant => matches!(key, "rename" | "tag"),
         }
@@ -165,6 +176,7 @@ pub fn parse(cx: &Ctxt, attrs: &[Attribute], place: Place) -> Attrs {
         intern: Slot::new(),
         field: Slot::new(),
         padding: Slot::new(),
+        with: Slot::new(),
     };
     for attr in attrs.iter().filter(|a| a.path().is_ident("bare")) {
         if let syn::Meta::Path(_) = attr.meta {
@@ -259,6 +271,16 @@ pub fn parse(cx: &Ctxt, attrs: &[Attribute], place: Place) -> Attrs {
                             )
                         })?;
                     out.align.push(span, lit.span(), align);
+                }
+                "with" => {
+                    let lit: LitStr = meta.value()?.parse()?;
+                    let path: syn::Path = lit.parse().map_err(|_| {
+                        syn::Error::new(
+                            lit.span(),
+                            "`with` names a module path, such as `with = \"my_adapters::uuid_text\"`",
+                        )
+                    })?;
+                    out.with.push(span, lit.span(), path);
                 }
                 "out_of_line" => out.out_of_line.push(span, span, ()),
                 "intern" => out.intern.push(span, span, ()),

@@ -5,6 +5,7 @@ use quote::quote;
 
 use crate::bound;
 use crate::case::constant_case;
+use crate::common::describe_field;
 use crate::model::{Field, Input, Shape, Style};
 
 /// The `impl schema::Describe` of the input.
@@ -16,8 +17,8 @@ pub fn expand(input: &Input<'_>) -> TokenStream {
     let params = bound::type_params(input);
     let kind = match &input.shape {
         Shape::Struct(fields, Style::Tuple) if fields.iter().filter(|f| !f.skip).count() == 1 => {
-            let ty = fields.iter().find(|f| !f.skip).map(|f| f.ty);
-            quote!(__bw::schema::DefKind::Type(<#ty as __bw::schema::Describe>::describe(__b)))
+            let only = fields.iter().find(|f| !f.skip).map(describe_field);
+            quote!(__bw::schema::DefKind::Type(#only))
         }
         Shape::Struct(fields, _) => {
             let fields = field_list(fields);
@@ -39,10 +40,8 @@ pub fn expand(input: &Input<'_>) -> TokenStream {
                 let shape = match (v.style, active.as_slice()) {
                     (Style::Unit, _) | (_, []) => quote!(__bw::__private::VariantShape::Unit),
                     (Style::Tuple, [only]) => {
-                        let ty = only.ty;
-                        quote!(__bw::__private::VariantShape::Newtype(
-                            <#ty as __bw::schema::Describe>::describe(__b)
-                        ))
+                        let ty = describe_field(only);
+                        quote!(__bw::__private::VariantShape::Newtype(#ty))
                     }
                     _ => {
                         let fields = field_list(&v.fields);
@@ -74,8 +73,8 @@ pub fn expand(input: &Input<'_>) -> TokenStream {
 fn field_list(fields: &[Field<'_>]) -> TokenStream {
     let entries = crate::model::wire_fields(fields).into_iter().map(|f| {
         let name = &f.schema_name;
-        let ty = f.ty;
-        quote!((__bw::__private::string(#name), <#ty as __bw::schema::Describe>::describe(__b)))
+        let ty = describe_field(f);
+        quote!((__bw::__private::string(#name), #ty))
     });
     quote!(__bw::__private::vec![#(#entries),*])
 }

@@ -5,6 +5,7 @@
 
 extern crate alloc;
 
+pub mod adapter;
 mod array;
 mod error;
 #[cfg(feature = "mmap")]
