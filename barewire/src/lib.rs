@@ -8,6 +8,7 @@ extern crate alloc;
 pub mod adapter;
 mod array;
 mod error;
+mod ext;
 #[cfg(feature = "mmap")]
 mod fingerprint;
 #[cfg(feature = "std")]
@@ -28,6 +29,8 @@ pub mod wire;
 
 pub use barewire_derive::{Bare, Layout};
 pub use error::Error;
+#[cfg(feature = "bytes")]
+pub use ext::from_bytes;
 pub use image::Image;
 pub use layout::{
     FromLayout, Layout, LayoutBuf, to_layout, to_layout_into, view, view_mut, view_unchecked,

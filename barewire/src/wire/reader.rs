@@ -27,6 +27,11 @@ pub struct Reader<'de> {
     /// wire bytes may take in this message (starts at `limits.max_size`).
     zero_size_budget: u64,
     limits: Limits,
+    /// The `Bytes` the input is, when decoding with
+    /// [`from_bytes`](crate::from_bytes): `Bytes` fields then share its
+    /// memory instead of copying.
+    #[cfg(feature = "bytes")]
+    source: Option<&'de bytes::Bytes>,
 }
 
 impl<'de> Reader<'de> {
@@ -45,6 +50,42 @@ impl<'de> Reader<'de> {
             nesting: Nesting::new(&limits),
             zero_size_budget: limits.max_size,
             limits,
+            #[cfg(feature = "bytes")]
+            source: None,
+        }
+    }
+
+    /// A reader over a `bytes::Bytes` (feature `bytes`): `Bytes` fields
+    /// decoded from it share its memory (no copy).
+    ///
+    /// ```
+    /// let input = bytes::Bytes::from_static(&[3, b'a', b'b', b'c']);
+    /// let mut r = barewire::Reader::over_bytes(&input, barewire::Limits::DEFAULT);
+    /// let field: bytes::Bytes = barewire::Decode::decode(&mut r)?;
+    /// assert_eq!(field.as_ptr(), input[1..].as_ptr());
+    /// # Ok::<(), barewire::Error>(())
+    /// ```
+    #[cfg(feature = "bytes")]
+    pub fn over_bytes(input: &'de bytes::Bytes, limits: Limits) -> Self {
+        let mut r = Self::with_limits(input, limits);
+        r.source = Some(input);
+        r
+    }
+
+    /// The `Bytes` that `slice` (borrowed from this reader's input) is part
+    /// of, sharing its memory when the input is a `Bytes`, else a copy.
+    #[cfg(feature = "bytes")]
+    pub(crate) fn share(&self, slice: &'de [u8]) -> bytes::Bytes {
+        match self.source {
+            // `slice` came from `self.input`, which is `source`'s bytes, so
+            // `slice_ref` finds it inside (its one panic cannot happen).
+            Some(source)
+                if source.as_ptr_range().start <= slice.as_ptr()
+                    && slice.as_ptr_range().end <= source.as_ptr_range().end =>
+            {
+                source.slice_ref(slice)
+            }
+            _ => bytes::Bytes::copy_from_slice(slice),
         }
     }
 
