@@ -72,6 +72,32 @@ impl<const CAP: usize> Describe for ArrayString<CAP> {
 /// `str` is a BARE map key.
 impl<const CAP: usize> MapKey for ArrayString<CAP> {}
 
+/// Too many items for the capacity, in an image.
+fn over_capacity(at: usize) -> Error {
+    Error::InvalidLayout {
+        offset: at,
+        reason: "list longer than the capacity of its type",
+    }
+}
+
+impl<'a, T: crate::layout::FromLayout<'a>, const CAP: usize> crate::layout::FromLayout<'a>
+    for ArrayVec<T, CAP>
+{
+    fn from_layout(buf: &'a [u8], at: usize, cx: &mut crate::layout::Check) -> Result<Self, Error> {
+        if crate::layout::BareSpan::<T>::new(buf, at).len() > CAP {
+            return Err(over_capacity(at));
+        }
+        let items: Vec<T> = crate::layout::impls::list_from_layout(buf, at, cx)?;
+        let mut out = ArrayVec::new();
+        for item in items {
+            out.try_push(item).map_err(|_| over_capacity(at))?;
+        }
+        Ok(out)
+    }
+}
+
+string_layout!(impl[const CAP: usize] ArrayString<CAP>, CAP, |s| ArrayString::from(s).ok());
+
 #[cfg(test)]
 mod tests {
     use arrayvec::{ArrayString, ArrayVec};

@@ -97,6 +97,18 @@ pub fn from_bytes<'de, T: Decode<'de>>(input: &'de Bytes) -> Result<T, Error> {
     Ok(value)
 }
 
+impl<'a> crate::layout::FromLayout<'a> for Bytes {
+    fn from_layout(buf: &'a [u8], at: usize, cx: &mut crate::layout::Check) -> Result<Self, Error> {
+        <&[u8]>::from_layout(buf, at, cx).map(Bytes::copy_from_slice)
+    }
+}
+
+impl<'a> crate::layout::FromLayout<'a> for BytesMut {
+    fn from_layout(buf: &'a [u8], at: usize, cx: &mut crate::layout::Check) -> Result<Self, Error> {
+        <&[u8]>::from_layout(buf, at, cx).map(BytesMut::from)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use bytes::{Bytes, BytesMut};

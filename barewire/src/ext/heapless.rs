@@ -75,6 +75,35 @@ impl<const N: usize> Describe for String<N> {
 /// `str` is a BARE map key.
 impl<const N: usize> MapKey for String<N> {}
 
+/// Too many items for the capacity, in an image.
+fn over_capacity(at: usize) -> Error {
+    Error::InvalidLayout {
+        offset: at,
+        reason: "list longer than the capacity of its type",
+    }
+}
+
+impl<'a, T: crate::layout::FromLayout<'a>, const N: usize> crate::layout::FromLayout<'a>
+    for Vec<T, N>
+{
+    fn from_layout(buf: &'a [u8], at: usize, cx: &mut crate::layout::Check) -> Result<Self, Error> {
+        if crate::layout::BareSpan::<T>::new(buf, at).len() > N {
+            return Err(over_capacity(at));
+        }
+        let items: alloc::vec::Vec<T> = crate::layout::impls::list_from_layout(buf, at, cx)?;
+        let mut out = Vec::new();
+        for item in items {
+            out.push(item).map_err(|_| over_capacity(at))?;
+        }
+        Ok(out)
+    }
+}
+
+string_layout!(impl[const N: usize] String<N>, N, |s| {
+    let mut out = String::new();
+    out.push_str(s).ok().map(|()| out)
+});
+
 #[cfg(test)]
 mod tests {
     use heapless::{String, Vec};

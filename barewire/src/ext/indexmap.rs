@@ -43,6 +43,21 @@ impl<K: Describe, V: Describe, S> Describe for IndexMap<K, V, S> {
     }
 }
 
+impl<'a, K, V, S> crate::layout::FromLayout<'a> for IndexMap<K, V, S>
+where
+    K: crate::layout::FromLayout<'a> + crate::layout::LayoutKey + Eq + Hash,
+    V: crate::layout::FromLayout<'a>,
+    S: BuildHasher + Default,
+{
+    fn from_layout(buf: &'a [u8], at: usize, cx: &mut crate::layout::Check) -> Result<Self, Error> {
+        let mut map = IndexMap::with_hasher(S::default());
+        crate::layout::map::map_from_layout(buf, at, cx, |k, v| {
+            map.insert(k, v);
+        })?;
+        Ok(map)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use indexmap::IndexMap;

@@ -42,6 +42,15 @@ where
     }
 }
 
+impl<'a, A: Array> crate::layout::FromLayout<'a> for SmallVec<A>
+where
+    A::Item: crate::layout::FromLayout<'a>,
+{
+    fn from_layout(buf: &'a [u8], at: usize, cx: &mut crate::layout::Check) -> Result<Self, Error> {
+        crate::layout::impls::list_from_layout(buf, at, cx).map(SmallVec::from_vec)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use smallvec::SmallVec;
