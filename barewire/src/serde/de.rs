@@ -179,7 +179,7 @@ impl<'de> de::Deserializer<'de> for &mut Deserializer<'de> {
         _name: &'static str,
         visitor: V,
     ) -> Result<V::Value, Error> {
-        self.nested(|de| visitor.visit_newtype_struct(de))
+        visitor.visit_newtype_struct(self)
     }
 
     #[inline]
@@ -205,7 +205,7 @@ impl<'de> de::Deserializer<'de> for &mut Deserializer<'de> {
         len: usize,
         visitor: V,
     ) -> Result<V::Value, Error> {
-        self.nested(|de| fields(de, len, visitor))
+        fields(self, len, visitor)
     }
 
     #[inline]
@@ -232,7 +232,7 @@ impl<'de> de::Deserializer<'de> for &mut Deserializer<'de> {
         fields_: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, Error> {
-        self.nested(|de| fields(de, fields_.len(), visitor))
+        fields(self, fields_.len(), visitor)
     }
 
     #[inline]

@@ -58,13 +58,14 @@
 //! their bytes, which canonical encoding makes the same as comparing
 //! values), trailing bytes are an error, and [`Limits`] bound the size,
 //! the depth and the stack (a length prefix never makes it preallocate
-//! more items than the input could hold). Every named or recursive
-//! compound value (struct, tuple struct, newtype, option, enum, list, map)
-//! counts one level of [`Limits::max_depth`] and is checked against the
-//! stack budget, where the derive counts only lists, maps and boxes: serde
-//! cannot see a `Box`, so a recursive type is bounded at the named types it
-//! passes through. Anonymous tuples and arrays do not count (no type
-//! recurses through them alone).
+//! more items than the input could hold). Options (`Some`), enums, lists
+//! and maps each count one level of [`Limits::max_depth`] and are checked
+//! against the stack budget, where the derive counts lists, maps and boxes:
+//! serde cannot see a `Box`, but every recursive type that has values
+//! recurses through an option, an enum, a list or a map (a cycle of structs
+//! alone, such as `struct S(Box<S>)`, has no finite value), so the stack a
+//! message can take between two checks is bounded by its type, as with the
+//! derive. Structs and tuples do not count.
 //!
 //! # What BARE cannot express
 //!
@@ -108,9 +109,9 @@ use crate::limits::Limits;
 /// # Ok::<(), barewire::Error>(())
 /// ```
 pub fn to_vec<T: ::serde::Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, Error> {
-    let mut out = Vec::new();
-    value.serialize(&mut Serializer::new(&mut out))?;
-    Ok(out)
+    let mut ser = Serializer::new(Vec::new());
+    value.serialize(&mut ser)?;
+    Ok(ser.into_inner())
 }
 
 /// Deserializes one value from the whole of `bytes` with the default

@@ -86,9 +86,9 @@ impl Codec for SerdeBridge {
         barewire::serde::to_vec(value).unwrap()
     }
     fn encode_into<T: barewire::Encode + Serialize>(value: &T, buf: &mut Vec<u8>) -> usize {
-        value
-            .serialize(&mut barewire::serde::Serializer::new(buf))
-            .unwrap();
+        let mut ser = barewire::serde::Serializer::new(std::mem::take(buf));
+        value.serialize(&mut ser).unwrap();
+        *buf = ser.into_inner();
         buf.len()
     }
     fn decode<T: barewire::DecodeOwned + DeserializeOwned>(bytes: &[u8]) -> (T, usize) {
