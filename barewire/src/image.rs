@@ -349,7 +349,7 @@ impl<T: Layout> Image<T, LayoutBuf> {
     /// ```
     /// let image = barewire::to_layout(&vec![1u64, 2, 3]);
     /// // The same bytes one byte off alignment.
-    /// let mut shifted = vec![0u8; image.len() + 1];
+    /// let mut shifted = barewire::LayoutBuf::zeroed(image.len() + 1); // 64-aligned
     /// shifted[1..].copy_from_slice(&image);
     /// assert!(matches!(
     ///     barewire::view::<Vec<u64>>(&shifted[1..]),
@@ -405,7 +405,9 @@ mod tests {
     #[test]
     fn misaligned_buffers_are_refused_and_copy_from_copies_once() {
         let buf = to_layout(&vec![1u64, 2, 3]);
-        let mut shifted: Vec<u8> = vec![0; buf.len() + 1];
+        // One byte into a 64-aligned buffer: misaligned whatever the
+        // allocator does.
+        let mut shifted = LayoutBuf::zeroed(buf.len() + 1);
         shifted[1..].copy_from_slice(&buf);
         assert!(matches!(
             Image::<Vec<u64>, &[u8]>::new(&shifted[1..]),
