@@ -66,6 +66,7 @@ pub const KEYS: &[&str] = &[
     "padding",
     "list",
     "map_key",
+    "with",
 ];
 
 /// The `#[bare(...)]` attributes of one item (type, field or variant).
@@ -101,6 +102,9 @@ pub struct Attrs {
     pub list: Slot<()>,
     /// `map_key`: a newtype usable as a map key, like the type it wraps.
     pub map_key: Slot<()>,
+    /// `with = "module"`: a field adapter, the module's `encode`, `decode`
+    /// and `describe` instead of the field type's impls.
+    pub with: Slot<syn::Path>,
 }
 
 /// Where an attribute is written; each place accepts its own keys.
@@ -120,7 +124,7 @@ impl Place {
         match self {
             Place::Container => "`crate`, `rename`, `bound`, `layout`, `order`, `align`, `map_key`",
             Place::Field => {
-                "`rename`, `skip`, `list`, `align`, `out_of_line`, `intern` (and in #[derive(Layout)]: `field`, `padding`)"
+                "`rename`, `skip`, `list`, `with`, `align`, `out_of_line`, `intern` (and in #[derive(Layout)]: `field`, `padding`)"
             }
             Place::Variant => "`rename`, `tag`",
         }
@@ -141,6 +145,7 @@ impl Place {
                 "rename"
                     | "skip"
                     | "list"
+                    | "with"
                     | "align"
                     | "out_of_line"
                     | "intern"
@@ -181,6 +186,7 @@ pub fn parse(cx: &Ctxt, attrs: &[Attribute], place: Place) -> Attrs {
         padding: Slot::new(),
         list: Slot::new(),
         map_key: Slot::new(),
+        with: Slot::new(),
     };
     for attr in attrs.iter().filter(|a| a.path().is_ident("bare")) {
         if let syn::Meta::Path(_) = attr.meta {
@@ -275,6 +281,16 @@ pub fn parse(cx: &Ctxt, attrs: &[Attribute], place: Place) -> Attrs {
                             )
                         })?;
                     out.align.push(span, lit.span(), align);
+                }
+                "with" => {
+                    let lit: LitStr = meta.value()?.parse()?;
+                    let path: syn::Path = lit.parse().map_err(|_| {
+                        syn::Error::new(
+                            lit.span(),
+                            "`with` names a module path, such as `with = \"my_adapters::uuid_text\"`",
+                        )
+                    })?;
+                    out.with.push(span, lit.span(), path);
                 }
                 "out_of_line" => out.out_of_line.push(span, span, ()),
                 "intern" => out.intern.push(span, span, ()),

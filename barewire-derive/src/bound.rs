@@ -40,10 +40,19 @@ pub fn with_bound(input: &Input<'_>, bound: &TokenStream) -> Generics {
 /// The types of every field on the wire or in the layout.
 fn field_types<'a>(input: &'a Input<'_>) -> Vec<&'a syn::Type> {
     match &input.shape {
-        Shape::Struct(fields, _) => fields.iter().filter(|f| !f.skip).map(|f| f.ty).collect(),
+        Shape::Struct(fields, _) => fields
+            .iter()
+            .filter(|f| !f.skip && f.with.is_none())
+            .map(|f| f.ty)
+            .collect(),
         Shape::Union(variants) => variants
             .iter()
-            .flat_map(|v| v.fields.iter().filter(|f| !f.skip).map(|f| f.ty))
+            .flat_map(|v| {
+                v.fields
+                    .iter()
+                    .filter(|f| !f.skip && f.with.is_none())
+                    .map(|f| f.ty)
+            })
             .collect(),
         Shape::Enum(_) => Vec::new(),
     }

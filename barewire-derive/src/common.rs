@@ -10,7 +10,7 @@ use crate::model::{Field, Style};
 /// `trait_path`), none is skipped, the target is little-endian, and the
 /// offsets and size show the fields lie back to back with no padding.
 pub fn wire_plain_proof(fields: &[Field<'_>], trait_path: &TokenStream) -> TokenStream {
-    if fields.is_empty() || fields.iter().any(|f| f.skip) {
+    if fields.is_empty() || fields.iter().any(|f| f.skip || f.with.is_some()) {
         return quote!(__bw::__private::Plain::NO);
     }
     let mut conditions = Vec::new();
@@ -38,6 +38,49 @@ pub fn wire_plain_proof(fields: &[Field<'_>], trait_path: &TokenStream) -> Token
             )
         }
     }}
+}
+
+/// `encode` of one field whose value is the expression `value` (a reference).
+pub fn encode_field(f: &Field<'_>, value: &TokenStream) -> TokenStream {
+    match &f.with {
+        Some(path) => {
+            let f = adapter_fn(f, path, "encode");
+            quote!(#f(#value, __out);)
+        }
+        None => quote!(__bw::Encode::encode(#value, __out);),
+    }
+}
+
+/// The size hint of one field (0 for an adapter field: unknown).
+pub fn size_hint_field(f: &Field<'_>, value: &TokenStream) -> TokenStream {
+    match &f.with {
+        Some(_) => quote!(+ 0),
+        None => quote!(+ __bw::Encode::size_hint(#value)),
+    }
+}
+
+/// The schema type of one field, in a `describe` body.
+pub fn describe_field(f: &Field<'_>) -> TokenStream {
+    let ty = f.ty;
+    match &f.with {
+        Some(path) => {
+            let f = adapter_fn(f, path, "describe");
+            quote!(#f(&mut __bw::adapter::Schema::new(__b)))
+        }
+        None => quote!(<#ty as __bw::schema::Describe>::describe(__b)),
+    }
+}
+
+/// `module::name` of a field adapter, spanned at the attribute's literal so
+/// that a module without the function is an error there.
+pub fn adapter_fn(f: &Field<'_>, path: &syn::Path, name: &str) -> TokenStream {
+    let span = f
+        .attrs
+        .with
+        .get()
+        .map_or_else(proc_macro2::Span::call_site, |w| w.span);
+    let name = syn::Ident::new(name, span);
+    quote::quote_spanned!(span=> #path::#name)
 }
 
 /// `__f0`, `__f1`, ... for the fields of a variant.

@@ -17,10 +17,13 @@ pub fn expand(input: &Input<'_>) -> TokenStream {
     let (body, min_size, plain) = match &input.shape {
         Shape::Struct(fields, style) => {
             let construct = construct(quote!(Self), *style, fields);
-            let min = fields.iter().filter(|f| !f.skip).map(|f| {
-                let ty = f.ty;
-                quote!(+ <#ty as __bw::Decode<'__de>>::MIN_SIZE)
-            });
+            let min = fields
+                .iter()
+                .filter(|f| !f.skip && f.with.is_none())
+                .map(|f| {
+                    let ty = f.ty;
+                    quote!(+ <#ty as __bw::Decode<'__de>>::MIN_SIZE)
+                });
             (
                 quote!(__bw::__private::Ok(#construct)),
                 quote!(0 #(#min)*),
@@ -104,12 +107,13 @@ pub fn expand(input: &Input<'_>) -> TokenStream {
 /// fields set to their default.
 fn construct(path: TokenStream, style: Style, fields: &[Field<'_>]) -> TokenStream {
     let in_order = fields.windows(2).all(|w| w[0].wire_index < w[1].wire_index);
-    let value = |f: &Field<'_>| {
-        if f.skip {
-            quote!(__bw::__private::Default::default())
-        } else {
-            quote!(__bw::Decode::decode(__r)?)
+    let value = |f: &Field<'_>| match (&f.with, f.skip) {
+        (_, true) => quote!(__bw::__private::Default::default()),
+        (Some(path), false) => {
+            let decode = crate::common::adapter_fn(f, path, "decode");
+            quote!(#decode(__r)?)
         }
+        (None, false) => quote!(__bw::Decode::decode(__r)?),
     };
     // Fields decode in wire order; when that differs from declaration order
     // (explicit layouts), into locals first.

@@ -4,6 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::bound;
+use crate::common::describe_field;
 use crate::model::{Field, Input, Shape, Style};
 
 /// The `impl schema::Describe` of the input.
@@ -15,8 +16,8 @@ pub fn expand(input: &Input<'_>) -> TokenStream {
     let params = bound::type_params(input);
     let kind = match &input.shape {
         Shape::Struct(fields, Style::Tuple) if fields.iter().filter(|f| !f.skip).count() == 1 => {
-            let ty = fields.iter().find(|f| !f.skip).map(field_type);
-            quote!(__bw::schema::DefKind::Type(#ty))
+            let only = fields.iter().find(|f| !f.skip).map(field_type);
+            quote!(__bw::schema::DefKind::Type(#only))
         }
         Shape::Struct(fields, _) => {
             let fields = field_list(fields);
@@ -80,8 +81,7 @@ fn field_list(fields: &[Field<'_>]) -> TokenStream {
 /// The schema type of a field: its type's, with `data` read as `list<u8>`
 /// under `#[bare(list)]`.
 fn field_type(f: &Field<'_>) -> TokenStream {
-    let ty = f.ty;
-    let described = quote!(<#ty as __bw::schema::Describe>::describe(__b));
+    let described = describe_field(f);
     if f.attrs.list.is_set() {
         quote!(__bw::__private::bytes_as_list(#described))
     } else {

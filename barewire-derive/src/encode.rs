@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::bound;
-use crate::common::{bindings, pattern, wire_plain_proof};
+use crate::common::{bindings, encode_field, pattern, size_hint_field, wire_plain_proof};
 use crate::model::{Field, Input, Shape};
 
 /// The `impl Encode` of the input.
@@ -37,7 +37,7 @@ pub fn expand(input: &Input<'_>) -> TokenStream {
                     .iter()
                     .zip(&bindings)
                     .filter(|(f, _)| !f.skip)
-                    .map(|(_, b)| quote!(__bw::Encode::encode(#b, __out);));
+                    .map(|(f, b)| encode_field(f, &quote!(#b)));
                 quote!(Self::#vi #pattern => {
                     __bw::__private::write_uint(__out, #tag);
                     #(#writes)*
@@ -52,7 +52,7 @@ pub fn expand(input: &Input<'_>) -> TokenStream {
                     .iter()
                     .zip(&bindings)
                     .filter(|(f, _)| !f.skip)
-                    .map(|(_, b)| quote!(+ __bw::Encode::size_hint(#b)));
+                    .map(|(f, b)| size_hint_field(f, &quote!(#b)));
                 quote!(Self::#vi #pattern => 1 #(#sizes)*)
             });
             (
@@ -82,11 +82,11 @@ fn struct_body(fields: &[Field<'_>]) -> (TokenStream, TokenStream, TokenStream) 
     let active = crate::model::wire_fields(fields);
     let writes = active.iter().map(|f| {
         let m = &f.member;
-        quote!(__bw::Encode::encode(&self.#m, __out);)
+        encode_field(f, &quote!(&self.#m))
     });
     let hints = active.iter().map(|f| {
         let m = &f.member;
-        quote!(+ __bw::Encode::size_hint(&self.#m))
+        size_hint_field(f, &quote!(&self.#m))
     });
     let plain = wire_plain_proof(fields, &quote!(__bw::Encode));
     let body = quote! {

@@ -90,6 +90,9 @@ pub struct Field<'a> {
     /// The field's position on the wire: `#[bare(field = N)]` in explicit
     /// layouts, the declaration index otherwise.
     pub wire_index: u64,
+    /// `#[bare(with = "module")]`: the adapter module, its path spanned at
+    /// the attribute's literal (so a missing function is reported there).
+    pub with: Option<syn::Path>,
 }
 
 impl Field<'_> {
@@ -217,11 +220,37 @@ fn parse_fields<'a>(cx: &Ctxt, fields: &'a Fields) -> (Vec<Field<'a>>, Style) {
                 intern: attrs.intern.is_set(),
                 padding,
                 wire_index: attrs.field.get().map_or(i as u64, |f| f.value),
+                with: attrs.with.get().map(|w| respan_path(&w.value, w.span)),
                 attrs,
             }
         })
         .collect();
     (fields, style)
+}
+
+/// `path` with every token at `span`: the attribute's literal.
+fn respan_path(path: &syn::Path, span: proc_macro2::Span) -> syn::Path {
+    let mut path = path.clone();
+    if let Some(colons) = &mut path.leading_colon {
+        colons.spans = [span; 2];
+    }
+    for seg in path.segments.iter_mut() {
+        seg.ident.set_span(span);
+    }
+    path
+}
+
+/// Whether any field of the input has an adapter (`with`): then the type
+/// is wire-only, with no layout.
+pub fn adapted_fields<'i, 'a>(input: &'i Input<'a>) -> Vec<&'i Field<'a>> {
+    match &input.shape {
+        Shape::Struct(fields, _) => fields.iter().filter(|f| f.with.is_some()).collect(),
+        Shape::Union(variants) => variants
+            .iter()
+            .flat_map(|v| v.fields.iter().filter(|f| f.with.is_some()))
+            .collect(),
+        Shape::Enum(_) => Vec::new(),
+    }
 }
 
 /// A field-less enum's members, or a union's (tags resolved: explicit, else

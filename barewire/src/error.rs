@@ -272,6 +272,22 @@ pub enum Error {
         /// The stack budget, in bytes.
         limit: usize,
     },
+    /// A serde `Serialize` or `Deserialize` impl reported an error (through
+    /// `serde::ser::Error::custom` or `serde::de::Error::custom`), in the
+    /// serde bridge (feature `serde`).
+    #[error("serde: {message}")]
+    Serde {
+        /// The impl's message.
+        message: String,
+    },
+    /// A value or request that the BARE format cannot express, from the
+    /// serde bridge (feature `serde`): `deserialize_any`, a sequence or map
+    /// of unknown length when encoding, a field skipped at run time.
+    #[error("BARE cannot express {what}")]
+    Unsupported {
+        /// What was asked for, and what to do instead.
+        what: &'static str,
+    },
     /// A check or parse of untrusted input would do more work than its
     /// budget, which is linear in the input's size.
     #[error("{what} at byte {offset} would take more work than the input's size allows")]

@@ -5,12 +5,15 @@
 
 extern crate alloc;
 
+pub mod adapter;
 mod array;
 mod error;
+mod ext;
 #[cfg(feature = "mmap")]
 mod fingerprint;
 #[cfg(feature = "std")]
 pub mod frame;
+pub mod image;
 #[cfg(feature = "ipc")]
 pub mod ipc;
 pub mod layout;
@@ -19,6 +22,8 @@ mod limits;
 pub mod mmap;
 pub mod plain;
 pub mod schema;
+#[cfg(feature = "serde")]
+pub mod serde;
 mod utf8;
 #[cfg(feature = "value")]
 pub mod value;
@@ -26,6 +31,9 @@ pub mod wire;
 
 pub use barewire_derive::{Bare, Layout, include_schema};
 pub use error::Error;
+#[cfg(feature = "bytes")]
+pub use ext::from_bytes;
+pub use image::Image;
 pub use layout::{
     FromLayout, Layout, LayoutBuf, to_layout, to_layout_into, view, view_mut, view_unchecked,
 };

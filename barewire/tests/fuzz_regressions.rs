@@ -110,7 +110,12 @@ mod unaligned_ring_position {
     #[cfg_attr(miri, ignore = "shared mappings")]
     fn receiver_rejects_a_tail_off_a_record_boundary() {
         // tail 0x6fa (the fuzzer's), head 64 bytes further, sender attached.
-        let path = channel_file("tail", 256, &[(W_TAIL, 0x6fa), (W_HEAD, 0x6fa + 64), (W_SENDER, 1)], &[]);
+        let path = channel_file(
+            "tail",
+            256,
+            &[(W_TAIL, 0x6fa), (W_HEAD, 0x6fa + 64), (W_SENDER, 1)],
+            &[],
+        );
         // SAFETY: the channel contract: the file is private to this test,
         // never truncated, and nothing else writes it while it is open.
         let mut receiver = unsafe { Receiver::<u64>::open(&path) }.unwrap();
@@ -125,7 +130,12 @@ mod unaligned_ring_position {
     fn sender_rejects_a_head_off_a_record_boundary() {
         // head = tail = 250 (mod 256): the next record would wrap, with its
         // wrap marker at 250.
-        let path = channel_file("head", 256, &[(W_HEAD, 250), (W_TAIL, 250), (W_RECEIVER, 1)], &[]);
+        let path = channel_file(
+            "head",
+            256,
+            &[(W_HEAD, 250), (W_TAIL, 250), (W_RECEIVER, 1)],
+            &[],
+        );
         // SAFETY: the channel contract: the file is private to this test,
         // never truncated, and nothing else writes it while it is open.
         let mut sender = unsafe { Sender::<u64>::open(&path) }.unwrap();
@@ -145,7 +155,12 @@ mod unaligned_ring_position {
         // A 512-byte ring; tail = 2^64 - 128 is ring offset 384, where a
         // record of 64 + 64 bytes ends exactly at the ring's end and at 2^64.
         let tail = 0u64.wrapping_sub(128);
-        let path = channel_file("wrap", 512, &[(W_TAIL, tail), (W_HEAD, 0), (W_SENDER, 1)], &[(384, 64)]);
+        let path = channel_file(
+            "wrap",
+            512,
+            &[(W_TAIL, tail), (W_HEAD, 0), (W_SENDER, 1)],
+            &[(384, 64)],
+        );
         // SAFETY: the channel contract: the file is private to this test,
         // never truncated, and nothing else writes it while it is open.
         let mut receiver = unsafe { Receiver::<u64>::open(&path) }.unwrap();

@@ -18,6 +18,16 @@ fn misplaced_attributes_fail_to_compile() {
     t.compile_fail("tests/ui/attrs/*.rs");
 }
 
+/// Field adapters (`#[bare(with = "module")]`): an incomplete module is an
+/// error at the attribute, misplaced `with` an error at the key, and the
+/// layout of a wire-only type an error that names the adapter field.
+#[test]
+#[cfg_attr(miri, ignore)]
+fn adapter_misuse_fails_to_compile() {
+    let t = trybuild::TestCases::new();
+    t.compile_fail("tests/ui/adapter/*.rs");
+}
+
 #[test]
 #[cfg_attr(miri, ignore)]
 fn wrong_explicit_layouts_fail_to_compile() {

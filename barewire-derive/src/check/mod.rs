@@ -22,6 +22,7 @@ pub fn check(cx: &Ctxt, input: &Input<'_>) {
     layout_only_keys(cx, input);
     duplicate_keys(cx, input);
     skipped_field_hints(cx, input);
+    adapter_fields(cx, input);
     out_of_line_and_intern(cx, input);
     enum_layout_hints(cx, input);
     enum_member_attrs(cx, input);
@@ -147,6 +148,34 @@ fn skipped_field_hints(cx: &Ctxt, input: &Input<'_>) {
     }
 }
 
+/// `with` on a field that is not on the wire, that has layout hints, or in
+/// a `#[derive(Layout)]` struct: an adapter field is wire-only.
+fn adapter_fields(cx: &Ctxt, input: &Input<'_>) {
+    for f in all_fields(input) {
+        let Some(with) = f.attrs.with.get() else {
+            continue;
+        };
+        let a = &f.attrs;
+        if a.skip.is_set() {
+            cx.error_at(
+                with.key,
+                "a skipped field is not on the wire: remove `with` or `skip`",
+            );
+        }
+        if input.explicit {
+            cx.error_at(
+                with.key,
+                "#[derive(Layout)] fields are in the layout, and an adapter field has no layout: remove `with`",
+            );
+        } else if a.out_of_line.is_set() || a.intern.is_set() || a.align.is_set() {
+            cx.error_at(
+                with.key,
+                "a field with an adapter (`with`) is wire-only and has no layout: remove the layout hints",
+            );
+        }
+    }
+}
+
 /// `out_of_line` and `intern` on one field.
 fn out_of_line_and_intern(cx: &Ctxt, input: &Input<'_>) {
     for f in all_fields(input) {
@@ -232,7 +261,7 @@ fn enum_not_empty(cx: &Ctxt, input: &Input<'_>) {
 /// Field types without a BARE type.
 fn field_types(cx: &Ctxt, input: &Input<'_>) {
     for f in all_fields(input) {
-        if !f.skip {
+        if !f.skip && f.with.is_none() {
             types::field_type(cx, f.ty);
         }
     }

@@ -12,6 +12,7 @@ mod fields;
 mod structs;
 mod unions;
 mod view;
+mod wire_only;
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -31,6 +32,12 @@ pub struct Expanded {
 
 /// The layout of the input.
 pub fn expand(input: &Input<'_>) -> Expanded {
+    if let Some(field) = crate::model::adapted_fields(input).first() {
+        return Expanded {
+            view_type: quote!(),
+            impls: wire_only::expand(input, field),
+        };
+    }
     match &input.shape {
         Shape::Struct(fields, style) => structs::expand(input, fields, *style),
         Shape::Union(variants) => unions::expand(input, variants),

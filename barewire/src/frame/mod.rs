@@ -37,9 +37,13 @@
 
 #[cfg(feature = "tokio")]
 mod codec;
+#[cfg(feature = "tokio")]
+mod varint;
 
 #[cfg(feature = "tokio")]
 pub use codec::{BareCodec, FrameCodec};
+#[cfg(feature = "tokio")]
+pub use varint::VarintCodec;
 
 use std::io::{ErrorKind, Read, Write};
 use std::vec::Vec;

@@ -271,7 +271,7 @@ fn list_hint<T: Layout>(items: &[T]) -> usize {
 }
 
 /// Rebuilds the items of the checked list whose repr is at `at`.
-fn list_from_layout<'a, T: FromLayout<'a>>(
+pub(crate) fn list_from_layout<'a, T: FromLayout<'a>>(
     buf: &'a [u8],
     at: usize,
     cx: &mut Check,
@@ -339,6 +339,16 @@ lists! {
     impl[T: Layout] Box<[T]> => T;
     /// `data` borrowed from an image.
     impl['x] &'x [u8] => u8;
+    #[cfg(feature = "bytes")]
+    impl[] bytes::Bytes => u8;
+    #[cfg(feature = "bytes")]
+    impl[] bytes::BytesMut => u8;
+    #[cfg(feature = "smallvec")]
+    impl[A: smallvec::Array<Item: Layout>] smallvec::SmallVec<A> => A::Item;
+    #[cfg(feature = "arrayvec")]
+    impl[T: Layout, const CAP: usize] arrayvec::ArrayVec<T, CAP> => T;
+    #[cfg(feature = "heapless")]
+    impl[T: Layout, const N: usize] heapless::Vec<T, N> => T;
 }
 
 /// The bytes of a `data` key (empty if they do not lie inside the image;

@@ -255,10 +255,17 @@ macro_rules! map_layouts {
 }
 map_layouts! {
     impl[K: LayoutKey, V: Layout] BTreeMap<K, V>;
+    /// Written sorted by key, like every map image (the insertion order is
+    /// the wire's, not the layout's).
+    #[cfg(feature = "indexmap")]
+    impl[K: LayoutKey, V: Layout, S] indexmap::IndexMap<K, V, S>;
+    /// Written sorted by key, like `std::collections::HashMap`.
+    #[cfg(feature = "hashbrown")]
+    impl[K: LayoutKey, V: Layout, S] hashbrown::HashMap<K, V, S>;
 }
 
 /// Rebuilds the entries of a checked map, calling `insert` for each.
-fn map_from_layout<'a, K: FromLayout<'a> + LayoutKey, V: FromLayout<'a>>(
+pub(crate) fn map_from_layout<'a, K: FromLayout<'a> + LayoutKey, V: FromLayout<'a>>(
     buf: &'a [u8],
     at: usize,
     cx: &mut Check,

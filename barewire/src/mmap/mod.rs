@@ -90,6 +90,7 @@ use std::path::Path;
 use memmap2::Mmap;
 
 use crate::error::Error;
+use crate::image::{Image, StableBuffer};
 use crate::layout::{FromLayout, Layout, LayoutBuf};
 use crate::schema::Describe;
 
@@ -146,13 +147,67 @@ enum Backing {
     Loaded(LayoutBuf),
 }
 
+/// The image bytes of an opened image file: a mapping of the file (the
+/// image after its 64-byte header) or a copy in memory. The buffer of the
+/// [`Image`] that [`ImageFile::into_image`] returns.
+///
+/// ```
+/// # let path = std::env::temp_dir().join(format!("barewire-doc-fb-{}.img", std::process::id()));
+/// barewire::mmap::write_file(&path, &7u32)?;
+/// let image = barewire::mmap::ImageFile::<u32>::load(&path)?.into_image()?;
+/// let bytes: &barewire::mmap::FileBytes = image.buffer();
+/// assert!(!bytes.is_mapped());
+/// # std::fs::remove_file(&path)?;
+/// # Ok::<(), barewire::Error>(())
+/// ```
+pub struct FileBytes(Backing);
+
+impl FileBytes {
+    /// Whether the bytes are a mapping of the file.
+    pub fn is_mapped(&self) -> bool {
+        matches!(self.0, Backing::Mapped(_))
+    }
+
+    fn bytes(&self) -> &[u8] {
+        match &self.0 {
+            // `open` checked that the map holds at least the header.
+            Backing::Mapped(map) => map.get(HEADER_LEN..).unwrap_or_default(),
+            Backing::Loaded(buf) => buf,
+        }
+    }
+}
+
+impl core::fmt::Debug for FileBytes {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("FileBytes")
+            .field("mapped", &self.is_mapped())
+            .field("len", &self.bytes().len())
+            .finish()
+    }
+}
+
+// SAFETY: `stable_bytes` returns the same bytes on every call:
+// 1. a `Mmap` is a mapping that does not move with the value, and its
+//    contents stay unchanged by the promise made to `ImageFile::open` (the
+//    `unsafe` constructor of the only `FileBytes` holding a map), which
+//    covers the returned value and everything made from it;
+// 2. a `LayoutBuf` is a heap allocation that `&FileBytes` cannot change;
+// 3. the range `HEADER_LEN..` is a constant, and `FileBytes` offers no
+//    `&mut` access to either.
+unsafe impl StableBuffer for FileBytes {
+    #[inline]
+    fn stable_bytes(&self) -> &[u8] {
+        self.bytes()
+    }
+}
+
 /// An image file of a `T`, opened: mapped ([`open`](Self::open)) or read
 /// into memory ([`load`](Self::load)).
 ///
 /// See the [module docs](self) for the costs and for what mapping cannot
 /// protect against.
 pub struct ImageFile<T> {
-    backing: Backing,
+    bytes: FileBytes,
     header: ImageHeader,
     _type: PhantomData<fn() -> T>,
 }
@@ -161,7 +216,7 @@ impl<T> core::fmt::Debug for ImageFile<T> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("ImageFile")
             .field("type", &core::any::type_name::<T>())
-            .field("mapped", &matches!(self.backing, Backing::Mapped(_)))
+            .field("mapped", &self.bytes.is_mapped())
             .field("header", &self.header)
             .finish()
     }
@@ -220,7 +275,7 @@ impl<T: Layout + Describe> ImageFile<T> {
         let header = ImageHeader::parse(head)?;
         header.check_for::<T>(map.len() as u64)?;
         Ok(ImageFile {
-            backing: Backing::Mapped(map),
+            bytes: FileBytes(Backing::Mapped(map)),
             header,
             _type: PhantomData,
         })
@@ -245,7 +300,7 @@ impl<T: Layout + Describe> ImageFile<T> {
             _ => Error::Io(e),
         })?;
         Ok(ImageFile {
-            backing: Backing::Loaded(image),
+            bytes: FileBytes(Backing::Loaded(image)),
             header,
             _type: PhantomData,
         })
@@ -259,26 +314,41 @@ impl<T: Layout + Describe> ImageFile<T> {
     /// Whether the image is memory-mapped (from [`open`](Self::open)) rather
     /// than read into memory.
     pub fn is_mapped(&self) -> bool {
-        matches!(self.backing, Backing::Mapped(_))
+        self.bytes.is_mapped()
     }
 
     /// The image bytes (after the header), aligned to 64.
     pub fn image(&self) -> &[u8] {
-        match &self.backing {
-            Backing::Mapped(map) => &map[HEADER_LEN..],
-            Backing::Loaded(buf) => buf,
-        }
+        self.bytes.bytes()
     }
 
     /// Checks the structure of the image (see [`barewire::view`](crate::layout::view))
-    /// and returns the view of the root, read in place.
+    /// and returns the view of the root, read in place. Each call checks
+    /// again; [`into_image`](Self::into_image) checks once for good.
     pub fn view(&self) -> Result<T::View<'_>, Error> {
-        crate::layout::view::<T>(self.image())
+        Image::<T, &[u8]>::new(self.image()).map(Image::into_view)
     }
 
     /// Like [`view`](Self::view), checking the UTF-8 of every string too.
     pub fn check_full(&self) -> Result<T::View<'_>, Error> {
-        crate::layout::check_full::<T>(self.image())
+        Image::<T, &[u8]>::new_full(self.image()).map(Image::into_view)
+    }
+
+    /// Checks the structure of the image once and keeps the file as an
+    /// [`Image`]: views from it are then free (no check), it can be stored
+    /// and sent to other threads, and the header is dropped.
+    ///
+    /// ```
+    /// # let path = std::env::temp_dir().join(format!("barewire-doc-ii-{}.img", std::process::id()));
+    /// barewire::mmap::write_file(&path, &vec![1u32, 2, 3])?;
+    /// let image = barewire::mmap::ImageFile::<Vec<u32>>::load(&path)?.into_image()?;
+    /// let sum = std::thread::spawn(move || image.view().iter().sum::<u32>()).join().unwrap();
+    /// assert_eq!(sum, 6);
+    /// # std::fs::remove_file(&path)?;
+    /// # Ok::<(), barewire::Error>(())
+    /// ```
+    pub fn into_image(self) -> Result<Image<T, FileBytes>, Error> {
+        Image::new(self.bytes)
     }
 
     /// The view of the root without the structural check: O(1).
@@ -310,6 +380,6 @@ impl<T: Layout + Describe> ImageFile<T> {
     where
         T: FromLayout<'a>,
     {
-        crate::layout::to_owned::<T>(self.image())
+        Image::<T, &[u8]>::new(self.image())?.into_owned()
     }
 }

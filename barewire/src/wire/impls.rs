@@ -403,7 +403,7 @@ impl<T: Encode + ?Sized + ToOwned> Encode for Cow<'_, T> {
 
 /// Writes a map: the count, then each key and value, in iteration order.
 #[inline]
-fn encode_map<'a, K: Encode + 'a, V: Encode + 'a>(
+pub(crate) fn encode_map<'a, K: Encode + 'a, V: Encode + 'a>(
     len: usize,
     entries: impl Iterator<Item = (&'a K, &'a V)>,
     out: &mut Vec<u8>,
@@ -417,7 +417,7 @@ fn encode_map<'a, K: Encode + 'a, V: Encode + 'a>(
 
 /// Reads a map, rejecting a repeated key at the offset where it starts.
 #[inline]
-fn decode_map<'de, K: Decode<'de>, V: Decode<'de>>(
+pub(crate) fn decode_map<'de, K: Decode<'de>, V: Decode<'de>>(
     r: &mut Reader<'de>,
     mut insert: impl FnMut(K, V) -> bool,
 ) -> Result<(), Error> {

@@ -20,7 +20,7 @@
 //! The exact bytes of every type, the canonical rules and the limits are in
 //! `docs/format.md`.
 
-mod impls;
+pub(crate) mod impls;
 mod reader;
 mod stream;
 mod varint;

@@ -27,6 +27,11 @@ pub struct Reader<'de> {
     /// wire bytes may take in this message (starts at `limits.max_size`).
     zero_size_budget: u64,
     limits: Limits,
+    /// The `Bytes` the input is, when decoding with
+    /// [`from_bytes`](crate::from_bytes): `Bytes` fields then share its
+    /// memory instead of copying.
+    #[cfg(feature = "bytes")]
+    source: Option<&'de bytes::Bytes>,
 }
 
 impl<'de> Reader<'de> {
@@ -45,6 +50,42 @@ impl<'de> Reader<'de> {
             nesting: Nesting::new(&limits),
             zero_size_budget: limits.max_size,
             limits,
+            #[cfg(feature = "bytes")]
+            source: None,
+        }
+    }
+
+    /// A reader over a `bytes::Bytes` (feature `bytes`): `Bytes` fields
+    /// decoded from it share its memory (no copy).
+    ///
+    /// ```
+    /// let input = bytes::Bytes::from_static(&[3, b'a', b'b', b'c']);
+    /// let mut r = barewire::Reader::over_bytes(&input, barewire::Limits::DEFAULT);
+    /// let field: bytes::Bytes = barewire::Decode::decode(&mut r)?;
+    /// assert_eq!(field.as_ptr(), input[1..].as_ptr());
+    /// # Ok::<(), barewire::Error>(())
+    /// ```
+    #[cfg(feature = "bytes")]
+    pub fn over_bytes(input: &'de bytes::Bytes, limits: Limits) -> Self {
+        let mut r = Self::with_limits(input, limits);
+        r.source = Some(input);
+        r
+    }
+
+    /// The `Bytes` that `slice` (borrowed from this reader's input) is part
+    /// of, sharing its memory when the input is a `Bytes`, else a copy.
+    #[cfg(feature = "bytes")]
+    pub(crate) fn share(&self, slice: &'de [u8]) -> bytes::Bytes {
+        match self.source {
+            // `slice` came from `self.input`, which is `source`'s bytes, so
+            // `slice_ref` finds it inside (its one panic cannot happen).
+            Some(source)
+                if source.as_ptr_range().start <= slice.as_ptr()
+                    && slice.as_ptr_range().end <= source.as_ptr_range().end =>
+            {
+                source.slice_ref(slice)
+            }
+            _ => bytes::Bytes::copy_from_slice(slice),
         }
     }
 
@@ -243,6 +284,25 @@ impl<'de> Reader<'de> {
             });
         }
         Ok(count as usize)
+    }
+
+    /// Reads the length prefix of a list whose item size is not known (the
+    /// serde bridge): a count the remaining input could hold at one byte
+    /// per item is accepted as it is; a larger one is charged, one byte per
+    /// item, against the message's budget for items that take no wire bytes
+    /// (as [`length_in_memory`](Self::length_in_memory) does), so looping
+    /// over the count is bounded by the input size plus
+    /// [`Limits::max_size`] whatever the items are.
+    #[cfg(feature = "serde")]
+    #[inline]
+    pub(crate) fn length_of_unknown_items(&mut self) -> Result<usize, Error> {
+        let start = self.pos;
+        let count = self.uint()?;
+        if count <= self.remaining() as u64 {
+            return Ok(count as usize);
+        }
+        self.pos = start;
+        self.length_in_memory(0, 1)
     }
 
     /// Reads a `str`, borrowed from the input, checking its UTF-8.

@@ -325,6 +325,25 @@ const TARGETS: &[Target] = &[
         (format::RKYV, op::ACCESS_SCALAR),
         1.2,
     ),
+    // Issue 18: the serde bridge within 1.2x of the derive on the log dataset.
+    target(
+        Some("log"),
+        (format::SERDE_BRIDGE, op::ENCODE),
+        (format::BAREWIRE, op::ENCODE),
+        1.2,
+    ),
+    target(
+        Some("log"),
+        (format::SERDE_BRIDGE, op::DECODE),
+        (format::BAREWIRE, op::DECODE),
+        1.2,
+    ),
+    target(
+        Some("log"),
+        (format::SERDE_BRIDGE, op::DECODE_BORROWED),
+        (format::BAREWIRE, op::DECODE_BORROWED),
+        1.2,
+    ),
     size_target(
         None,
         (format::LAYOUT, op::ENCODE),

@@ -7,7 +7,7 @@
 //! [`Case`]s; either is called from [`cases`].
 //!
 //! By concern: [`dataset`] (what the cases need of a dataset), [`wire`]
-//! (barewire, serde_bare, bincode, postcard), [`rkyv`](mod@rkyv),
+//! (barewire, serde_bare, the serde bridge, bincode, postcard), [`rkyv`](mod@rkyv),
 //! [`layout`] (barewire's zero-copy layout), and here the table itself.
 
 pub mod dataset;
@@ -27,7 +27,7 @@ use ::rkyv::rancor::{self, Strategy};
 pub use self::dataset::{Dataset, LayoutDataset, RkyvDataset};
 pub use self::layout::layout_cases;
 pub use self::rkyv::rkyv_cases;
-pub use self::wire::{Barewire, Bincode, Codec, Postcard, SerdeBare, wire_cases};
+pub use self::wire::{Barewire, Bincode, Codec, Postcard, SerdeBare, SerdeBridge, wire_cases};
 use crate::corpus::Corpus;
 use crate::log::Logs;
 use crate::mesh::Mesh;
@@ -39,6 +39,8 @@ pub mod format {
     pub const BAREWIRE: &str = "barewire";
     /// serde_bare 0.5: the same wire format through serde.
     pub const SERDE_BARE: &str = "serde_bare";
+    /// barewire's serde data format (`barewire::serde`): BARE through serde.
+    pub const SERDE_BRIDGE: &str = "serde bridge";
     /// bincode 2 (serde, standard config: varint integers).
     pub const BINCODE: &str = "bincode";
     /// postcard 1 (serde).
@@ -148,6 +150,12 @@ where
     assert!(
         serde_bare == wire,
         "{}: serde_bare and barewire bytes differ",
+        D::NAME
+    );
+    let bridge = wire_cases::<SerdeBridge, D>(&data, &mut out);
+    assert!(
+        bridge == wire,
+        "{}: the serde bridge and barewire bytes differ",
         D::NAME
     );
     wire_cases::<Bincode, D>(&data, &mut out);

@@ -76,6 +76,31 @@ impl Codec for SerdeBare {
     }
 }
 
+/// barewire's own serde data format (`barewire::serde`): the same BARE
+/// bytes through serde, as strict as the derive, borrowing strings.
+pub struct SerdeBridge;
+
+impl Codec for SerdeBridge {
+    const FORMAT: &'static str = format::SERDE_BRIDGE;
+    fn to_vec<T: barewire::Encode + Serialize>(value: &T) -> Vec<u8> {
+        barewire::serde::to_vec(value).unwrap()
+    }
+    fn encode_into<T: barewire::Encode + Serialize>(value: &T, buf: &mut Vec<u8>) -> usize {
+        let mut ser = barewire::serde::Serializer::new(std::mem::take(buf));
+        value.serialize(&mut ser).unwrap();
+        *buf = ser.into_inner();
+        buf.len()
+    }
+    fn decode<T: barewire::DecodeOwned + DeserializeOwned>(bytes: &[u8]) -> (T, usize) {
+        (barewire::serde::from_slice(bytes).unwrap(), bytes.len())
+    }
+    fn decode_borrowed<'a, T: barewire::Decode<'a> + Deserialize<'a>>(
+        bytes: &'a [u8],
+    ) -> Option<(T, usize)> {
+        Some((barewire::serde::from_slice(bytes).unwrap(), bytes.len()))
+    }
+}
+
 /// bincode 2 through serde, standard configuration.
 pub struct Bincode;
 

@@ -1,0 +1,103 @@
+//! Field adapters, `#[bare(with = "module")]`: the module's functions read,
+//! write and describe the field, in structs, tuple structs and unions.
+
+use barewire::{Bare, Error, Reader};
+
+/// A `u32` as big-endian `data[4]`.
+mod be32 {
+    use barewire::{Error, Reader};
+    pub fn encode(value: &u32, out: &mut Vec<u8>) {
+        out.extend_from_slice(&value.to_be_bytes());
+    }
+    pub fn decode(r: &mut Reader<'_>) -> Result<u32, Error> {
+        Ok(u32::from_be_bytes(r.take_array()?))
+    }
+    pub fn describe(s: &mut barewire::adapter::Schema<'_>) -> barewire::schema::Type {
+        s.of::<[u8; 4]>()
+    }
+}
+
+/// A `&str` that must be lowercase ASCII, borrowed from the input.
+mod lower {
+    use barewire::{Error, Reader};
+    pub fn encode(value: &&str, out: &mut Vec<u8>) {
+        barewire::encode_into(*value, out);
+    }
+    pub fn decode<'de>(r: &mut Reader<'de>) -> Result<&'de str, Error> {
+        let offset = r.position();
+        let s = r.str()?;
+        if s.bytes().all(|b| b.is_ascii_lowercase()) {
+            Ok(s)
+        } else {
+            Err(Error::InvalidLayout {
+                offset,
+                reason: "not lowercase",
+            })
+        }
+    }
+    pub fn describe(s: &mut barewire::adapter::Schema<'_>) -> barewire::schema::Type {
+        s.of::<str>()
+    }
+}
+
+#[derive(Bare, Debug, PartialEq)]
+struct Counter<'a> {
+    #[bare(with = "be32")]
+    count: u32,
+    #[bare(with = "lower")]
+    name: &'a str,
+    tail: u8,
+}
+
+#[derive(Bare, Debug, PartialEq)]
+struct Wrapped(#[bare(with = "be32")] u32);
+
+#[derive(Bare, Debug, PartialEq)]
+enum Msg {
+    Count(#[bare(with = "be32")] u32),
+    Both {
+        #[bare(with = "be32")]
+        a: u32,
+        b: u16,
+    },
+}
+
+#[test]
+fn adapters_read_write_and_describe_their_fields() {
+    let c = Counter {
+        count: 0x0102_0304,
+        name: "abc",
+        tail: 9,
+    };
+    let bytes = barewire::to_vec(&c);
+    assert_eq!(bytes, [1, 2, 3, 4, 3, b'a', b'b', b'c', 9]);
+    let back: Counter<'_> = barewire::from_slice(&bytes).unwrap();
+    assert_eq!(back, c);
+    assert!(std::ptr::eq(back.name.as_ptr(), bytes[5..].as_ptr()));
+    assert!(matches!(
+        barewire::from_slice::<Counter<'_>>(&[1, 2, 3, 4, 1, b'A', 9]),
+        Err(Error::InvalidLayout { offset: 4, .. })
+    ));
+    assert!(barewire::from_slice::<Counter<'_>>(&bytes[..3]).is_err());
+    assert_eq!(
+        barewire::schema::<Counter<'_>>(),
+        "type Counter struct {\n  count: data[4]\n  name: str\n  tail: u8\n}\n"
+    );
+
+    assert_eq!(barewire::to_vec(&Wrapped(1)), [0, 0, 0, 1]);
+    assert_eq!(
+        barewire::from_slice::<Wrapped>(&[0, 0, 0, 1]).unwrap(),
+        Wrapped(1)
+    );
+    assert_eq!(barewire::schema::<Wrapped>(), "type Wrapped data[4]\n");
+
+    let m = Msg::Both { a: 1, b: 2 };
+    let bytes = barewire::to_vec(&m);
+    assert_eq!(bytes, [1, 0, 0, 0, 1, 2, 0]);
+    assert_eq!(barewire::from_slice::<Msg>(&bytes).unwrap(), m);
+    assert_eq!(
+        barewire::from_slice::<Msg>(&[0, 0, 0, 0, 7]).unwrap(),
+        Msg::Count(7)
+    );
+    let _ = Reader::new(&[]);
+}
