@@ -377,8 +377,8 @@ mod tests {
     use alloc::vec;
     use alloc::vec::Vec;
 
-    use super::{Image, StableBuffer};
     use crate::error::Error;
+    use crate::image::{Image, StableBuffer};
     use crate::layout::{LayoutBuf, to_layout};
 
     fn assert_send_sync<X: Send + Sync>() {}

@@ -116,16 +116,16 @@ mod tests {
     #[test]
     fn data_shared_from_bytes_copied_from_slices() {
         let value = (Bytes::from_static(b"ab"), BytesMut::from(&b"c"[..]));
-        let bytes = crate::to_vec(&value);
+        let bytes = crate::wire::to_vec(&value);
         assert_eq!(bytes, [2, b'a', b'b', 1, b'c']);
         let input = Bytes::from(bytes.clone());
-        let (a, c): (Bytes, BytesMut) = crate::from_bytes(&input).unwrap();
+        let (a, c): (Bytes, BytesMut) = crate::ext::bytes::from_bytes(&input).unwrap();
         assert_eq!((&a[..], &c[..]), (&b"ab"[..], &b"c"[..]));
         assert_eq!(a.as_ptr(), input[1..].as_ptr());
-        let (a, _): (Bytes, BytesMut) = crate::from_slice(&bytes).unwrap();
+        let (a, _): (Bytes, BytesMut) = crate::wire::from_slice(&bytes).unwrap();
         assert_ne!(a.as_ptr(), bytes[1..].as_ptr());
-        assert!(crate::from_bytes::<Bytes>(&Bytes::from_static(&[3, 1])).is_err());
-        let empty: Bytes = crate::from_bytes(&Bytes::from_static(&[0])).unwrap();
+        assert!(crate::ext::bytes::from_bytes::<Bytes>(&Bytes::from_static(&[3, 1])).is_err());
+        let empty: Bytes = crate::ext::bytes::from_bytes(&Bytes::from_static(&[0])).unwrap();
         assert!(empty.is_empty());
         assert_eq!(crate::ext::type_of::<Vec<Bytes>>(), "list<data>");
     }
