@@ -230,3 +230,33 @@ fn sampled_backtraces_name_the_site_and_see_decoding() {
         "{s}"
     );
 }
+
+#[test]
+fn decodes_are_counted_at_the_line_that_called_them() {
+    let bytes = barewire::to_vec(&vec!["one".to_string(), "two".to_string()]);
+    // A first scope turns barewire's site recording on.
+    global::measure("decode_warm_up", || ());
+    let line = line!() + 2;
+    let back: Vec<String> =
+        global::measure("decode_sites", || barewire::from_slice(&bytes).unwrap());
+    assert_eq!(back, ["one", "two"]);
+    let s = scope("decode_sites");
+    let site = s.decode_sites.first().expect("the decode's allocations");
+    let at = site.site.expect("a call site");
+    assert!(at.file().ends_with("global_alloc.rs"), "{at}");
+    assert_eq!(at.line(), line);
+    // The Vec and its two Strings.
+    assert_eq!(site.allocations, 3);
+    // No sampling needed for the advice.
+    assert!(
+        s.advice()
+            .iter()
+            .any(|a| matches!(a, Advice::DecodeBorrowedOrIntoArena { site } if site.contains("global_alloc.rs"))),
+        "{s}"
+    );
+    // Borrowed decoding allocates nothing but the list.
+    let borrowed: Vec<&str> =
+        global::measure("decode_borrowed", || barewire::from_slice(&bytes).unwrap());
+    assert_eq!(borrowed, ["one", "two"]);
+    assert_eq!(scope("decode_borrowed").decode_sites[0].allocations, 1);
+}

@@ -22,6 +22,16 @@ mod limits;
 pub mod mmap;
 pub mod plain;
 pub mod schema;
+#[cfg(feature = "std")]
+mod site;
+/// Without `std` there is no thread-local to record a decode's call site in.
+#[cfg(not(feature = "std"))]
+mod site {
+    #[inline]
+    pub(crate) fn decoding<R>(decode: impl FnOnce() -> R) -> R {
+        decode()
+    }
+}
 #[cfg(feature = "serde")]
 pub mod serde;
 mod utf8;

@@ -82,3 +82,8 @@ pub fn encode_plain<T: crate::wire::Encode>(value: &T, out: &mut Vec<u8>) -> boo
         None => false,
     }
 }
+
+/// The call site of the decode running on this thread (the allocation
+/// tracker of `barewire-pool` reads it), and the switch that records it.
+#[cfg(feature = "std")]
+pub use crate::site::{decode_site, record_decode_sites};

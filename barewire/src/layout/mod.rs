@@ -288,9 +288,12 @@ pub fn view_mut<T: Layout>(bytes: &mut [u8]) -> Result<T::ViewMut<'_>, Error> {
 /// out, so the structural check before the rebuild leaves strings alone.
 /// Bounded by [`Limits::max_size`] bytes of strings and data, however the
 /// image's offsets alias.
+#[track_caller]
 pub fn to_owned<'a, T: FromLayout<'a>>(bytes: &'a [u8]) -> Result<T, Error> {
-    check_root::<T>(bytes)?;
-    let limits = Limits::DEFAULT;
-    T::check(bytes, 0, &mut Check::new(bytes.len(), limits, false))?;
-    T::from_layout(bytes, 0, &mut Check::new(bytes.len(), limits, false))
+    crate::site::decoding(|| {
+        check_root::<T>(bytes)?;
+        let limits = Limits::DEFAULT;
+        T::check(bytes, 0, &mut Check::new(bytes.len(), limits, false))?;
+        T::from_layout(bytes, 0, &mut Check::new(bytes.len(), limits, false))
+    })
 }

@@ -185,6 +185,7 @@ pub fn encode_into<T: Encode + ?Sized>(value: &T, out: &mut Vec<u8>) {
 /// # Ok::<(), barewire::Error>(())
 /// ```
 #[inline]
+#[track_caller]
 pub fn from_slice<'de, T: Decode<'de>>(bytes: &'de [u8]) -> Result<T, Error> {
     from_slice_with(bytes, Limits::DEFAULT)
 }
@@ -203,7 +204,13 @@ pub fn from_slice<'de, T: Decode<'de>>(bytes: &'de [u8]) -> Result<T, Error> {
 /// assert_eq!(barewire::from_slice_with::<Vec<Vec<u8>>>(&bytes, Limits::DEFAULT)?, nested);
 /// # Ok::<(), barewire::Error>(())
 /// ```
+#[track_caller]
 pub fn from_slice_with<'de, T: Decode<'de>>(bytes: &'de [u8], limits: Limits) -> Result<T, Error> {
+    crate::site::decoding(|| decode_whole(bytes, limits))
+}
+
+/// [`from_slice_with`] without recording its call site.
+fn decode_whole<'de, T: Decode<'de>>(bytes: &'de [u8], limits: Limits) -> Result<T, Error> {
     if bytes.len() as u64 > limits.max_size {
         return Err(Error::SizeLimit {
             size: bytes.len() as u64,

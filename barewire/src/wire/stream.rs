@@ -76,32 +76,35 @@ impl<'de> SliceDecoder<'de> {
     /// Decodes the next message: `Ok(None)` at the end of the input.
     ///
     /// On error the position stays at the start of the failed message.
+    #[track_caller]
     pub fn decode<T: Decode<'de>>(&mut self) -> Result<Option<T>, Error> {
-        let start = self.reader.position();
-        if self.reader.remaining() == 0 {
-            return Ok(None);
-        }
-        let limits = self.reader.limits();
-        let input = self.reader.input();
-        let window_end =
-            start.saturating_add(usize::try_from(limits.max_size).unwrap_or(usize::MAX));
-        let window = &input[..input.len().min(window_end)];
-        match decode_step(window, start, limits) {
-            Ok(Step::Message(value, end)) => {
-                self.reader.rewind(end);
-                Ok(Some(value))
+        crate::site::decoding(|| {
+            let start = self.reader.position();
+            if self.reader.remaining() == 0 {
+                return Ok(None);
             }
-            Ok(Step::Incomplete(_)) if window.len() < input.len() => Err(Error::SizeLimit {
-                size: limits.max_size.saturating_add(1),
-                limit: limits.max_size,
-            }),
-            Ok(Step::Incomplete(e)) => Err(e),
-            Err(Error::TrailingBytes { offset, .. }) => Err(Error::TrailingBytes {
-                offset,
-                remaining: input.len() - offset,
-            }),
-            Err(e) => Err(e),
-        }
+            let limits = self.reader.limits();
+            let input = self.reader.input();
+            let window_end =
+                start.saturating_add(usize::try_from(limits.max_size).unwrap_or(usize::MAX));
+            let window = &input[..input.len().min(window_end)];
+            match decode_step(window, start, limits) {
+                Ok(Step::Message(value, end)) => {
+                    self.reader.rewind(end);
+                    Ok(Some(value))
+                }
+                Ok(Step::Incomplete(_)) if window.len() < input.len() => Err(Error::SizeLimit {
+                    size: limits.max_size.saturating_add(1),
+                    limit: limits.max_size,
+                }),
+                Ok(Step::Incomplete(e)) => Err(e),
+                Err(Error::TrailingBytes { offset, .. }) => Err(Error::TrailingBytes {
+                    offset,
+                    remaining: input.len() - offset,
+                }),
+                Err(e) => Err(e),
+            }
+        })
     }
 
     /// An iterator over the remaining messages; it stops after the first
@@ -307,32 +310,35 @@ mod io {
         /// On an error from the reader the bytes received so far stay
         /// buffered, and the next call resumes (see [the type's
         /// docs](IoDecoder#errors-from-the-reader)).
+        #[track_caller]
         pub fn decode<T: DecodeOwned>(&mut self) -> Result<Option<T>, Error> {
-            let mut ended = false;
-            loop {
-                let buffered = self.buffered();
-                let worth_trying = buffered > 0
-                    && buffered >= self.need
-                    && (ended || self.credit >= buffered || buffered >= self.max_size());
-                if worth_trying {
-                    if let Some(value) = self.attempt::<T>()? {
-                        return Ok(Some(value));
+            crate::site::decoding(|| {
+                let mut ended = false;
+                loop {
+                    let buffered = self.buffered();
+                    let worth_trying = buffered > 0
+                        && buffered >= self.need
+                        && (ended || self.credit >= buffered || buffered >= self.max_size());
+                    if worth_trying {
+                        if let Some(value) = self.attempt::<T>()? {
+                            return Ok(Some(value));
+                        }
+                    } else if ended {
+                        return if buffered == 0 {
+                            Ok(None)
+                        } else {
+                            Err(Error::TruncatedStream { received: buffered })
+                        };
                     }
-                } else if ended {
-                    return if buffered == 0 {
-                        Ok(None)
-                    } else {
-                        Err(Error::TruncatedStream { received: buffered })
-                    };
+                    if ended {
+                        // The final attempt found the message incomplete.
+                        return Err(Error::TruncatedStream {
+                            received: self.buffered(),
+                        });
+                    }
+                    ended = self.fill()? == 0;
                 }
-                if ended {
-                    // The final attempt found the message incomplete.
-                    return Err(Error::TruncatedStream {
-                        received: self.buffered(),
-                    });
-                }
-                ended = self.fill()? == 0;
-            }
+            })
         }
 
         /// One attempt at decoding the buffered bytes: the message, or

@@ -36,7 +36,11 @@
 //! * **Call sites through `#[track_caller]`.** The pools' allocation entry
 //!   points carry their caller's location (with the `track` feature); when
 //!   one of them takes memory from the global allocator (a new arena chunk,
-//!   a new pool chunk), that memory is counted at the user's line.
+//!   a new pool chunk), that memory is counted at the user's line. So are
+//!   barewire's decodes (`from_slice`, `from_slice_with`, `SliceDecoder`,
+//!   `IoDecoder`, `layout::to_owned`): what a decode allocates is counted at
+//!   the line that called it (`decode_sites` in the report), once a scope
+//!   has been measured (before that, barewire does not record the site).
 //! * **Other call sites, sampled.** [`sample_backtraces`]`(n)` captures a
 //!   backtrace for one allocation in `n` inside scopes and keeps the first
 //!   frame outside the standard library and barewire (a barewire decode is
@@ -214,8 +218,9 @@ struct Frame {
     live: Cell<i64>,
     peak: Cell<i64>,
     /// Allocations made inside a pool entry point (`at_site`), by site.
-    pool_sites: [Cell<(Option<Site>, u64, u64)>; SITES],
-    pool_allocations: Cell<u64>,
+    pool: SiteCounts,
+    /// Allocations made inside a barewire decode, by the decode's call site.
+    decode: SiteCounts,
     /// The first sizes seen, with their counts (allocations outside pools).
     sizes: [Cell<(usize, u64)>; SIZES],
 }
@@ -232,8 +237,8 @@ impl Frame {
             reallocs: Cell::new(0),
             live: Cell::new(0),
             peak: Cell::new(0),
-            pool_sites: [const { Cell::new((None, 0, 0)) }; SITES],
-            pool_allocations: Cell::new(0),
+            pool: SiteCounts::new(),
+            decode: SiteCounts::new(),
             sizes: [const { Cell::new((0, 0)) }; SIZES],
         }
     }
@@ -247,15 +252,13 @@ impl Frame {
             &self.frees,
             &self.freed_bytes,
             &self.reallocs,
-            &self.pool_allocations,
         ] {
             c.set(0);
         }
         self.live.set(0);
         self.peak.set(0);
-        for s in &self.pool_sites {
-            s.set((None, 0, 0));
-        }
+        self.pool.clear();
+        self.decode.clear();
         for s in &self.sizes {
             s.set((0, 0));
         }
@@ -273,17 +276,6 @@ impl Frame {
     fn shrink(&self, bytes: u64) {
         add(&self.freed_bytes, bytes);
         self.live.set(self.live.get().wrapping_sub(bytes as i64));
-    }
-
-    fn note_pool_site(&self, site: Option<Site>, bytes: u64) {
-        add(&self.pool_allocations, 1);
-        for s in &self.pool_sites {
-            let (at, n, b) = s.get();
-            if n == 0 || at == site {
-                s.set((site, n.wrapping_add(1), b.wrapping_add(bytes)));
-                return;
-            }
-        }
     }
 
     fn note_size(&self, size: usize, count: u64) {
@@ -308,12 +300,8 @@ impl Frame {
         add(&self.bytes, inner.bytes.get());
         add(&self.freed_bytes, inner.freed_bytes.get());
         self.live.set(before.wrapping_add(inner.live.get()));
-        for s in &inner.pool_sites {
-            let (site, n, b) = s.get();
-            if n > 0 {
-                self.merge_pool_site(site, n, b);
-            }
-        }
+        self.pool.absorb(&inner.pool);
+        self.decode.absorb(&inner.decode);
         for s in &inner.sizes {
             let (size, n) = s.get();
             if n > 0 {
@@ -321,14 +309,68 @@ impl Frame {
             }
         }
     }
+}
 
-    fn merge_pool_site(&self, site: Option<Site>, n: u64, bytes: u64) {
-        add(&self.pool_allocations, n);
-        for s in &self.pool_sites {
+/// Allocations by call site, in fixed cells (updating them never
+/// allocates): the first `SITES` sites seen, and the total.
+struct SiteCounts {
+    sites: [Cell<(Option<Site>, u64, u64)>; SITES],
+    total: Cell<u64>,
+}
+
+impl SiteCounts {
+    const fn new() -> SiteCounts {
+        SiteCounts {
+            sites: [const { Cell::new((None, 0, 0)) }; SITES],
+            total: Cell::new(0),
+        }
+    }
+
+    fn clear(&self) {
+        for s in &self.sites {
+            s.set((None, 0, 0));
+        }
+        self.total.set(0);
+    }
+
+    /// Counts `n` allocations of `bytes` in all at `site`.
+    fn note(&self, site: Option<Site>, n: u64, bytes: u64) {
+        add(&self.total, n);
+        for s in &self.sites {
             let (at, m, b) = s.get();
             if m == 0 || at == site {
                 s.set((site, m.wrapping_add(n), b.wrapping_add(bytes)));
                 return;
+            }
+        }
+    }
+
+    fn absorb(&self, inner: &SiteCounts) {
+        for s in &inner.sites {
+            let (site, n, b) = s.get();
+            if n > 0 {
+                self.note(site, n, b);
+            }
+        }
+    }
+
+    /// Adds these counts to a summary's list of sites.
+    fn record(&self, into: &mut Vec<PoolSite>) {
+        for c in &self.sites {
+            let (at, n, b) = c.get();
+            if n == 0 {
+                continue;
+            }
+            match into.iter_mut().find(|p| p.site == at) {
+                Some(p) => {
+                    p.allocations = p.allocations.saturating_add(n);
+                    p.bytes = p.bytes.saturating_add(b);
+                }
+                None => into.push(PoolSite {
+                    site: at,
+                    allocations: n,
+                    bytes: b,
+                }),
             }
         }
     }
@@ -390,8 +432,11 @@ fn note_active(event: Event) {
                 add(&frame.allocations, 1);
                 frame.grow(size as u64);
                 match t.pool_site.get() {
-                    Some(site) => frame.note_pool_site(site, size as u64),
+                    Some(site) => frame.pool.note(site, 1, size as u64),
                     None => {
+                        if let Some(site) = barewire::__private::decode_site() {
+                            frame.decode.note(Some(site), 1, size as u64);
+                        }
                         frame.note_size(size, 1);
                         maybe_sample(t, frame);
                     }
@@ -468,6 +513,8 @@ fn with_scope(name: &'static str, site: Site, f: impl FnOnce(&mut ScopeSummary))
 #[track_caller]
 pub fn measure<R>(name: &'static str, f: impl FnOnce() -> R) -> R {
     let site = Location::caller();
+    // barewire's decode entry points name their caller from now on.
+    barewire::__private::record_decode_sites(true);
     let pushed = THREAD
         .try_with(|t| {
             let depth = t.depth.get();
@@ -518,26 +565,9 @@ fn record(frame: &Frame) {
         s.freed_bytes = s.freed_bytes.saturating_add(frame.freed_bytes.get());
         s.reallocs = s.reallocs.saturating_add(frame.reallocs.get());
         s.peak_bytes = s.peak_bytes.max(frame.peak.get().max(0) as u64);
-        s.pool_allocations = s
-            .pool_allocations
-            .saturating_add(frame.pool_allocations.get());
-        for c in &frame.pool_sites {
-            let (at, n, b) = c.get();
-            if n == 0 {
-                continue;
-            }
-            match s.pool_sites.iter_mut().find(|p| p.site == at) {
-                Some(p) => {
-                    p.allocations = p.allocations.saturating_add(n);
-                    p.bytes = p.bytes.saturating_add(b);
-                }
-                None => s.pool_sites.push(PoolSite {
-                    site: at,
-                    allocations: n,
-                    bytes: b,
-                }),
-            }
-        }
+        s.pool_allocations = s.pool_allocations.saturating_add(frame.pool.total.get());
+        frame.pool.record(&mut s.pool_sites);
+        frame.decode.record(&mut s.decode_sites);
         for c in &frame.sizes {
             let (size, n) = c.get();
             if n == 0 {

@@ -54,6 +54,10 @@ pub struct ScopeSummary {
     pub pool_allocations: u64,
     /// Those allocations by the user's line.
     pub pool_sites: Vec<PoolSite>,
+    /// Allocations made inside barewire decodes (`from_slice`,
+    /// `SliceDecoder`, `IoDecoder`, `layout::to_owned`), by the line that
+    /// called the decode (`#[track_caller]`).
+    pub decode_sites: Vec<PoolSite>,
     /// Allocation sizes outside pools, with counts (the first few seen).
     pub sizes: Vec<(usize, u64)>,
     /// Sampled call sites (with [`sample_backtraces`]).
@@ -143,6 +147,7 @@ impl ScopeSummary {
             peak_bytes: 0,
             pool_allocations: 0,
             pool_sites: Vec::new(),
+            decode_sites: Vec::new(),
             sizes: Vec::new(),
             sampled: Vec::new(),
             sample_every: 0,
@@ -183,8 +188,9 @@ impl ScopeSummary {
     ///
     /// 1. [`Advice::Preallocate`] only when buffers actually grew
     ///    (reallocations, at least one per 10 calls).
-    /// 2. [`Advice::DecodeBorrowedOrIntoArena`] only when a sampled backtrace
-    ///    shows a barewire decode allocating.
+    /// 2. [`Advice::DecodeBorrowedOrIntoArena`] only when a barewire decode
+    ///    allocated inside the scope: its call site (from `#[track_caller]`
+    ///    on the decode entry points), or a sampled backtrace through one.
     /// 3. [`Advice::ArenaRegion`] when at least 2 allocations per call made
     ///    outside pools are given back within the calls (at least 90% of the
     ///    bytes): memory that already comes from a pool or arena is never
@@ -205,10 +211,20 @@ impl ScopeSummary {
                 reallocs_per_call: reallocs,
             });
         }
-        if let Some(s) = self.sampled.iter().find(|s| s.decode) {
-            out.push(Advice::DecodeBorrowedOrIntoArena {
-                site: s.site.clone(),
+        let decode_site = self
+            .decode_sites
+            .iter()
+            .max_by_key(|d| d.allocations)
+            .and_then(|d| d.site)
+            .map(|site| site.to_string())
+            .or_else(|| {
+                self.sampled
+                    .iter()
+                    .find(|s| s.decode)
+                    .map(|s| s.site.clone())
             });
+        if let Some(site) = decode_site {
+            out.push(Advice::DecodeBorrowedOrIntoArena { site });
         }
         let outside = self.allocations.saturating_sub(self.pool_allocations);
         let outside_per_call = self.per_call(outside);
@@ -272,6 +288,17 @@ impl fmt::Display for ScopeSummary {
                     .unwrap_or_default(),
                 Count(p.allocations),
                 Bytes(p.bytes as usize)
+            )?;
+        }
+        for d in &self.decode_sites {
+            writeln!(
+                f,
+                "  barewire decode{}: {} allocations, {}",
+                d.site
+                    .map(|s| format!(" at {}:{}", s.file(), s.line()))
+                    .unwrap_or_default(),
+                Count(d.allocations),
+                Bytes(d.bytes as usize)
             )?;
         }
         for s in &self.sampled {
