@@ -7,6 +7,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use crate::error::Error;
+use crate::image::Image;
 use crate::ipc::channel::{CLOSED, Channel, W_HEAD, W_RECEIVER, W_SENDER, W_TAIL};
 use crate::ipc::ring::{self, Found};
 use crate::ipc::wait::{self, WaitPolicy};
@@ -256,7 +257,14 @@ impl<T: Layout> Message<'_, T> {
     /// Checks the message (see [`barewire::view`](crate::layout::view)) and views
     /// it in place.
     pub fn view(&self) -> Result<T::View<'_>, Error> {
-        crate::layout::view::<T>(self.bytes())
+        self.image().map(Image::into_view)
+    }
+
+    /// The message as a checked [`Image`] over its bytes in the ring: the
+    /// same type image files and owned buffers use, so `view`, `check_full`
+    /// and `to_owned` are the ones every image has.
+    pub fn image(&self) -> Result<Image<T, &[u8]>, Error> {
+        Image::new(self.bytes())
     }
 
     /// A private copy of the image, read with volatile reads and never
@@ -277,7 +285,7 @@ impl<T: Layout> Message<'_, T> {
     where
         T: for<'b> FromLayout<'b>,
     {
-        crate::layout::to_owned::<T>(&self.to_buf())
+        Image::<T, LayoutBuf>::new(self.to_buf())?.to_owned()
     }
 }
 

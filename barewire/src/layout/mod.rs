@@ -46,6 +46,7 @@ pub(crate) mod impls;
 pub(crate) mod map;
 mod string;
 mod table;
+mod tuples;
 mod views;
 
 pub(crate) use check::{Check, check_inline, follow, follow_unchecked, read4};
