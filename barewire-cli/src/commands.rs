@@ -519,9 +519,27 @@ fn inspect(path: &Path, root: Option<&Root>) -> Outcome {
             "root type:     {ty} (from {}; trusted to match the fingerprint, not compared)\n",
             root.schema.display()
         ));
+        let codec = Codec::new(schema);
+        match codec.image_layout(ty) {
+            Ok((size, align)) if align == usize::from(header.root_align) => {
+                text.push_str(&format!("root layout:   {size} bytes, align {align}\n"));
+            }
+            Ok((size, align)) => {
+                text.push_str(&format!(
+                    "root layout:   MISMATCH: {ty} is {size} bytes at align {align}, the header says align {}\n",
+                    header.root_align
+                ));
+                problem = problem.or(Some(bad(format!(
+                    "{}: the image's root is not a {ty} (alignment {} in the header, {align} for {ty})",
+                    path.display(),
+                    header.root_align
+                ))));
+            }
+            // Reported below, by the read.
+            Err(_) => {}
+        }
         match bytes.get(HEADER_LEN..).filter(|_| size_ok) {
             Some(image) => {
-                let codec = Codec::new(schema);
                 let read = codec
                     .read_image(ty, image)
                     .and_then(|value| codec.to_json_pretty(ty, &value));

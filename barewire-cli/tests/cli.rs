@@ -475,6 +475,12 @@ fn inspect_with_a_schema_prints_the_value_the_wire_bytes_decode_to() {
     assert!(text.contains(&format!("fingerprint:   {fp}")), "{text}");
     assert!(text.contains("checksum:      ok"), "{text}");
     assert!(text.contains("root type:     Everything"), "{text}");
+    let layout = format!(
+        "root layout:   {} bytes, align {}",
+        <image_types::Everything as barewire::Layout>::SIZE,
+        <image_types::Everything as barewire::Layout>::ALIGN
+    );
+    assert!(text.contains(&layout), "{text}");
     let json = text.split_once("value:\n").expect("a value").1;
 
     let schema = barewire::schema::parse(&std::fs::read_to_string(schema_path).unwrap()).unwrap();
@@ -493,6 +499,11 @@ fn inspect_with_a_schema_prints_the_value_the_wire_bytes_decode_to() {
         b"",
     );
     assert_eq!(code(&out), 2, "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("root layout:   MISMATCH"),
+        "{}",
+        stdout(&out)
+    );
     assert!(stdout(&out).contains("UNREADABLE"), "{}", stdout(&out));
     // A type the schema does not define; --type without --schema.
     let out = barewire(

@@ -123,6 +123,60 @@ fn images_of_generated_types_read_as_the_wire_decodes() {
 }
 
 #[test]
+fn computed_layouts_are_the_derived_ones() {
+    use barewire::Layout;
+    let schema = schema();
+    let codec = Codec::new(&schema);
+    for (name, size, align) in [
+        ("Everything", Everything::SIZE, Everything::ALIGN),
+        (
+            "EverythingInner",
+            EverythingInner::SIZE,
+            EverythingInner::ALIGN,
+        ),
+        ("Node", Node::SIZE, Node::ALIGN),
+        ("Shape", Shape::SIZE, Shape::ALIGN),
+        ("Level", Level::SIZE, Level::ALIGN),
+        ("Color", Color::SIZE, Color::ALIGN),
+        ("Key", Key::SIZE, Key::ALIGN),
+        ("Square", Square::SIZE, Square::ALIGN),
+        ("Circle", Circle::SIZE, Circle::ALIGN),
+    ] {
+        if name == "EverythingInner" {
+            // An anonymous type: not a schema name.
+            assert!(codec.image_layout(name).is_err());
+            continue;
+        }
+        assert_eq!(codec.image_layout(name).unwrap(), (size, align), "{name}");
+    }
+}
+
+#[test]
+fn deep_recursion_reads_within_the_depth_limit() {
+    let schema = schema();
+    let codec = Codec::new(&schema);
+    let deep = |levels: i32| {
+        let mut tree = leaf(0);
+        for i in 0..levels {
+            tree = Node {
+                value: i,
+                next: Some(Box::new(tree)),
+                kids: vec![],
+            };
+        }
+        tree
+    };
+    same(&codec, "Node", &deep(50));
+    // Two levels per node (the struct, the pointer), as the wire decoder
+    // counts the struct and the optional: 100 nodes fit in 256 levels.
+    let image = barewire::to_layout(&deep(100));
+    assert!(codec.read_image("Node", &image).is_ok());
+    let image = barewire::to_layout(&deep(300));
+    assert!(codec.read_image("Node", &image).is_err());
+    assert!(barewire::view::<Node>(&image).is_err());
+}
+
+#[test]
 fn the_image_may_sit_at_any_address() {
     let schema = schema();
     let codec = Codec::new(&schema);

@@ -541,17 +541,46 @@ impl<'p, 's, 'b> ImageReader<'p, 's, 'b> {
     }
 
     /// The value whose inline part is at `at` (in bounds and aligned).
+    ///
+    /// Each kind of value is read by a function of its own, kept out of
+    /// line, so the frames of the recursion stay small (the nesting limits
+    /// count stack bytes too).
     fn read(&mut self, id: Id, at: usize) -> Result<Value, ValueError> {
-        let buf = self.buf;
-        let (node, _) = self.node(id)?;
-        Ok(match node {
-            Node::Pending(name) => {
-                return Err(no_layout(
-                    name,
-                    "it contains itself without a list, map or box",
-                ));
+        // Definitions (aliases of aliases) followed in a loop, not by
+        // recursion.
+        let plan: &'p Plan<'s> = self.plan;
+        let node = plan
+            .target(id)
+            .ok_or_else(|| no_layout("?", "internal: unknown node"))?;
+        match node {
+            Node::Pending(name) => Err(no_layout(
+                name,
+                "it contains itself without a list, map or box",
+            )),
+            Node::Optional { inner, niche } => self.optional(*inner, *niche, at),
+            Node::Boxed(target) => self.boxed(*target, at),
+            Node::List(item) => {
+                let lay = self.node(*item)?.1;
+                let (start, len) = self.span(at, lay.size, lay.align)?;
+                self.items(*item, lay.size, start, len, true)
             }
-            Node::Ref(body) => return self.read(*body, at),
+            Node::ListFixed(item, n) => {
+                let size = self.node(*item)?.1.size;
+                self.items(*item, size, at, *n, false)
+            }
+            Node::Map { .. } => self.map(node, at),
+            Node::Struct(fields) => self.structure(fields, at),
+            Node::Union { .. } => self.union(node, at),
+            _ => self.leaf(node, at),
+        }
+    }
+
+    /// A value with nothing to follow: numbers, `bool`, `void`, strings,
+    /// data, enums.
+    #[inline(never)]
+    fn leaf(&mut self, node: &Node<'s>, at: usize) -> Result<Value, ValueError> {
+        let buf = self.buf;
+        Ok(match node {
             Node::Prim(p) => match p {
                 Prim::U8 => Value::Uint(u64::from(array::<1>(buf, at)?[0])),
                 Prim::U16 => Value::Uint(u64::from(u16::from_le_bytes(array(buf, at)?))),
@@ -609,129 +638,142 @@ impl<'p, 's, 'b> ImageReader<'p, 's, 'b> {
                     }
                 }
             }
-            Node::Optional { inner, niche } => {
-                let (inner, niche) = (*inner, *niche);
-                let payload = if niche {
-                    if array::<4>(buf, at)? == [0; 4] {
-                        return Ok(Value::Optional(None));
-                    }
-                    at
-                } else {
-                    match array::<1>(buf, at)?[0] {
-                        0 => return Ok(Value::Optional(None)),
-                        1 => at + self.node(inner)?.1.align,
-                        _ => return Err(invalid(at, "optional tag is neither 0 nor 1")),
-                    }
-                };
-                self.cx.enter(at)?;
-                let value = self.read(inner, payload)?;
-                self.cx.leave();
-                Value::Optional(Some(Box::new(value)))
+            _ => return Err(no_layout("?", "internal: not a leaf")),
+        })
+    }
+
+    #[inline(never)]
+    fn optional(&mut self, inner: Id, niche: bool, at: usize) -> Result<Value, ValueError> {
+        let buf = self.buf;
+        if niche {
+            // A pointer, all zero when absent. The pointer is a level of
+            // its own (as the typed check counts it).
+            if array::<4>(buf, at)? == [0; 4] {
+                return Ok(Value::Optional(None));
             }
-            Node::Boxed(target) => {
-                let target = *target;
-                if array::<4>(buf, at)? == [0; 4] {
-                    return Err(invalid(at, "null pointer where a value is required"));
+            let value = self.read(inner, at)?;
+            return Ok(Value::Optional(Some(Box::new(value))));
+        }
+        let payload = match array::<1>(buf, at)?[0] {
+            0 => return Ok(Value::Optional(None)),
+            1 => at + self.node(inner)?.1.align,
+            _ => return Err(invalid(at, "optional tag is neither 0 nor 1")),
+        };
+        // An inline value is a level, as on the wire.
+        self.cx.enter(at)?;
+        let value = self.read(inner, payload)?;
+        self.cx.leave();
+        Ok(Value::Optional(Some(Box::new(value))))
+    }
+
+    #[inline(never)]
+    fn boxed(&mut self, target: Id, at: usize) -> Result<Value, ValueError> {
+        let buf = self.buf;
+        if array::<4>(buf, at)? == [0; 4] {
+            return Err(invalid(at, "null pointer where a value is required"));
+        }
+        let to = follow(buf, at)?;
+        let lay = self.node(target)?.1;
+        place(buf, to, lay.size, lay.align, at)?;
+        self.cx.enter(at)?;
+        self.cx.visit(1, at)?;
+        let value = self.read(target, to)?;
+        self.cx.leave();
+        Ok(value)
+    }
+
+    #[inline(never)]
+    fn map(&mut self, node: &Node<'s>, at: usize) -> Result<Value, ValueError> {
+        let &Node::Map {
+            key,
+            value,
+            order,
+            value_at,
+            entry,
+            align,
+        } = node
+        else {
+            return Err(no_layout("?", "internal: not a map"));
+        };
+        let (start, len) = self.span(at, entry, align)?;
+        self.cx.enter(start)?;
+        if entry == 0 {
+            self.charge_items(len, 0, at)?;
+        } else {
+            self.cx.visit(len as u64, start)?;
+        }
+        let mut entries = Vec::with_capacity(len);
+        let mut prev: Option<usize> = None;
+        for i in 0..len {
+            let here = start + i * entry;
+            let k = self.read(key, here)?;
+            if let Some(before) = prev {
+                let (a, b) = (self.key(order, key, before)?, self.key(order, key, here)?);
+                if let (Key::Bytes(x), Key::Bytes(y)) = (&a, &b) {
+                    self.cx
+                        .work(x.len().min(y.len()), here, "comparing map keys")?;
                 }
-                let to = follow(buf, at)?;
-                let lay = self.node(target)?.1;
-                place(buf, to, lay.size, lay.align, at)?;
+                if a >= b {
+                    return Err(invalid(here, "map keys are not strictly ascending"));
+                }
+            }
+            prev = Some(here);
+            let v = self.read(value, here + value_at)?;
+            entries.push((k, v));
+        }
+        self.cx.leave();
+        Ok(Value::Map(entries))
+    }
+
+    #[inline(never)]
+    fn structure(
+        &mut self,
+        fields: &[(&'s str, Id, usize)],
+        at: usize,
+    ) -> Result<Value, ValueError> {
+        self.cx.enter(at)?;
+        let mut values = Vec::with_capacity(fields.len());
+        for &(name, id, offset) in fields {
+            let value = self.read(id, at + offset)?;
+            values.push((name.to_string(), value));
+        }
+        self.cx.leave();
+        Ok(Value::Struct(values))
+    }
+
+    #[inline(never)]
+    fn union(&mut self, node: &Node<'s>, at: usize) -> Result<Value, ValueError> {
+        let Node::Union {
+            width,
+            payload,
+            members,
+            name,
+        } = node
+        else {
+            return Err(no_layout("?", "internal: not a union"));
+        };
+        let tag = read_uint(self.buf, at, *width)?;
+        let member = match members.binary_search_by_key(&tag, |m| m.0) {
+            Ok(i) => members.get(i),
+            Err(_) => members.iter().find(|m| m.0 == tag),
+        };
+        let Some(&(_, member)) = member else {
+            return Err(ValueError::UnknownUnionTag {
+                offset: at,
+                tag,
+                type_name: name.to_string(),
+            });
+        };
+        let value = match member {
+            None => Value::Void,
+            Some(id) => {
                 self.cx.enter(at)?;
-                self.cx.visit(1, at)?;
-                let value = self.read(target, to)?;
+                let value = self.read(id, at + *payload)?;
                 self.cx.leave();
                 value
             }
-            Node::List(item) => {
-                let item = *item;
-                let lay = self.node(item)?.1;
-                let (start, len) = self.span(at, lay.size, lay.align)?;
-                self.items(item, lay.size, start, len, true)?
-            }
-            Node::ListFixed(item, n) => {
-                let (item, n) = (*item, *n);
-                let size = self.node(item)?.1.size;
-                self.items(item, size, at, n, false)?
-            }
-            Node::Map {
-                key,
-                value,
-                order,
-                value_at,
-                entry,
-                align,
-            } => {
-                let (key, value, order) = (*key, *value, *order);
-                let (value_at, entry) = (*value_at, *entry);
-                let (start, len) = self.span(at, entry, *align)?;
-                self.cx.enter(start)?;
-                if entry == 0 {
-                    self.charge_items(len, 0, at)?;
-                } else {
-                    self.cx.visit(len as u64, start)?;
-                }
-                let mut entries = Vec::with_capacity(len);
-                let mut prev: Option<usize> = None;
-                for i in 0..len {
-                    let here = start + i * entry;
-                    let k = self.read(key, here)?;
-                    if let Some(before) = prev {
-                        let (a, b) = (self.key(order, key, before)?, self.key(order, key, here)?);
-                        if let (Key::Bytes(x), Key::Bytes(y)) = (&a, &b) {
-                            self.cx
-                                .work(x.len().min(y.len()), here, "comparing map keys")?;
-                        }
-                        if a >= b {
-                            return Err(invalid(here, "map keys are not strictly ascending"));
-                        }
-                    }
-                    prev = Some(here);
-                    let v = self.read(value, here + value_at)?;
-                    entries.push((k, v));
-                }
-                self.cx.leave();
-                Value::Map(entries)
-            }
-            Node::Struct(fields) => {
-                self.cx.enter(at)?;
-                let mut values = Vec::with_capacity(fields.len());
-                for &(name, id, offset) in fields {
-                    values.push((name.to_string(), self.read(id, at + offset)?));
-                }
-                self.cx.leave();
-                Value::Struct(values)
-            }
-            Node::Union {
-                width,
-                payload,
-                members,
-                name,
-            } => {
-                let tag = read_uint(buf, at, *width)?;
-                let member = match members.binary_search_by_key(&tag, |m| m.0) {
-                    Ok(i) => members.get(i),
-                    Err(_) => members.iter().find(|m| m.0 == tag),
-                };
-                let Some(&(_, member)) = member else {
-                    return Err(ValueError::UnknownUnionTag {
-                        offset: at,
-                        tag,
-                        type_name: name.to_string(),
-                    });
-                };
-                let value = match member {
-                    None => Value::Void,
-                    Some(id) => {
-                        let payload = at + *payload;
-                        self.cx.enter(at)?;
-                        let value = self.read(id, payload)?;
-                        self.cx.leave();
-                        value
-                    }
-                };
-                Value::Union(tag, Box::new(value))
-            }
-        })
+        };
+        Ok(Value::Union(tag, Box::new(value)))
     }
 
     /// The bytes of the string whose 8-byte repr is at `at`, in bounds,
@@ -766,6 +808,7 @@ impl<'p, 's, 'b> ImageReader<'p, 's, 'b> {
     }
 
     /// Reads `len` items of `size` bytes from `start` (in bounds, aligned).
+    #[inline(never)]
     fn items(
         &mut self,
         item: Id,
@@ -840,6 +883,31 @@ impl<'s> Codec<'s> {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn read_image(&self, type_name: &str, image: &[u8]) -> Result<Value, ValueError> {
+        let mut plan = Plan::new(self.schema, self.limits.max_depth);
+        let root = plan.def(type_name, 0)?;
+        self.read_planned(&plan, root, image)
+    }
+
+    /// The inline size and alignment of the type named `type_name` in a
+    /// layout image, computed as [`read_image`](Self::read_image) computes
+    /// them: `Layout::SIZE` and `Layout::ALIGN` of the Rust type generated
+    /// from the schema. An image file's header records the root's
+    /// alignment, so comparing the two catches some wrong root types.
+    ///
+    /// ```
+    /// let schema = barewire::schema::parse("type P struct { a: u8 b: u64 c: optional<u16> }")?;
+    /// let codec = barewire::value::Codec::new(&schema);
+    /// assert_eq!(codec.image_layout("P")?, (16, 8));
+    /// # Ok::<(), barewire::value::ValueError>(())
+    /// ```
+    pub fn image_layout(&self, type_name: &str) -> Result<(usize, usize), ValueError> {
+        let mut plan = Plan::new(self.schema, self.limits.max_depth);
+        let root = plan.def(type_name, 0)?;
+        let lay = plan.lay(root)?;
+        Ok((lay.size, lay.align))
+    }
+
+    fn read_planned(&self, plan: &Plan<'s>, root: Id, image: &[u8]) -> Result<Value, ValueError> {
         if image.len() > MAX_IMAGE_SIZE {
             return Err(Error::SizeLimit {
                 size: image.len() as u64,
@@ -847,12 +915,10 @@ impl<'s> Codec<'s> {
             }
             .into());
         }
-        let mut plan = Plan::new(self.schema, self.limits.max_depth);
-        let root = plan.def(type_name, 0)?;
         let lay = plan.lay(root)?;
         place(image, 0, lay.size, lay.align, 0)?;
         let mut reader = ImageReader {
-            plan: &plan,
+            plan,
             buf: image,
             cx: Check::new(image.len(), self.limits, true),
         };
