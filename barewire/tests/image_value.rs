@@ -281,3 +281,74 @@ proptest! {
         let _ = codec.read_image("Node", &image);
     }
 }
+
+/// The schema of `tests/codegen.rs`: an alias map key, `list<u8>` kept
+/// apart from `data` (a newtype in a map value), a recursive tree.
+mod codegen_schema {
+    barewire::include_schema!("tests/schemas/codegen.bare");
+}
+
+#[test]
+fn the_codegen_schema_reads_too() {
+    use codegen_schema::*;
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/schemas/codegen.bare"
+    ))
+    .unwrap();
+    let schema = barewire::schema::parse(&text).unwrap();
+    let codec = Codec::new(&schema);
+    same(
+        &codec,
+        "Names",
+        &Names(BTreeMap::from([
+            (Key("b".into()), "bee".to_string()),
+            (Key("a long key, out of line".into()), "ay".to_string()),
+        ])),
+    );
+    same(
+        &codec,
+        "Bytes",
+        &Bytes {
+            blob: vec![1, 2],
+            raw: vec![3],
+            fixed: [4; 4],
+            fixed_list: [5; 2],
+            both: BTreeMap::from([
+                (vec![6], BytesBothList(vec![7, 8])),
+                (vec![], BytesBothList(vec![])),
+            ]),
+        },
+    );
+    let leaf = |value| Tree {
+        value,
+        left: None,
+        right: None,
+        kids: vec![],
+    };
+    same(
+        &codec,
+        "Tree",
+        &Tree {
+            value: 1,
+            left: Some(Box::new(leaf(2))),
+            right: None,
+            kids: vec![leaf(3), leaf(4)],
+        },
+    );
+    for shape in [
+        Shape::Circle(Circle { r: 1.0 }),
+        Shape::Square(Square(2.0)),
+        Shape::Void,
+        Shape::U8(3),
+    ] {
+        same(&codec, "Shape", &shape);
+    }
+    assert_eq!(
+        codec.image_layout("Level").unwrap(),
+        (
+            <Level as barewire::Layout>::SIZE,
+            <Level as barewire::Layout>::ALIGN
+        )
+    );
+}

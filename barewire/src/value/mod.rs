@@ -36,6 +36,10 @@
 //! # Ok::<(), barewire::value::ValueError>(())
 //! ```
 //!
+//! [`Codec::read_image`] reads a layout image (`barewire::to_layout`) of
+//! the Rust types generated from the schema (`barewire::include_schema!`,
+//! `barewire gen`) into the same [`Value`], by the schema alone.
+//!
 //! # The JSON form
 //!
 //! | BARE | JSON |
