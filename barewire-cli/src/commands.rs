@@ -73,10 +73,26 @@ enum Command {
         legacy: Legacy,
     },
     /// Show a layout image file's header, fingerprint, size and checksum
-    /// state (the file is read, never mapped).
+    /// state (the file is read, never mapped); with `--schema` and `--type`,
+    /// also the value it holds, as JSON (the form `decode` prints).
+    ///
+    /// The image is read as laid out by `#[derive(Bare)]` for the Rust types
+    /// `barewire gen` makes from the schema (the default layout). The schema
+    /// is trusted to match the file: the header's fingerprint is computed
+    /// from the Rust type, which is not at hand, so it is printed but not
+    /// compared. Every read is bounds-checked, so a wrong schema or a damaged
+    /// image gives an error (exit status 2), never garbage beyond the file.
     Inspect {
         /// The image file.
         file: PathBuf,
+        /// The schema the image's root type was generated from.
+        #[arg(long, short, requires = "type_name")]
+        schema: Option<PathBuf>,
+        /// The image's root type (a name the schema defines).
+        #[arg(long = "type", short = 't', value_name = "TYPE", requires = "schema")]
+        type_name: Option<String>,
+        #[command(flatten)]
+        legacy: Legacy,
     },
     /// Generate Rust types from a schema.
     Gen {
@@ -202,7 +218,22 @@ pub fn run(cli: Cli) -> Outcome {
             }
             Ok(())
         }
-        Command::Inspect { file } => inspect(&file),
+        Command::Inspect {
+            file,
+            schema,
+            type_name,
+            legacy,
+        } => {
+            let root = match (schema, type_name) {
+                (Some(schema), Some(type_name)) => Some(Root {
+                    schema,
+                    type_name,
+                    legacy,
+                }),
+                _ => None,
+            };
+            inspect(&file, root.as_ref())
+        }
         Command::Gen {
             schema,
             output,
@@ -418,7 +449,31 @@ fn report_json(report: &Report) -> serde_json::Value {
     })
 }
 
-fn inspect(path: &Path) -> Outcome {
+/// The root type to read an image as: `inspect --schema S --type T`.
+struct Root {
+    schema: PathBuf,
+    type_name: String,
+    legacy: Legacy,
+}
+
+fn inspect(path: &Path, root: Option<&Root>) -> Outcome {
+    // The schema first: a usage error is reported before anything else.
+    let schema = match root {
+        Some(root) => {
+            let schema = load_schema(&root.schema, &root.legacy)?;
+            if schema.def(&root.type_name).is_none() {
+                let names: Vec<&str> = schema.defs.iter().map(|d| d.name.as_str()).collect();
+                return Err(bad(format!(
+                    "{}: no type named {:?} (the schema defines {})",
+                    root.schema.display(),
+                    root.type_name,
+                    names.join(", ")
+                )));
+            }
+            Some(schema)
+        }
+        None => None,
+    };
     let bytes = read_bytes(path)?;
     let header = ImageHeader::parse(&bytes).map_err(|e| bad(format!("{}: {e}", path.display())))?;
     let file_len = bytes.len() as u64;
@@ -457,6 +512,54 @@ fn inspect(path: &Path) -> Outcome {
             }
         }
         None => text.push_str("checksum:      not checked (size mismatch)\n"),
+    }
+    if let (Some(root), Some(schema)) = (root, &schema) {
+        let ty = root.type_name.as_str();
+        text.push_str(&format!(
+            "root type:     {ty} (from {}; trusted to match the fingerprint, not compared)\n",
+            root.schema.display()
+        ));
+        let codec = Codec::new(schema);
+        match codec.image_layout(ty) {
+            Ok((size, align)) if align == usize::from(header.root_align) => {
+                text.push_str(&format!("root layout:   {size} bytes, align {align}\n"));
+            }
+            Ok((size, align)) => {
+                text.push_str(&format!(
+                    "root layout:   MISMATCH: {ty} is {size} bytes at align {align}, the header says align {}\n",
+                    header.root_align
+                ));
+                problem = problem.or(Some(bad(format!(
+                    "{}: the image's root is not a {ty} (alignment {} in the header, {align} for {ty})",
+                    path.display(),
+                    header.root_align
+                ))));
+            }
+            // Reported below, by the read.
+            Err(_) => {}
+        }
+        match bytes.get(HEADER_LEN..).filter(|_| size_ok) {
+            Some(image) => {
+                let read = codec
+                    .read_image(ty, image)
+                    .and_then(|value| codec.to_json_pretty(ty, &value));
+                match read {
+                    Ok(json) => {
+                        text.push_str("value:\n");
+                        text.push_str(&json);
+                        text.push('\n');
+                    }
+                    Err(e) => {
+                        text.push_str("value:         UNREADABLE as this type\n");
+                        problem = problem.or(Some(bad(format!(
+                            "{}: the image does not read as {ty}: {e}",
+                            path.display()
+                        ))));
+                    }
+                }
+            }
+            None => text.push_str("value:         not read (size mismatch)\n"),
+        }
     }
     out(text.as_bytes())?;
     problem.map_or(Ok(()), Err)

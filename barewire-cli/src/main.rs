@@ -6,7 +6,8 @@
 //! barewire decode --schema S --type T [FILE]   a message as JSON (--stream, --frames)
 //! barewire encode --schema S --type T [FILE]   JSON to a message (--stream, --frames)
 //! barewire compat OLD NEW                      schema evolution verdict (--json, --require)
-//! barewire inspect FILE                        a layout image file's header and checksum
+//! barewire inspect FILE [--schema S --type T]  a layout image file's header, checksum
+//!                                              (and value, as JSON)
 //! barewire gen SCHEMA [-o FILE]                Rust code from a schema (--check)
 //! ```
 //!

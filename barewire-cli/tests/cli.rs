@@ -398,3 +398,122 @@ fn gen_writes_rust_types_and_checks_committed_files() {
     assert_eq!(code(&out), 2);
     assert!(stderr(&out).contains("bad.bare:2:"), "{}", stderr(&out));
 }
+
+mod image_types {
+    barewire::include_schema!("../barewire/tests/schemas/image_value.bare");
+}
+
+#[test]
+fn inspect_with_a_schema_prints_the_value_the_wire_bytes_decode_to() {
+    use image_types::{Circle, Color, Key, Level, Node, Shape};
+    let node = Node {
+        value: -5,
+        next: Some(Box::new(Node {
+            value: 6,
+            next: None,
+            kids: vec![],
+        })),
+        kids: vec![],
+    };
+    let value = image_types::Everything {
+        flag: true,
+        small: 1,
+        half: -2,
+        word: 3,
+        big: u64::MAX,
+        neg: i64::MIN,
+        single: 0.5,
+        double: -1.25,
+        count: barewire::Uint(300),
+        delta: barewire::Int(-300),
+        name: "short".into(),
+        long_name: "a name longer than eight bytes".into(),
+        blob: vec![0, 1, 2, 255],
+        fixed: [5, 4, 3, 2, 1],
+        raw: vec![7],
+        level: Level::High,
+        color: Some(Color::Green),
+        shapes: vec![Shape::Circle(Circle { r: 2.0 }), Shape::Void, Shape::U8(9)],
+        maybe: None,
+        absent: Some(11),
+        pairs: [(Key("k".into()), 1), (Key("a longer key".into()), 2)].into(),
+        by_num: [(-1, "minus one".into())].into(),
+        by_level: [(Level::Mid, true)].into(),
+        by_data: [(vec![1, 2, 3], image_types::Square(0.25))].into(),
+        tree: node,
+        grid: [1, 2, 3],
+        inner: image_types::EverythingInner {
+            tag: 1,
+            again: None,
+        },
+    };
+    let dir = scratch("inspect-schema");
+    let path = dir.join("everything.img");
+    barewire::mmap::write_file(&path, &value).unwrap();
+    let file = path.to_str().unwrap();
+    let schema_path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../barewire/tests/schemas/image_value.bare"
+    );
+    let out = barewire(
+        &[
+            "inspect",
+            file,
+            "--schema",
+            schema_path,
+            "--type",
+            "Everything",
+        ],
+        b"",
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let text = stdout(&out);
+    let fp = format!(
+        "{:#018x}",
+        barewire::mmap::fingerprint::<image_types::Everything>()
+    );
+    assert!(text.contains(&format!("fingerprint:   {fp}")), "{text}");
+    assert!(text.contains("checksum:      ok"), "{text}");
+    assert!(text.contains("root type:     Everything"), "{text}");
+    let layout = format!(
+        "root layout:   {} bytes, align {}",
+        <image_types::Everything as barewire::Layout>::SIZE,
+        <image_types::Everything as barewire::Layout>::ALIGN
+    );
+    assert!(text.contains(&layout), "{text}");
+    let json = text.split_once("value:\n").expect("a value").1;
+
+    let schema = barewire::schema::parse(&std::fs::read_to_string(schema_path).unwrap()).unwrap();
+    let codec = barewire::value::Codec::new(&schema);
+    let wire = codec
+        .decode("Everything", &barewire::to_vec(&value))
+        .unwrap();
+    assert_eq!(
+        json.trim_end(),
+        codec.to_json_pretty("Everything", &wire).unwrap()
+    );
+
+    // The wrong root type: an error, exit status 2, the header still shown.
+    let out = barewire(
+        &["inspect", file, "--schema", schema_path, "--type", "Node"],
+        b"",
+    );
+    assert_eq!(code(&out), 2, "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("root layout:   MISMATCH"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(stdout(&out).contains("UNREADABLE"), "{}", stdout(&out));
+    // A type the schema does not define; --type without --schema.
+    let out = barewire(
+        &["inspect", file, "--schema", schema_path, "--type", "Nope"],
+        b"",
+    );
+    assert_eq!(code(&out), 2);
+    assert!(stderr(&out).contains("no type named"), "{}", stderr(&out));
+    assert_eq!(
+        code(&barewire(&["inspect", file, "--type", "Node"], b"")),
+        2
+    );
+}

@@ -36,6 +36,10 @@
 //! # Ok::<(), barewire::value::ValueError>(())
 //! ```
 //!
+//! [`Codec::read_image`] reads a layout image (`barewire::to_layout`) of
+//! the Rust types generated from the schema (`barewire::include_schema!`,
+//! `barewire gen`) into the same [`Value`], by the schema alone.
+//!
 //! # The JSON form
 //!
 //! | BARE | JSON |
@@ -67,6 +71,7 @@
 
 mod decode;
 mod encode;
+mod image;
 mod json;
 
 use std::collections::HashMap;
@@ -175,6 +180,17 @@ pub enum ValueError {
         path: String,
         /// What is wrong.
         message: String,
+    },
+    /// A type whose layout cannot be computed, so no image of it can be
+    /// read ([`Codec::read_image`]): a type that contains itself without a
+    /// list, map or box (only a schema built by hand), a map key type with
+    /// no order in a layout, or a fixed length too large for an image.
+    #[error("type {type_name:?} has no layout: {reason}")]
+    NoLayout {
+        /// The definition the problem is in.
+        type_name: String,
+        /// What is wrong.
+        reason: &'static str,
     },
     /// A [`Value`] that does not fit the type it is written as.
     #[error("value at {path}: {message}")]
