@@ -88,7 +88,7 @@ unsafe impl<T> Send for Owned<'_, T> where (): marker::StaysOnItsThread<T> {}
 // `Sync`.
 unsafe impl<T> Sync for Owned<'_, T> where (): marker::StaysOnItsThread<T> {}
 
-/// Where an [`Owned`] can be made: an [`Arena`], a [`Region`] or a
+/// Where an [`Owned`] can be made: an [`Arena`], a [`Region`](crate::region::Region) or a
 /// [`Pool<T>`]. The destination of [`Owned::copy_in`]; sealed.
 pub trait Destination<T>: sealed::Sealed {
     /// Moves `value` in and returns its owner.

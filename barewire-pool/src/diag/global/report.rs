@@ -32,7 +32,7 @@ pub struct SampledSite {
 /// Totals of one scope (one name at one call site) over its calls.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ScopeSummary {
-    /// The name given to [`measure`].
+    /// The name given to [`measure`](super::measure).
     pub name: &'static str,
     /// Where `measure` was called.
     pub site: Site,
@@ -60,7 +60,7 @@ pub struct ScopeSummary {
     pub decode_sites: Vec<PoolSite>,
     /// Allocation sizes outside pools, with counts (the first few seen).
     pub sizes: Vec<(usize, u64)>,
-    /// Sampled call sites (with [`sample_backtraces`]).
+    /// Sampled call sites (with [`sample_backtraces`](super::sample_backtraces)).
     pub sampled: Vec<SampledSite>,
     /// The sampling rate the samples were taken at.
     pub sample_every: u32,
@@ -326,7 +326,7 @@ impl fmt::Display for ScopeSummary {
 pub struct ScopeReport {
     /// The scopes, in the order they first finished.
     pub scopes: Vec<ScopeSummary>,
-    /// Whether a [`TrackingAllocator`] has counted anything.
+    /// Whether a [`TrackingAllocator`](super::TrackingAllocator) has counted anything.
     pub installed: bool,
 }
 
