@@ -3,61 +3,9 @@
 //! different bytes; collect into a `BTreeMap` for sorted, canonical bytes).
 //! A repeated key is an error.
 
-use alloc::vec::Vec;
-use core::hash::{BuildHasher, Hash};
-
 use hashbrown::HashMap;
 
-use crate::error::Error;
-use crate::schema::{Builder, Describe, Type};
-use crate::wire::impls::{decode_map, encode_map};
-use crate::wire::{Decode, Encode, MapKey, Reader};
-
-impl<K: Encode + MapKey, V: Encode, S> Encode for HashMap<K, V, S> {
-    #[inline]
-    fn encode(&self, out: &mut Vec<u8>) {
-        encode_map(self.len(), self.iter(), out);
-    }
-}
-
-impl<'de, K, V, S> Decode<'de> for HashMap<K, V, S>
-where
-    K: Decode<'de> + MapKey + Eq + Hash,
-    V: Decode<'de>,
-    S: BuildHasher + Default,
-{
-    #[inline]
-    fn decode(r: &mut Reader<'de>) -> Result<Self, Error> {
-        let mut map = HashMap::with_hasher(S::default());
-        decode_map(r, |k, v| map.insert(k, v).is_none())?;
-        Ok(map)
-    }
-}
-
-impl<K: Describe, V: Describe, S> Describe for HashMap<K, V, S> {
-    fn describe(b: &mut Builder) -> Type {
-        let k = K::describe(b);
-        Type::Map(
-            alloc::boxed::Box::new(k),
-            alloc::boxed::Box::new(V::describe(b)),
-        )
-    }
-}
-
-impl<'a, K, V, S> crate::layout::FromLayout<'a> for HashMap<K, V, S>
-where
-    K: crate::layout::FromLayout<'a> + crate::layout::LayoutKey + Eq + Hash,
-    V: crate::layout::FromLayout<'a>,
-    S: BuildHasher + Default,
-{
-    fn from_layout(buf: &'a [u8], at: usize, cx: &mut crate::layout::Check) -> Result<Self, Error> {
-        let mut map = HashMap::with_hasher(S::default());
-        crate::layout::map::map_from_layout(buf, at, cx, |k, v| {
-            map.insert(k, v);
-        })?;
-        Ok(map)
-    }
-}
+hashed_map!(HashMap);
 
 #[cfg(test)]
 mod tests {

@@ -64,6 +64,68 @@ macro_rules! string_layout {
     };
 }
 
+/// The wire codec, the schema and `FromLayout` of a hashed map type
+/// (`$map<K, V, S>` with `with_hasher` and `insert`): entries in the map's
+/// iteration order on the wire, a repeated key an error.
+#[cfg(any(feature = "hashbrown", feature = "indexmap"))]
+macro_rules! hashed_map {
+    ($map:ident) => {
+        impl<K: crate::wire::Encode + crate::wire::MapKey, V: crate::wire::Encode, S>
+            crate::wire::Encode for $map<K, V, S>
+        {
+            #[inline]
+            fn encode(&self, out: &mut alloc::vec::Vec<u8>) {
+                crate::wire::impls::encode_map(self.len(), self.iter(), out);
+            }
+        }
+
+        impl<'de, K, V, S> crate::wire::Decode<'de> for $map<K, V, S>
+        where
+            K: crate::wire::Decode<'de> + crate::wire::MapKey + Eq + core::hash::Hash,
+            V: crate::wire::Decode<'de>,
+            S: core::hash::BuildHasher + Default,
+        {
+            #[inline]
+            fn decode(r: &mut crate::wire::Reader<'de>) -> Result<Self, crate::error::Error> {
+                let mut map = $map::with_hasher(S::default());
+                crate::wire::impls::decode_map(r, |k, v| map.insert(k, v).is_none())?;
+                Ok(map)
+            }
+        }
+
+        impl<K: crate::schema::Describe, V: crate::schema::Describe, S> crate::schema::Describe
+            for $map<K, V, S>
+        {
+            fn describe(b: &mut crate::schema::Builder) -> crate::schema::Type {
+                let k = K::describe(b);
+                crate::schema::Type::Map(
+                    alloc::boxed::Box::new(k),
+                    alloc::boxed::Box::new(V::describe(b)),
+                )
+            }
+        }
+
+        impl<'a, K, V, S> crate::layout::FromLayout<'a> for $map<K, V, S>
+        where
+            K: crate::layout::FromLayout<'a> + crate::layout::LayoutKey + Eq + core::hash::Hash,
+            V: crate::layout::FromLayout<'a>,
+            S: core::hash::BuildHasher + Default,
+        {
+            fn from_layout(
+                buf: &'a [u8],
+                at: usize,
+                cx: &mut crate::layout::Check,
+            ) -> Result<Self, crate::error::Error> {
+                let mut map = $map::with_hasher(S::default());
+                crate::layout::map::map_from_layout(buf, at, cx, |k, v| {
+                    map.insert(k, v);
+                })?;
+                Ok(map)
+            }
+        }
+    };
+}
+
 #[cfg(feature = "arrayvec")]
 mod arrayvec;
 #[cfg(any(feature = "arrayvec", feature = "heapless"))]
