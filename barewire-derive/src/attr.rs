@@ -67,6 +67,7 @@ pub const KEYS: &[&str] = &[
     "list",
     "map_key",
     "with",
+    "with_layout",
 ];
 
 /// The `#[bare(...)]` attributes of one item (type, field or variant).
@@ -105,6 +106,9 @@ pub struct Attrs {
     /// `with = "module"`: a field adapter, the module's `encode`, `decode`
     /// and `describe` instead of the field type's impls.
     pub with: Slot<syn::Path>,
+    /// `with_layout`: the adapter module also gives the field's layout
+    /// (`type Layout`, `to_layout`, `from_layout`).
+    pub with_layout: Slot<()>,
 }
 
 /// Where an attribute is written; each place accepts its own keys.
@@ -124,7 +128,7 @@ impl Place {
         match self {
             Place::Container => "`crate`, `rename`, `bound`, `layout`, `order`, `align`, `map_key`",
             Place::Field => {
-                "`rename`, `skip`, `list`, `with`, `align`, `out_of_line`, `intern` (and in #[derive(Layout)]: `field`, `padding`)"
+                "`rename`, `skip`, `list`, `with`, `with_layout`, `align`, `out_of_line`, `intern` (and in #[derive(Layout)]: `field`, `padding`)"
             }
             Place::Variant => "`rename`, `tag`",
         }
@@ -146,6 +150,7 @@ impl Place {
                     | "skip"
                     | "list"
                     | "with"
+                    | "with_layout"
                     | "align"
                     | "out_of_line"
                     | "intern"
@@ -187,6 +192,7 @@ pub fn parse(cx: &Ctxt, attrs: &[Attribute], place: Place) -> Attrs {
         list: Slot::new(),
         map_key: Slot::new(),
         with: Slot::new(),
+        with_layout: Slot::new(),
     };
     for attr in attrs.iter().filter(|a| a.path().is_ident("bare")) {
         if let syn::Meta::Path(_) = attr.meta {
@@ -294,6 +300,7 @@ pub fn parse(cx: &Ctxt, attrs: &[Attribute], place: Place) -> Attrs {
                 }
                 "out_of_line" => out.out_of_line.push(span, span, ()),
                 "intern" => out.intern.push(span, span, ()),
+                "with_layout" => out.with_layout.push(span, span, ()),
                 "padding" => out.padding.push(span, span, ()),
                 "list" => out.list.push(span, span, ()),
                 "map_key" => out.map_key.push(span, span, ()),

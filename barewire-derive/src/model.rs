@@ -93,6 +93,9 @@ pub struct Field<'a> {
     /// `#[bare(with = "module")]`: the adapter module, its path spanned at
     /// the attribute's literal (so a missing function is reported there).
     pub with: Option<syn::Path>,
+    /// `#[bare(with = "module", with_layout)]`: the adapter module also
+    /// gives the field's layout, through its `Layout` proxy type.
+    pub with_layout: bool,
 }
 
 impl Field<'_> {
@@ -221,6 +224,7 @@ fn parse_fields<'a>(cx: &Ctxt, fields: &'a Fields) -> (Vec<Field<'a>>, Style) {
                 padding,
                 wire_index: attrs.field.get().map_or(i as u64, |f| f.value),
                 with: attrs.with.get().map(|w| respan_path(&w.value, w.span)),
+                with_layout: attrs.with_layout.is_set(),
                 attrs,
             }
         })
@@ -240,14 +244,15 @@ fn respan_path(path: &syn::Path, span: proc_macro2::Span) -> syn::Path {
     path
 }
 
-/// Whether any field of the input has an adapter (`with`): then the type
-/// is wire-only, with no layout.
-pub fn adapted_fields<'i, 'a>(input: &'i Input<'a>) -> Vec<&'i Field<'a>> {
+/// The fields of the input with an adapter (`with`) that gives no layout
+/// (no `with_layout`): if there is one, the type is wire-only.
+pub fn wire_only_fields<'i, 'a>(input: &'i Input<'a>) -> Vec<&'i Field<'a>> {
+    let wire_only = |f: &&Field<'_>| f.with.is_some() && !f.with_layout;
     match &input.shape {
-        Shape::Struct(fields, _) => fields.iter().filter(|f| f.with.is_some()).collect(),
+        Shape::Struct(fields, _) => fields.iter().filter(wire_only).collect(),
         Shape::Union(variants) => variants
             .iter()
-            .flat_map(|v| v.fields.iter().filter(|f| f.with.is_some()))
+            .flat_map(|v| v.fields.iter().filter(wire_only))
             .collect(),
         Shape::Enum(_) => Vec::new(),
     }

@@ -17,10 +17,32 @@
 //! borrow from the input with `fn decode<'de>(r: &mut Reader<'de>) -> Result<T, Error>`.
 //!
 //! A type with an adapter field is **wire-only**: it has the wire codec and
-//! the schema, but no zero-copy layout (an adapter has no in-place form), and
-//! asking for its layout (`to_layout`, `view`, or using it as a field of a
-//! type with a layout) is a compile error that names the field, through a
-//! marker type called `field_<name>_of_<Type>_has_an_adapter_so_<Type>_is_wire_only`.
+//! the schema, but no zero-copy layout (the adapter does not say what the
+//! field's in-place form is), and asking for its layout (`to_layout`,
+//! `view`, or using it as a field of a type with a layout) is a compile
+//! error that names the field, through a marker type called
+//! `field_<name>_of_<Type>_has_an_adapter_so_<Type>_is_wire_only`.
+//!
+//! # Adapters with a layout
+//!
+//! With `#[bare(with = "module", with_layout)]` the module gives the
+//! field's layout too, through a *proxy*: a type that has a layout and
+//! stands for the field in images.
+//!
+//! ```text
+//! pub type Layout = P;                  // P: barewire::Layout + FromLayout
+//! pub fn to_layout(value: &T) -> P;     // when an image is written
+//! pub fn from_layout(proxy: P) -> T;    // in layout::to_owned
+//! ```
+//!
+//! The image holds the proxy's bytes, exactly as a field of type `P` would,
+//! and the view's accessor returns `P`'s view; so `P` should describe the
+//! same BARE type as `describe` does, or the image and the schema disagree
+//! (the schema tools read images by the schema). Layout hints (`align`,
+//! `out_of_line`, `intern`) do not apply to an adapter field, and a
+//! `#[derive(Layout)]` struct takes no adapters (its fields are in the
+//! layout as they are in memory). A missing item is an error at the
+//! attribute.
 //!
 //! ```
 //! use std::net::Ipv4Addr;
@@ -39,11 +61,19 @@
 //!     pub fn describe(s: &mut barewire::adapter::Schema<'_>) -> barewire::schema::Type {
 //!         s.of::<[u8; 4]>()
 //!     }
+//!     // The layout, through the proxy `[u8; 4]` (needs `with_layout`).
+//!     pub type Layout = [u8; 4];
+//!     pub fn to_layout(value: &Ipv4Addr) -> [u8; 4] {
+//!         value.octets()
+//!     }
+//!     pub fn from_layout(octets: [u8; 4]) -> Ipv4Addr {
+//!         Ipv4Addr::from(octets)
+//!     }
 //! }
 //!
 //! #[derive(barewire::Bare, Debug, PartialEq)]
 //! struct Peer {
-//!     #[bare(with = "ipv4")]
+//!     #[bare(with = "ipv4", with_layout)]
 //!     address: Ipv4Addr,
 //!     port: u16,
 //! }
@@ -53,6 +83,11 @@
 //! assert_eq!(bytes, [10, 0, 0, 1, 80, 0]);
 //! assert_eq!(barewire::from_slice::<Peer>(&bytes)?, peer);
 //! assert_eq!(barewire::schema::<Peer>(), "type Peer struct {\n  address: data[4]\n  port: u16\n}\n");
+//!
+//! let image = barewire::to_layout(&peer);
+//! let view = barewire::view::<Peer>(&image)?;
+//! assert_eq!(view.address().as_array(), &[10, 0, 0, 1]);
+//! assert_eq!(barewire::layout::to_owned::<Peer>(&image)?, peer);
 //! # Ok::<(), barewire::Error>(())
 //! ```
 //!

@@ -149,13 +149,19 @@ fn skipped_field_hints(cx: &Ctxt, input: &Input<'_>) {
 }
 
 /// `with` on a field that is not on the wire, that has layout hints, or in
-/// a `#[derive(Layout)]` struct: an adapter field is wire-only.
+/// a `#[derive(Layout)]` struct; `with_layout` without `with`.
 fn adapter_fields(cx: &Ctxt, input: &Input<'_>) {
     for f in all_fields(input) {
-        let Some(with) = f.attrs.with.get() else {
+        let a = &f.attrs;
+        let Some(with) = a.with.get() else {
+            if let Some(flag) = a.with_layout.get() {
+                cx.error_at(
+                    flag.key,
+                    "`with_layout` says the adapter module gives the layout too: add `with = \"module\"`",
+                );
+            }
             continue;
         };
-        let a = &f.attrs;
         if a.skip.is_set() {
             cx.error_at(
                 with.key,
@@ -165,12 +171,12 @@ fn adapter_fields(cx: &Ctxt, input: &Input<'_>) {
         if input.explicit {
             cx.error_at(
                 with.key,
-                "#[derive(Layout)] fields are in the layout, and an adapter field has no layout: remove `with`",
+                "#[derive(Layout)] fields are in the layout as they are in memory, and an adapter converts them: remove `with`",
             );
         } else if a.out_of_line.is_set() || a.intern.is_set() || a.align.is_set() {
             cx.error_at(
                 with.key,
-                "a field with an adapter (`with`) is wire-only and has no layout: remove the layout hints",
+                "layout hints do not apply to a field with an adapter (`with`): its layout is the adapter's; remove the hints",
             );
         }
     }

@@ -4,9 +4,31 @@
 //! reads in place and rebuilds the fields.
 
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{ToTokens, quote};
 
+use crate::common::adapter_fn;
 use crate::model::{Field, Style};
+
+/// The type that stands for `f` in the layout: the adapter module's
+/// `Layout` proxy (`with_layout`), else the field's own type.
+pub fn layout_ty(f: &Field<'_>) -> TokenStream {
+    match &f.with {
+        Some(path) => adapter_fn(f, path, "Layout"),
+        None => f.ty.to_token_stream(),
+    }
+}
+
+/// `value` (an expression of type `&F`) as the layout takes it: a
+/// reference to the adapter's proxy, `&module::to_layout(value)`, or itself.
+pub fn layout_value(f: &Field<'_>, value: TokenStream) -> TokenStream {
+    match &f.with {
+        Some(path) => {
+            let to = adapter_fn(f, path, "to_layout");
+            quote!(&#to(#value))
+        }
+        None => value,
+    }
+}
 
 /// One field with its place in the layout.
 pub struct Entry<'f, 'a> {
@@ -91,7 +113,7 @@ impl<'f, 'a> Placed<'f, 'a> {
         self.data()
             .map(|(slot, e)| {
                 let f = e.field;
-                let value = value(e);
+                let value = layout_value(f, value(e));
                 let at = self.at(&origin, slot);
                 if f.out_of_line {
                     quote!(__bw::__private::write_boxed(#value, __w, #at);)
@@ -134,7 +156,7 @@ impl<'f, 'a> Placed<'f, 'a> {
     pub fn facts(&self) -> Vec<TokenStream> {
         self.data()
             .map(|(_, e)| {
-                let ty = e.field.ty;
+                let ty = layout_ty(e.field);
                 quote!(<#ty as __bw::layout::Layout>::layout_facts(__facts);)
             })
             .collect()
@@ -145,7 +167,7 @@ impl<'f, 'a> Placed<'f, 'a> {
         let origin = quote!(__at);
         self.data()
             .map(|(slot, e)| {
-                let ty = e.field.ty;
+                let ty = layout_ty(e.field);
                 let at = self.at(&origin, slot);
                 if e.field.out_of_line {
                     quote!(__bw::__private::check_boxed::<#ty>(__buf, #at, __cx)?;)
@@ -163,12 +185,19 @@ impl<'f, 'a> Placed<'f, 'a> {
         let origin = quote!(__at);
         let values = self.entries.iter().map(|e| match e.slot {
             Some(slot) if !e.field.skip => {
-                let ty = e.field.ty;
+                let ty = layout_ty(e.field);
                 let at = self.at(&origin, slot);
-                if e.field.out_of_line {
+                let value = if e.field.out_of_line {
                     quote!(__bw::__private::from_boxed::<#ty>(__buf, #at, __cx)?)
                 } else {
                     quote!(<#ty as __bw::layout::FromLayout<'__de>>::from_layout(__buf, #at, __cx)?)
+                };
+                match &e.field.with {
+                    Some(path) => {
+                        let from = adapter_fn(e.field, path, "from_layout");
+                        quote!(#from(#value))
+                    }
+                    None => value,
                 }
             }
             _ => quote!(__bw::__private::Default::default()),
@@ -186,7 +215,7 @@ impl<'f, 'a> Placed<'f, 'a> {
     /// The in-place view of the field in `slot` of the value at `self.at`
     /// in `__buf`: `Layout::view`, or `view_mut` when `mutable`.
     pub fn view(&self, slot: usize, f: &Field<'_>, mutable: bool) -> TokenStream {
-        let ty = f.ty;
+        let ty = layout_ty(f);
         let at = self.at(&quote!(self.at), slot);
         let method = if mutable {
             quote!(view_mut)
@@ -218,7 +247,7 @@ pub fn layout_facts(hints: &str, facts: &[TokenStream]) -> TokenStream {
 
 /// `(size, align)` of a field in the layout, as const expressions.
 pub fn size_align(f: &Field<'_>) -> TokenStream {
-    let ty = f.ty;
+    let ty = layout_ty(f);
     let align = f.align as usize;
     if f.out_of_line {
         quote!((4usize, __bw::__private::max(4, #align)))

@@ -32,7 +32,7 @@ pub struct Expanded {
 
 /// The layout of the input.
 pub fn expand(input: &Input<'_>) -> Expanded {
-    if let Some(field) = crate::model::adapted_fields(input).first() {
+    if let Some(field) = crate::model::wire_only_fields(input).first() {
         return Expanded {
             view_type: quote!(),
             impls: wire_only::expand(input, field),

@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::Expanded;
-use super::fields::{self, Placed, size_align};
+use super::fields::{self, Placed, layout_ty, layout_value, size_align};
 use super::view::{self, Names, accessor, accessor_mut};
 use crate::model::{Field, Input, Style};
 
@@ -42,7 +42,7 @@ pub fn expand(input: &Input<'_>, fields: &[Field<'_>], style: Style) -> Expanded
         &placed.facts(),
     );
     let trivial = placed.data().map(|(_, e)| {
-        let ty = e.field.ty;
+        let ty = layout_ty(e.field);
         if e.field.out_of_line || e.field.intern {
             quote!(&&false)
         } else {
@@ -50,7 +50,7 @@ pub fn expand(input: &Input<'_>, fields: &[Field<'_>], style: Style) -> Expanded
         }
     });
     let trivial_view = placed.data().map(|(_, e)| {
-        let ty = e.field.ty;
+        let ty = layout_ty(e.field);
         if e.field.out_of_line {
             quote!(&&false)
         } else {
@@ -59,12 +59,13 @@ pub fn expand(input: &Input<'_>, fields: &[Field<'_>], style: Style) -> Expanded
     });
     let hints = placed.data().map(|(_, e)| {
         let m = &e.field.member;
-        let ty = e.field.ty;
+        let ty = layout_ty(e.field);
         if e.field.out_of_line {
             quote!(+ <#ty as __bw::layout::Layout>::SIZE + <#ty as __bw::layout::Layout>::ALIGN
                 + __bw::layout::Layout::out_of_line_hint(&self.#m))
         } else {
-            quote!(+ __bw::layout::Layout::out_of_line_hint(&self.#m))
+            let value = layout_value(e.field, quote!(&self.#m));
+            quote!(+ __bw::layout::Layout::out_of_line_hint(#value))
         }
     });
     let plain = plain_proof(fields, &layout_const, &quote!(PLAIN));
@@ -73,7 +74,7 @@ pub fn expand(input: &Input<'_>, fields: &[Field<'_>], style: Style) -> Expanded
     let (de_impl, _, de_where) = names.de_generics.split_for_impl();
 
     let accessors = placed.data().map(|(slot, e)| {
-        let ty = e.field.ty;
+        let ty = layout_ty(e.field);
         let name = accessor(&e.field.member);
         let view = placed.view(slot, e.field, false);
         let doc = format!("Reads `{}` in place.", field_names[slot]);
@@ -87,7 +88,7 @@ pub fn expand(input: &Input<'_>, fields: &[Field<'_>], style: Style) -> Expanded
         }
     });
     let accessors_mut = placed.data().map(|(slot, e)| {
-        let ty = e.field.ty;
+        let ty = layout_ty(e.field);
         let name = accessor_mut(&e.field.member);
         let view = placed.view(slot, e.field, true);
         let doc = format!(
@@ -112,7 +113,7 @@ pub fn expand(input: &Input<'_>, fields: &[Field<'_>], style: Style) -> Expanded
     // none (and must have none, or a recursive type's bound never ends).
     let generic = input.generics.type_params().next().is_some();
     let debug_bounds = placed.data().filter(|_| generic).map(|(_, e)| {
-        let ty = e.field.ty;
+        let ty = layout_ty(e.field);
         quote!(<#ty as __bw::layout::Layout>::View<'__v>: __bw::__private::Debug,)
     });
     let where_preds = where_clause.map(|w| {
@@ -221,9 +222,9 @@ fn plain_proof(
     claim: &TokenStream,
 ) -> TokenStream {
     if fields.is_empty()
-        || fields
-            .iter()
-            .any(|f| (f.skip && !f.padding) || f.out_of_line || f.intern || f.align > 1)
+        || fields.iter().any(|f| {
+            (f.skip && !f.padding) || f.out_of_line || f.intern || f.align > 1 || f.with.is_some()
+        })
     {
         return quote!(__bw::__private::Plain::NO);
     }

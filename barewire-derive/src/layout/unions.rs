@@ -7,7 +7,7 @@ use quote::{format_ident, quote};
 use syn::Ident;
 
 use super::Expanded;
-use super::fields::{self, Placed};
+use super::fields::{self, Placed, layout_ty};
 use super::view::{self, Names};
 use crate::common::{bindings, pattern};
 use crate::model::{Input, UnionVariant};
@@ -92,7 +92,7 @@ pub fn expand(input: &Input<'_>, variants: &[UnionVariant<'_>]) -> Expanded {
             return None;
         };
         let name = format_ident!("as_{}_mut", snake_case(&v.ident.to_string()));
-        let ty = only.field.ty;
+        let ty = layout_ty(only.field);
         let tag = v.tag;
         let view = p.view(*slot, only.field, true);
         let doc = format!(
@@ -231,7 +231,7 @@ fn accessor(v: &UnionVariant<'_>, p: &Placed<'_, '_>) -> TokenStream {
         }
         [(slot, only)] => {
             let name = format_ident!("as_{}", snake);
-            let ty = only.field.ty;
+            let ty = layout_ty(only.field);
             let view = p.view(*slot, only.field, false);
             let doc = format!("The `{}` payload, if that is the variant.", v.ident);
             quote! {
@@ -249,7 +249,7 @@ fn accessor(v: &UnionVariant<'_>, p: &Placed<'_, '_>) -> TokenStream {
         many => {
             let name = format_ident!("as_{}", snake);
             let tys = many.iter().map(|(_, e)| {
-                let ty = e.field.ty;
+                let ty = layout_ty(e.field);
                 quote!(<#ty as __bw::layout::Layout>::View<'__v>)
             });
             let views = many.iter().map(|(slot, e)| p.view(*slot, e.field, false));

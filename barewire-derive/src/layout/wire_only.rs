@@ -1,5 +1,6 @@
 //! The layout of a wire-only type: one with an adapter field
-//! (`#[bare(with = "module")]`), whose in-place form is unknown.
+//! (`#[bare(with = "module")]`) whose module gives no layout (no
+//! `with_layout`), so its in-place form is unknown.
 //!
 //! It gets a `Layout` impl that can never be used: its where clause asks
 //! for the layout of a marker type named after the field, so asking for the

@@ -1,4 +1,5 @@
-// `with` on a skipped field, with layout hints, or not naming a path.
+// `with` on a skipped field, with layout hints, or not naming a path;
+// `with_layout` without `with`.
 mod be {
     use barewire::{Error, Reader};
     pub fn encode(value: &u32, out: &mut Vec<u8>) {
@@ -27,6 +28,12 @@ struct Hinted {
 #[derive(barewire::Bare)]
 struct NotAPath {
     #[bare(with = "not a path")]
+    a: u32,
+}
+
+#[derive(barewire::Bare)]
+struct LayoutWithoutAdapter {
+    #[bare(with_layout)]
     a: u32,
 }
 
