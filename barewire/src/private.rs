@@ -87,3 +87,63 @@ pub fn encode_plain<T: crate::wire::Encode>(value: &T, out: &mut Vec<u8>) -> boo
 /// tracker of `barewire-pool` reads it), and the switch that records it.
 #[cfg(feature = "std")]
 pub use crate::site::{decode_site, record_decode_sites};
+
+/// A view's field for `Debug`: printed with its own `Debug` when it has one,
+/// else as its type name. Generated `Debug` impls of views call
+/// `(&DebugOr(&field)).debug_or()` with [`ViaDebug`] and [`ViaName`] in
+/// scope: method lookup takes `ViaDebug` (on `DebugOr<T>`, no autoref) when
+/// `T: Debug`, else `ViaName` (on `&DebugOr<T>`, one autoref more). So a
+/// struct with a field of a field-less enum that is not `Debug` still has a
+/// `Debug` view.
+pub struct DebugOr<'a, T>(pub &'a T);
+
+/// See [`DebugOr`]: the field's own `Debug`.
+pub trait ViaDebug {
+    /// The field, to format.
+    fn debug_or(&self) -> &dyn Debug;
+}
+
+impl<T: Debug> ViaDebug for DebugOr<'_, T> {
+    #[inline]
+    fn debug_or(&self) -> &dyn Debug {
+        self.0
+    }
+}
+
+/// See [`DebugOr`]: the field's type name, for a type without `Debug`.
+pub trait ViaName {
+    /// The field's type name, to format.
+    fn debug_or(&self) -> &dyn Debug;
+}
+
+impl<T> ViaName for &DebugOr<'_, T> {
+    #[inline]
+    fn debug_or(&self) -> &dyn Debug {
+        &TypeName::<T>(PhantomData)
+    }
+}
+
+/// Formats as the name of `T`, without quotes.
+struct TypeName<T: ?Sized>(PhantomData<fn() -> T>);
+
+impl<T: ?Sized> Debug for TypeName<T> {
+    fn fmt(&self, f: &mut Formatter<'_>) -> FmtResult {
+        f.write_str(core::any::type_name::<T>())
+    }
+}
+
+/// The mutable view of a scalar (a derived field-less enum's `ViewMut`).
+#[inline]
+pub fn scalar_mut<T: crate::layout::ScalarLayout>(
+    buf: &mut [u8],
+    at: usize,
+) -> crate::layout::Scalar<'_, T> {
+    crate::layout::Scalar::new(buf, at)
+}
+
+/// Writes `value` as an unsigned little-endian integer of `width` bytes at
+/// `at` in an image (a derived field-less enum's `ScalarLayout::put_at`).
+#[inline]
+pub fn put_tag(buf: &mut [u8], at: usize, width: usize, value: u64) {
+    buf[at..at + width].copy_from_slice(&value.to_le_bytes()[..width]);
+}

@@ -401,3 +401,39 @@ fn accessors_treat_acronyms_as_words() {
     assert!(schema.contains("IO_ERROR"), "{schema}");
     assert!(schema.contains("HTTP_TIMEOUT"), "{schema}");
 }
+
+/// A field-less enum without `Debug` (nor `Clone`/`Copy`).
+#[derive(barewire::Bare, PartialEq)]
+enum Mode {
+    Off,
+    On,
+    Auto = 300,
+}
+
+#[derive(barewire::Bare)]
+struct Device {
+    id: u32,
+    mode: Mode,
+}
+
+#[test]
+fn enum_fields_are_set_in_place_and_views_debug_without_enum_debug() {
+    let mut image = barewire::to_layout(&Device {
+        id: 7,
+        mode: Mode::On,
+    });
+    {
+        let mut view = layout::view_mut::<Device>(&mut image).unwrap();
+        let mut mode = view.mode_mut();
+        assert!(mode.get() == Mode::On);
+        mode.set(Mode::Auto);
+        assert!(mode.get() == Mode::Auto);
+    }
+    let view = barewire::view::<Device>(&image).unwrap();
+    assert!(view.mode() == Mode::Auto);
+    let debug = format!("{view:?}");
+    assert!(debug.contains("id: 7"), "{debug}");
+    assert!(debug.contains("Mode"), "{debug}");
+    let back = layout::to_owned::<Device>(&image).unwrap();
+    assert!(back.mode == Mode::Auto && back.id == 7);
+}

@@ -7,7 +7,8 @@ use syn::Ident;
 use crate::model::{EnumVariant, Input};
 
 /// The layout impls of a field-less enum: its value as the narrowest
-/// unsigned integer that holds every value, `Layout`, `FromLayout` and
+/// unsigned integer that holds every value, `Layout`, `FromLayout`,
+/// `ScalarLayout` (it is set in place through a mutable view) and
 /// `LayoutKey` (enums key maps).
 pub fn expand(input: &Input<'_>, variants: &[EnumVariant<'_>]) -> TokenStream {
     let variants: Vec<&Ident> = variants.iter().map(|v| v.ident).collect();
@@ -49,7 +50,7 @@ pub fn expand(input: &Input<'_>, variants: &[EnumVariant<'_>]) -> TokenStream {
             const SIZE: usize = __bw::__private::tag_width(#max);
             const ALIGN: usize = __bw::__private::tag_width(#max);
             type View<'__v> = Self;
-            type ViewMut<'__v> = Self;
+            type ViewMut<'__v> = __bw::layout::Scalar<'__v, Self>;
             #[inline]
             fn write(&self, __w: &mut __bw::layout::Writer, __at: usize) {
                 __bw::__private::write_tag(__w, __at, #width, self.__layout_value());
@@ -80,8 +81,19 @@ pub fn expand(input: &Input<'_>, variants: &[EnumVariant<'_>]) -> TokenStream {
                 }
             }
             #[inline]
-            fn view_mut(__buf: &mut [u8], __at: usize) -> Self {
+            fn view_mut(__buf: &mut [u8], __at: usize) -> __bw::layout::Scalar<'_, Self> {
+                __bw::__private::scalar_mut(__buf, __at)
+            }
+        }
+
+        impl __bw::layout::ScalarLayout for #ident {
+            #[inline]
+            fn get_at(__buf: &[u8], __at: usize) -> Self {
                 <Self as __bw::layout::Layout>::view(__buf, __at)
+            }
+            #[inline]
+            fn put_at(self, __buf: &mut [u8], __at: usize) {
+                __bw::__private::put_tag(__buf, __at, #width, self.__layout_value());
             }
         }
 

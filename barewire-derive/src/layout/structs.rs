@@ -107,7 +107,7 @@ pub fn expand(input: &Input<'_>, fields: &[Field<'_>], style: Style) -> Expanded
     let debug_fields = placed.data().map(|(slot, e)| {
         let name = accessor(&e.field.member);
         let label = &field_names[slot];
-        quote!(.field(#label, &self.#name()))
+        quote!(.field(#label, (&__bw::__private::DebugOr(&self.#name())).debug_or()))
     });
     // Generic views need bounds on their fields' views; concrete ones need
     // none (and must have none, or a recursive type's bound never ends).
@@ -200,6 +200,7 @@ pub fn expand(input: &Input<'_>, fields: &[Field<'_>], style: Style) -> Expanded
             #(#debug_bounds)*
         {
             fn fmt(&self, __f: &mut __bw::__private::Formatter<'_>) -> __bw::__private::FmtResult {
+                use __bw::__private::{ViaDebug as _, ViaName as _};
                 __f.debug_struct(#view_name_str) #(#debug_fields)* .finish()
             }
         }

@@ -307,9 +307,10 @@ const _: () = {
             &self,
             __f: &mut __bw::__private::Formatter<'_>,
         ) -> __bw::__private::FmtResult {
+            use __bw::__private::{ViaDebug as _, ViaName as _};
             __f.debug_struct("HeaderLayout")
-                .field("kind", &self.kind())
-                .field("length", &self.length())
+                .field("kind", (&__bw::__private::DebugOr(&self.kind())).debug_or())
+                .field("length", (&__bw::__private::DebugOr(&self.length())).debug_or())
                 .finish()
         }
     }

@@ -221,7 +221,7 @@ const _: () = {
             },
         );
         type View<'__v> = Self;
-        type ViewMut<'__v> = Self;
+        type ViewMut<'__v> = __bw::layout::Scalar<'__v, Self>;
         #[inline]
         fn write(&self, __w: &mut __bw::layout::Writer, __at: usize) {
             __bw::__private::write_tag(
@@ -271,8 +271,23 @@ const _: () = {
             }
         }
         #[inline]
-        fn view_mut(__buf: &mut [u8], __at: usize) -> Self {
+        fn view_mut(__buf: &mut [u8], __at: usize) -> __bw::layout::Scalar<'_, Self> {
+            __bw::__private::scalar_mut(__buf, __at)
+        }
+    }
+    impl __bw::layout::ScalarLayout for Level {
+        #[inline]
+        fn get_at(__buf: &[u8], __at: usize) -> Self {
             <Self as __bw::layout::Layout>::view(__buf, __at)
+        }
+        #[inline]
+        fn put_at(self, __buf: &mut [u8], __at: usize) {
+            __bw::__private::put_tag(
+                __buf,
+                __at,
+                <Self as __bw::layout::Layout>::SIZE,
+                self.__layout_value(),
+            );
         }
     }
     impl<'__de> __bw::layout::FromLayout<'__de> for Level {

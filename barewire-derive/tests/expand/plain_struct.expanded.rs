@@ -309,9 +309,10 @@ const _: () = {
             &self,
             __f: &mut __bw::__private::Formatter<'_>,
         ) -> __bw::__private::FmtResult {
+            use __bw::__private::{ViaDebug as _, ViaName as _};
             __f.debug_struct("PointLayout")
-                .field("x", &self.x())
-                .field("y", &self.y())
+                .field("x", (&__bw::__private::DebugOr(&self.x())).debug_or())
+                .field("y", (&__bw::__private::DebugOr(&self.y())).debug_or())
                 .finish()
         }
     }

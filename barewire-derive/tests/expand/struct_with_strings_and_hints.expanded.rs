@@ -364,11 +364,18 @@ const _: () = {
             &self,
             __f: &mut __bw::__private::Formatter<'_>,
         ) -> __bw::__private::FmtResult {
+            use __bw::__private::{ViaDebug as _, ViaName as _};
             __f.debug_struct("LogEntryLayout")
-                .field("address", &self.address())
-                .field("request", &self.request())
-                .field("body", &self.body())
-                .field("peer", &self.peer())
+                .field(
+                    "address",
+                    (&__bw::__private::DebugOr(&self.address())).debug_or(),
+                )
+                .field(
+                    "request",
+                    (&__bw::__private::DebugOr(&self.request())).debug_or(),
+                )
+                .field("body", (&__bw::__private::DebugOr(&self.body())).debug_or())
+                .field("peer", (&__bw::__private::DebugOr(&self.peer())).debug_or())
                 .finish()
         }
     }

@@ -342,7 +342,7 @@ where
 
 /// Scalars that can be read and set in place: numbers, `bool`, varint
 /// newtypes and derived field-less enums.
-pub trait ScalarLayout: Layout + Copy {
+pub trait ScalarLayout: Layout {
     /// Reads the checked value at `at`.
     fn get_at(buf: &[u8], at: usize) -> Self;
     /// Writes the value at `at` (which keeps the image valid).
