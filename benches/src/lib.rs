@@ -8,6 +8,7 @@
 #![deny(missing_docs)]
 
 pub mod cases;
+pub mod chart;
 pub mod corpus;
 pub mod log;
 pub mod mesh;

@@ -21,6 +21,7 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use barewire_benches::cases::{Case, DATASETS, dataset_cases, format, op};
+use barewire_benches::chart::Bar;
 
 #[path = "compare/ipc.rs"]
 mod ipc;
@@ -117,7 +118,9 @@ fn time(case: &mut Case, iters: u64) -> f64 {
     start.elapsed().as_nanos() as f64 / iters as f64
 }
 
-fn measure(mut cases: Vec<Case>, o: &Options) -> Vec<Measured> {
+/// Runs every case of `dataset` for `o.rounds` rounds, reporting progress
+/// (dataset, round, the case running, the time left) on standard error.
+fn measure(dataset: &str, mut cases: Vec<Case>, o: &Options) -> Vec<Measured> {
     // Calibrate: warm up, then pick each case's iterations per round.
     let iters: Vec<u64> = cases
         .iter_mut()
@@ -127,13 +130,28 @@ fn measure(mut cases: Vec<Case>, o: &Options) -> Vec<Measured> {
         })
         .collect();
     let mut rounds = vec![Vec::with_capacity(o.rounds); cases.len()];
+    let start = Instant::now();
     for r in 0..o.rounds {
         // Rotate the starting case so no format always runs first.
         for k in 0..cases.len() {
             let i = (k + r) % cases.len();
+            let left = if r == 0 {
+                "estimating".to_string()
+            } else {
+                let per_round = start.elapsed().as_secs_f64() / r as f64;
+                format!("{:.0} s left", per_round * (o.rounds - r) as f64)
+            };
+            progress(&format!(
+                "{dataset}: round {}/{}, {} {} ({left})",
+                r + 1,
+                o.rounds,
+                cases[i].format,
+                cases[i].op
+            ));
             rounds[i].push(time(&mut cases[i], iters[i]));
         }
     }
+    progress("");
     cases
         .iter()
         .zip(rounds)
@@ -144,6 +162,18 @@ fn measure(mut cases: Vec<Case>, o: &Options) -> Vec<Measured> {
             rounds,
         })
         .collect()
+}
+
+/// Shows `line` on standard error in place of the previous one (a
+/// terminal's status line; a log file gets one line per update).
+fn progress(line: &str) {
+    use std::io::Write as _;
+    let mut err = std::io::stderr().lock();
+    let _ = write!(err, "\r\x1b[2K{line}");
+    if line.is_empty() {
+        let _ = write!(err, "\r");
+    }
+    let _ = err.flush();
 }
 
 /// The operation of `reference` that `format`'s `op` is compared with, if
@@ -461,6 +491,43 @@ fn table(dataset: &str, rows: &[Row], o: &Options) -> String {
     t
 }
 
+/// The reads of a dataset by every format that reads in place (rkyv and
+/// barewire's layout): each of its access operations, with the ratio of its
+/// median time to that of rkyv's unchecked read of the same kind (every
+/// field, or one scalar per record).
+fn reads_table(dataset: &str, rows: &[Row]) -> String {
+    let reads: Vec<&Row> = rows.iter().filter(|r| r.op.contains("access")).collect();
+    if reads.is_empty() {
+        return String::new();
+    }
+    let mut t = String::new();
+    let _ = writeln!(
+        t,
+        "#### {dataset}: reads in place\n\n| format | read | time/op | vs rkyv unchecked (same read) |\n|---|---|--:|--:|"
+    );
+    for r in &reads {
+        let unchecked = if r.op.contains("one") {
+            op::ACCESS_SCALAR
+        } else {
+            op::ACCESS
+        };
+        let base = rows
+            .iter()
+            .find(|b| b.format == format::RKYV && b.op == unchecked)
+            .map(|b| r.ns / b.ns);
+        let _ = writeln!(
+            t,
+            "| {} | {} | {} | {} |",
+            r.format,
+            r.op,
+            duration(r.ns),
+            ratio_cell(base)
+        );
+    }
+    t.push('\n');
+    t
+}
+
 fn json_number(x: Option<f64>) -> String {
     x.map_or("null".to_string(), |x| format!("{x:.4}"))
 }
@@ -525,14 +592,22 @@ fn main() {
     let mut json = String::from("[\n");
     let mut first = true;
     let mut targets = String::new();
+    let mut bars = Vec::new();
     for dataset in &o.datasets {
         let Some(cases) = dataset_cases(dataset) else {
             usage(&format!("unknown dataset {dataset}"));
         };
-        let measured = measure(cases, &o);
+        let measured = measure(dataset, cases, &o);
         targets.push_str(&target_rows(dataset, &measured));
         let rows = rows(&measured);
         print!("{}", table(dataset, &rows, &o));
+        print!("{}", reads_table(dataset, &rows));
+        bars.extend(rows.iter().map(|r| Bar {
+            dataset: dataset.to_string(),
+            format: r.format.to_string(),
+            op: r.op.to_string(),
+            ns: r.ns,
+        }));
         for r in &rows {
             if !first {
                 json.push_str(",\n");
@@ -565,5 +640,10 @@ fn main() {
         rows.extend(ipc::run(&o.ipc));
     }
     write_json(&o, &rows);
+    let svg = std::path::Path::new(&o.json).with_extension("svg");
+    match barewire_benches::chart::write_svg(&svg, &bars) {
+        Ok(()) => eprintln!("Wrote {}", svg.display()),
+        Err(e) => eprintln!("could not write {}: {e}", svg.display()),
+    }
     println!("Total time: {:.0} s", start.elapsed().as_secs_f64());
 }
