@@ -418,4 +418,49 @@ fn what_bare_cannot_express_is_a_clear_error() {
         barewire::serde::to_vec(&Liar),
         Err(Error::Unsupported { .. })
     ));
+
+    // An iterator whose exact size hint is wrong: the length prefix is out
+    // when the difference shows, so it is an error, for lists and maps.
+    struct Lying(usize);
+    impl Iterator for Lying {
+        type Item = u8;
+        fn next(&mut self) -> Option<u8> {
+            self.0 = self.0.checked_sub(1)?;
+            Some(7)
+        }
+        fn size_hint(&self) -> (usize, Option<usize>) {
+            (3, Some(3))
+        }
+    }
+    struct LyingSeq(usize);
+    impl Serialize for LyingSeq {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.collect_seq(Lying(self.0))
+        }
+    }
+    struct LyingMap(usize);
+    impl Serialize for LyingMap {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.collect_map(Lying(self.0).map(|v| (v, v)))
+        }
+    }
+    assert_eq!(barewire::serde::to_vec(&LyingSeq(3)).unwrap(), [3, 7, 7, 7]);
+    assert_eq!(
+        barewire::serde::to_vec(&LyingMap(3)).unwrap(),
+        [3, 7, 7, 7, 7, 7, 7]
+    );
+    for n in [2, 4] {
+        let err = barewire::serde::to_vec(&LyingSeq(n)).unwrap_err();
+        assert!(err.to_string().contains("size hint"), "{err}");
+        let err = barewire::serde::to_vec(&LyingMap(n)).unwrap_err();
+        assert!(err.to_string().contains("size hint"), "{err}");
+    }
+    struct UnsizedMap;
+    impl Serialize for UnsizedMap {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.collect_map((0..3u8).filter(|x| x % 2 == 0).map(|x| (x, x)))
+        }
+    }
+    let err = barewire::serde::to_vec(&UnsizedMap).unwrap_err();
+    assert!(err.to_string().contains("unknown length"), "{err}");
 }

@@ -98,6 +98,8 @@ const UNKNOWN_SEQ: &str = "a sequence of unknown length (BARE writes the length 
      collect the items into a Vec before serializing)";
 const UNKNOWN_MAP: &str = "a map of unknown length (BARE writes the length first; \
      `#[serde(flatten)]` makes one: BARE structs have no field names to flatten into)";
+const LYING_ITERATOR: &str = "a sequence or map whose iterator yielded another number of \
+     items than its exact size hint announced (the length prefix is already out)";
 const SKIPPED_FIELD: &str = "a field skipped at run time (`#[serde(skip_serializing_if)]`): \
      BARE has no field names, so every field must be written";
 
@@ -292,6 +294,62 @@ impl<'s> ser::Serializer for &'s mut Serializer {
     }
     fn is_human_readable(&self) -> bool {
         false
+    }
+    /// A sequence from an iterator (how serde writes `Vec`, slices and
+    /// sets): the length from an exact size hint, then the items with one
+    /// count kept in a register, checked against the length at the end.
+    #[inline]
+    fn collect_seq<I>(self, iter: I) -> Result<(), Error>
+    where
+        I: IntoIterator,
+        I::Item: Serialize,
+    {
+        let iter = iter.into_iter();
+        let len = match iter.size_hint() {
+            (lower, Some(upper)) if lower == upper => lower,
+            _ => return Err(Error::Unsupported { what: UNKNOWN_SEQ }),
+        };
+        write_uint(&mut self.out, len as u64);
+        let mut written = 0usize;
+        for item in iter {
+            item.serialize(&mut *self)?;
+            written += 1;
+        }
+        if written == len {
+            Ok(())
+        } else {
+            Err(Error::Unsupported {
+                what: LYING_ITERATOR,
+            })
+        }
+    }
+    /// A map from an iterator of entries, as [`collect_seq`](Self::collect_seq).
+    #[inline]
+    fn collect_map<K, V, I>(self, iter: I) -> Result<(), Error>
+    where
+        K: Serialize,
+        V: Serialize,
+        I: IntoIterator<Item = (K, V)>,
+    {
+        let iter = iter.into_iter();
+        let len = match iter.size_hint() {
+            (lower, Some(upper)) if lower == upper => lower,
+            _ => return Err(Error::Unsupported { what: UNKNOWN_MAP }),
+        };
+        write_uint(&mut self.out, len as u64);
+        let mut written = 0usize;
+        for (key, value) in iter {
+            key.serialize(&mut *self)?;
+            value.serialize(&mut *self)?;
+            written += 1;
+        }
+        if written == len {
+            Ok(())
+        } else {
+            Err(Error::Unsupported {
+                what: LYING_ITERATOR,
+            })
+        }
     }
 }
 
