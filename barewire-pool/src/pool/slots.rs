@@ -7,6 +7,7 @@ use core::ptr::{self, NonNull};
 
 use super::Pool;
 use crate::diag::{Counters, Site};
+use crate::error::CapacityError;
 use crate::handle::{Handle, HandleError};
 use crate::key::{self, NONE};
 use crate::stamp;
@@ -50,31 +51,40 @@ impl<T> Pool<T> {
     ///
     /// # Panics
     ///
-    /// When the pool has all the chunks its keys can name, when the chunk
-    /// would be over `isize::MAX` bytes, or when the system has no memory for
-    /// it; in each case before anything changes.
+    /// As [`Pool::try_grow`] fails, with its error's message.
     #[cold]
     #[inline(never)]
     pub(super) fn grow(&self) {
+        if let Err(e) = self.try_grow() {
+            super::capacity_panic(e)
+        }
+    }
+
+    /// Makes the next chunk, or says why it cannot: the pool has all the
+    /// chunks its keys can name, the chunk would be over `isize::MAX` bytes,
+    /// or the system has no memory for it. Nothing changes on an error, and
+    /// nothing is allocated but the chunk itself.
+    pub(super) fn try_grow(&self) -> Result<(), CapacityError> {
         let k = self.nchunks.get();
-        assert!(
-            k < key::MAX_CHUNKS,
-            "pool is full ({} slots, the most its u32 slot keys can name)",
-            self.slots.get()
-        );
+        if k >= key::MAX_CHUNKS {
+            return Err(CapacityError::TooManyValues {
+                requested: (self.slots.get() as usize).saturating_add(1),
+                max: key::MAX_SLOTS,
+            });
+        }
         let len = key::chunk_len(k);
         let Some(layout) = Self::chunk_layout(k) else {
-            panic!(
-                "pool cannot grow: {len} slots of {} bytes are more than isize::MAX bytes",
-                mem::size_of::<Slot<T>>()
-            )
+            return Err(CapacityError::TooManyBytes {
+                slots: len,
+                slot_size: mem::size_of::<Slot<T>>(),
+            });
         };
         let mut chunk: Vec<Slot<T>> = Vec::new();
         if chunk.try_reserve_exact(len).is_err() {
-            panic!(
-                "pool cannot grow: no memory for {len} slots ({} bytes)",
-                layout.size()
-            );
+            return Err(CapacityError::OutOfMemory {
+                slots: len,
+                bytes: layout.size(),
+            });
         }
         chunk.extend((0..len).map(|_| Slot {
             value: UnsafeCell::new(MaybeUninit::uninit()),
@@ -87,6 +97,7 @@ impl<T> Pool<T> {
         self.nchunks.set(k + 1);
         // At most 2^27 - 16 + 8 * 2^27 slots in all: fits in `u32`.
         self.slots.set(self.slots.get() + len as u32);
+        Ok(())
     }
 
     /// The key of a never-used slot, growing the pool when there is none.
@@ -320,15 +331,19 @@ impl<T> Drop for Pool<T> {
         for k in 0..self.nchunks.get() {
             let chunk = self.chunks[k].replace(ptr::null_mut());
             let len = key::chunk_len(k);
-            for offset in 0..len {
-                // SAFETY: 1. chunk `k` has `len` initialized slots; 2. a slot in
-                // the handle state holds a valid `T` that only the pool owns
-                // (handles do not own), so it is dropped here once. Owned-state
-                // slots belong to forgotten or leaked `Owned`s and are leaked.
-                unsafe {
-                    let slot = chunk.add(offset);
-                    if stamp::state((*slot).stamp.get()) == stamp::HANDLE {
-                        ptr::drop_in_place(slot.cast::<T>());
+            // The pool of `Pool::scope` leaks the values held for handles:
+            // they may refer to each other (`scope` docs).
+            if self.drop_held {
+                for offset in 0..len {
+                    // SAFETY: 1. chunk `k` has `len` initialized slots; 2. a slot in
+                    // the handle state holds a valid `T` that only the pool owns
+                    // (handles do not own), so it is dropped here once. Owned-state
+                    // slots belong to forgotten or leaked `Owned`s and are leaked.
+                    unsafe {
+                        let slot = chunk.add(offset);
+                        if stamp::state((*slot).stamp.get()) == stamp::HANDLE {
+                            ptr::drop_in_place(slot.cast::<T>());
+                        }
                     }
                 }
             }
