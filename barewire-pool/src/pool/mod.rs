@@ -1,14 +1,16 @@
 //! `Pool<T>`: typed fixed-size slots with an O(1) free list.
 //!
 //! One of the crate's few unsafe modules: slots hold `MaybeUninit<T>` whose
-//! state (free, owned by an `Owned`, held for a `Handle`, retired) is tracked
-//! beside it, in the slot's stamp. By concern:
+//! state (held for a `Handle`, retired, or neither: free or taken by an
+//! `Owned`, which the free list tells apart) is tracked beside it, in the
+//! slot's stamp. By concern:
 //!
 //! * this file: the `Pool` type, its constructors and counters;
 //! * `slots`: the slots and the chunks that hold them, the free list, and
 //!   every raw access to a slot;
 //! * `values`: putting values in (`alloc`, `insert`) and reaching them
-//!   through handles (`get`, `get_mut`, `free`, `remove`, `contains`).
+//!   through handles (`get`, `get_mut`, `free`, `remove`, `contains`);
+//! * `scope`: `Pool::scope`, for values that own each other.
 //!
 //! Slot keys and stamps, which handles carry too, are in `key` and `stamp`.
 

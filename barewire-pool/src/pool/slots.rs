@@ -158,13 +158,17 @@ impl<T> Pool<T> {
         // holds no value and nothing refers to its value; 2. the value is at
         // the slot's address (`repr(C)`, value first) and aligned for `T`.
         unsafe { slot.cast::<T>().write(value) };
-        // SAFETY: as above; `stamp` is a `Cell`. A free slot's state bits are
-        // zero, so adding the state sets it and keeps the generation. (An add,
-        // not an `|`: the compiler would narrow `| 1` to a one-byte store,
-        // and the 4-byte load of the stamp when the slot is freed again could
-        // not be forwarded from it, a stall of about a dozen cycles.)
-        let stamp = unsafe { &(*slot).stamp };
-        stamp.set(stamp.get() + state);
+        if state != stamp::FREE {
+            // SAFETY: as above; `stamp` is a `Cell`. A free slot's state bits
+            // are zero, so adding the state sets it and keeps the generation.
+            // (An add, not an `|`: the compiler would narrow `| 2` to a
+            // one-byte store, and the 4-byte load of the stamp when the slot
+            // is freed again could not be forwarded from it, a stall of about
+            // a dozen cycles.) A slot taken by an `Owned` keeps its stamp
+            // (`stamp::FREE`).
+            let stamp = unsafe { &(*slot).stamp };
+            stamp.set(stamp.get() + state);
+        }
         Counters::bump(&self.counters.allocations);
         (key, slot)
     }
@@ -220,13 +224,35 @@ impl<T> Pool<T> {
         }
     }
 
-    /// Marks `slot` (named `key`) free, or retires it when its generations
-    /// are spent.
+    /// Gives back a slot taken by an `Owned`: on the free list, its stamp
+    /// unchanged (`stamp::FREE`: no handle refers to it).
     ///
     /// # Safety
     ///
-    /// `slot` is the live slot of this pool named `key`, held (owned or for
-    /// handles), and its value has already been dropped or moved out.
+    /// `slot` is the live slot of this pool named `key`, taken by `alloc`
+    /// for one `Owned` that is going away, and its value has already been
+    /// dropped or moved out.
+    #[inline(always)]
+    unsafe fn release_owned_slot(&self, slot: *mut Slot<T>, key: u32) {
+        // SAFETY: `slot` is a live slot (caller); `next_free` is a `Cell`.
+        let next_free = unsafe { &(*slot).next_free };
+        debug_assert_eq!(
+            // SAFETY: as above; `stamp` is a `Cell`.
+            stamp::state(unsafe { &(*slot).stamp }.get()),
+            stamp::FREE
+        );
+        next_free.set(self.free_head.get());
+        self.free_head.set(key);
+        Counters::bump(&self.counters.frees);
+    }
+
+    /// Marks a handle's `slot` (named `key`) free at the next generation, or
+    /// retires it when its generations are spent.
+    ///
+    /// # Safety
+    ///
+    /// `slot` is the live slot of this pool named `key`, held for handles,
+    /// and its value has already been dropped or moved out.
     #[inline(always)]
     pub(super) unsafe fn release_slot(&self, slot: *mut Slot<T>, key: u32) {
         // SAFETY: `slot` is a live slot (caller); `stamp` is a `Cell`.
@@ -259,7 +285,7 @@ impl<T> Pool<T> {
             // value's address (`repr(C)`), with the chunk's provenance (the
             // `Owned` got it from `put`): no lookup needed.
             // SAFETY: the value (nothing to drop) is given up by its owner.
-            unsafe { self.release_slot(value.as_ptr().cast::<Slot<T>>(), key) };
+            unsafe { self.release_owned_slot(value.as_ptr().cast::<Slot<T>>(), key) };
             return;
         }
         self.drops.drop_or_defer(key, |k| self.drop_owned(k));
@@ -269,9 +295,6 @@ impl<T> Pool<T> {
         // SAFETY: entries reach here only from `release_owned`, with the key
         // of an owned slot of this pool.
         let slot = unsafe { self.slot_ptr(key) };
-        // SAFETY: `slot` is a live slot; `stamp` is a `Cell`.
-        let state = stamp::state(unsafe { &(*slot).stamp }.get());
-        debug_assert_eq!(state, stamp::OWNED);
         /// Releases the slot when the value's drop is over, even if it
         /// panicked (`drop_in_place` then still dropped the value's fields,
         /// and the value counts as dropped).
@@ -282,9 +305,10 @@ impl<T> Pool<T> {
         }
         impl<T> Drop for Release<'_, T> {
             fn drop(&mut self) {
-                // SAFETY: `slot` is the live owned slot named `key`, and its
-                // value has just been dropped (see `drop_owned`).
-                unsafe { self.pool.release_slot(self.slot, self.key) }
+                // SAFETY: `slot` is the live slot named `key` of an `Owned`
+                // that is going away, and its value has just been dropped
+                // (see `drop_owned`).
+                unsafe { self.pool.release_owned_slot(self.slot, self.key) }
             }
         }
         let release = Release {
@@ -310,7 +334,7 @@ impl<T> Pool<T> {
     /// moved out by its one `Owned`.
     pub(crate) unsafe fn release_moved_out(&self, value: NonNull<T>, key: u32) {
         // SAFETY: as in `release_owned`: the slot is at the value's address.
-        unsafe { self.release_slot(value.as_ptr().cast::<Slot<T>>(), key) };
+        unsafe { self.release_owned_slot(value.as_ptr().cast::<Slot<T>>(), key) };
     }
 
     #[cfg(test)]
@@ -337,8 +361,9 @@ impl<T> Drop for Pool<T> {
                 for offset in 0..len {
                     // SAFETY: 1. chunk `k` has `len` initialized slots; 2. a slot in
                     // the handle state holds a valid `T` that only the pool owns
-                    // (handles do not own), so it is dropped here once. Owned-state
-                    // slots belong to forgotten or leaked `Owned`s and are leaked.
+                    // (handles do not own), so it is dropped here once. Slots taken
+                    // by forgotten or leaked `Owned`s are in no handle's state and
+                    // are leaked.
                     unsafe {
                         let slot = chunk.add(offset);
                         if stamp::state((*slot).stamp.get()) == stamp::HANDLE {
