@@ -118,3 +118,18 @@ pub const TARGETS: [(&str, &str, f64); 4] = [
     (name::POOL, name::BOX, 0.25),
     (name::HANDLE, name::SLOTMAP, 2.0),
 ];
+
+#[cfg(test)]
+mod tests {
+    use crate::cases::pool::{TARGETS, pool_cases};
+
+    #[test]
+    fn every_pool_case_runs_and_every_target_names_cases() {
+        // `pool_cases` runs and checks each case once.
+        let cases = pool_cases();
+        for (case, reference, _) in TARGETS {
+            assert!(cases.iter().any(|c| c.format == case), "{case}");
+            assert!(cases.iter().any(|c| c.format == reference), "{reference}");
+        }
+    }
+}
