@@ -10,7 +10,10 @@
 //!   only what was allocated since it began.
 //! * [`Pool<T>`]: typed slots with an O(1) free list, up to
 //!   [`Pool::MAX_CAPACITY`] values (a larger [`Pool::with_capacity`] panics
-//!   before allocating anything).
+//!   before allocating anything; [`Pool::try_with_capacity`] returns a
+//!   [`CapacityError`]). Values that own each other with `Owned` links of
+//!   their pool (lists, trees) live in a scoped pool, [`Pool::scope`] (see
+//!   "Recursive structures in a pool").
 //! * [`Owned<'p, T>`](Owned): the move-only owner of a value in an arena,
 //!   region or pool. Not `Copy` or `Clone`; borrowed through `Deref`; copied
 //!   only by [`Owned::copy`]; dropping it runs `T`'s drop and gives the memory
@@ -87,6 +90,47 @@
 //! the first panic continues. Nothing is left queued for a later reset, so an
 //! allocator that saw a panicking drop can be moved, sent, reset or dropped.
 //!
+//! # Recursive structures in a pool
+//!
+//! A list node that owns the next node of its pool is a
+//! `Node<'p> { next: Option<Owned<'p, Node<'p>>> }` in a `Pool<Node<'p>>`
+//! borrowed for `'p`: a pool that borrows itself, which a plain local cannot
+//! be on stable Rust (E0597: the pool's `Drop` would run while `'p` still
+//! borrows it; `tests/ui/pool_of_self_links.rs`). [`Pool::scope`] lends such
+//! a pool to a closure, for a lifetime nothing can carry out of it (a
+//! compile error, `tests/ui/scope_*.rs`), and frees it when the closure
+//! returns or panics. Node types name themselves for it with [`Scoped`].
+//!
+//! ```
+//! use barewire_pool::{Owned, Pool, Scoped};
+//!
+//! struct Node<'p> {
+//!     value: u32,
+//!     next: Option<Owned<'p, Node<'p>>>,
+//! }
+//! impl Scoped for Node<'_> {
+//!     type At<'p> = Node<'p>;
+//! }
+//!
+//! let sum = Pool::<Node>::scope(|pool| {
+//!     let mut head = None;
+//!     for value in 1..=10 {
+//!         head = Some(pool.alloc(Node { value, next: head }));
+//!     }
+//!     let (mut sum, mut at) = (0, head.as_deref());
+//!     while let Some(node) = at {
+//!         sum += node.value;
+//!         at = node.next.as_deref();
+//!     }
+//!     sum
+//! }); // every node was dropped in the closure, and the pool is freed
+//! assert_eq!(sum, 55);
+//! ```
+//!
+//! Every `Owned` is dropped inside the scope; values still in the pool at
+//! the end (held for handles, or by forgotten `Owned`s) are freed without
+//! running their drops, since they may borrow each other.
+//!
 //! # Pools that hold images
 //!
 //! An arena or region can hold barewire layout images instead of Rust
@@ -144,10 +188,10 @@ mod stamp;
 pub use arena::Arena;
 pub use blit::Blit;
 pub use diag::{Report, Stats};
-pub use error::AllocError;
+pub use error::{AllocError, CapacityError};
 pub use handle::{Handle, HandleError};
 pub use linear::Linear;
 pub use owned::{Destination, Owned};
 pub use parallel::{BatchConfig, BatchRun, Output, par_batches};
-pub use pool::Pool;
+pub use pool::{Pool, Scoped};
 pub use region::Region;

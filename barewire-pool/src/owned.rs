@@ -132,8 +132,9 @@ impl<'p, T> Owned<'p, T> {
 
     /// # Safety
     ///
-    /// `ptr` points to the valid `T` in `pool`'s slot `slot`, which is in the
-    /// owned state, and nothing else owns or uses it; it is the pointer
+    /// `ptr` points to the valid `T` in `pool`'s slot `slot`, which
+    /// `Pool::alloc` took off the free list for this `Owned` (in no handle's
+    /// state), and nothing else owns or uses it; it is the pointer
     /// `Pool::put` returned (so it also reaches the rest of the slot).
     pub(crate) unsafe fn from_pool(ptr: NonNull<T>, pool: &'p Pool<T>, slot: u32) -> Self {
         Owned {

@@ -2,10 +2,11 @@
 //! `u32` so that a handle check is one comparison (generation and state at
 //! once). A [`Handle`](crate::Handle) carries the stamp of its slot.
 
-/// Holds no value; on the free list.
+/// Holds no handle's value: on the free list, or taken by an `Owned` (or
+/// leaked from one). No handle can match this state, so a slot an `Owned`
+/// takes and gives back keeps its stamp: no handle needs invalidating, and
+/// the fast path of `Pool::alloc` and the `Owned`'s drop never touches it.
 pub(crate) const FREE: u32 = 0;
-/// Held by an `Owned` (or leaked from one).
-pub(crate) const OWNED: u32 = 1;
 /// Held for `Handle`s of the slot's current generation.
 pub(crate) const HANDLE: u32 = 2;
 /// Its generation is spent; never reused.

@@ -114,9 +114,9 @@ fn rule_3_is_not_given_to_a_site_that_already_allocates_slices() {
 #[cfg(feature = "track")]
 #[test]
 fn rule_3_is_not_given_to_values_that_own_something() {
-    // The `pool_linked_list` example: nodes that own the next node cannot
-    // go in one plain slice, nor in a `Pool<T>` of their own type, and the
-    // region already frees them together.
+    // A linked list in a region: nodes that own the next node cannot go in
+    // one plain slice, nor in a plain `Pool<T>` of their own type (only in
+    // `Pool::scope`), and the region already frees them together.
     enum List<'r> {
         Empty,
         Node(i32, barewire_pool::Owned<'r, List<'r>>),

@@ -271,6 +271,38 @@ fn handles_catch_stale_double_and_foreign_use() {
     assert_eq!(a.get(h2).map(String::as_str), Ok("y"));
 }
 
+/// A slot taken by an `Owned` keeps its stamp (no handle can refer to it):
+/// a stale handle of the slot's earlier value still fails while the `Owned`
+/// holds it and after, and the next handle's generation is the next one.
+#[test]
+fn stale_handles_fail_on_a_slot_an_owned_took() {
+    let mut pool = Pool::new();
+    let h = pool.insert(1u32);
+    pool.free(h).unwrap();
+    let o = pool.alloc(2u32);
+    assert!(matches!(pool.get(h), Err(HandleError::UseAfterFree { .. })));
+    assert!(!pool.contains(h));
+    assert_eq!(*o, 2);
+    drop(o);
+    assert!(matches!(pool.free(h), Err(HandleError::DoubleFree { .. })));
+    let h2 = pool.insert(3u32);
+    assert_eq!(h2.index(), h.index());
+    assert_eq!(h2.generation(), h.generation() + 1);
+    assert!(pool.get(h).is_err());
+    assert_eq!(pool.get(h2), Ok(&3));
+    // `Owned`s cycling through the slot spend no generation.
+    pool.free(h2).unwrap();
+    for v in 0..100 {
+        assert_eq!(*pool.alloc(v), v);
+    }
+    let h3 = pool.insert(4u32);
+    assert_eq!(
+        (h3.index(), h3.generation()),
+        (h.index(), h.generation() + 2)
+    );
+    assert_eq!(pool.len(), 1);
+}
+
 #[test]
 fn handles_are_static_send_and_sync() {
     fn assert_traits<T: Send + Sync + Copy + 'static>(_: T) {}

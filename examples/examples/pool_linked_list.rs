@@ -1,59 +1,59 @@
-//! A linked list built node by node in an arena region, summed recursively,
-//! and freed as one region; then the arena's diagnostics report.
+//! The founding design's linked list kept in a typed pool: each node owns
+//! the next one through an `Owned` link into the same `Pool`. Such a pool
+//! borrows itself, so it lives in `Pool::scope`, which frees it when the
+//! closure ends; a million nodes are built, walked and dropped in constant
+//! stack. Then the pool's diagnostics report.
 //!
 //! Run with `cargo run -p barewire-examples --example pool_linked_list`.
 
-use barewire_pool::{Arena, Owned};
+use barewire_pool::{Owned, Pool, Scoped};
 
 /// `enum List { Empty, Node(i32, next) }`, each node owned by the one before.
-enum List<'r> {
+enum List<'p> {
     Empty,
-    Node(i32, Owned<'r, List<'r>>),
+    Node(i32, Owned<'p, List<'p>>),
 }
 
-/// Recursive sum: one stack frame per node, so keep the list modest here.
-fn sum(list: &List<'_>) -> i64 {
-    match list {
-        List::Empty => 0,
-        List::Node(value, next) => i64::from(*value) + sum(next),
-    }
+/// Names `List` in a pool borrowed for `'p` (what `Pool::scope` needs).
+impl Scoped for List<'_> {
+    type At<'p> = List<'p>;
 }
 
-fn len(list: &List<'_>) -> usize {
-    let mut n = 0;
-    let mut at = list;
-    while let List::Node(_, next) = at {
-        n += 1;
+/// Walks the list in a loop: constant stack, whatever its length.
+fn sum_and_len(list: &List<'_>) -> (i64, usize) {
+    let (mut sum, mut len, mut at) = (0, 0, list);
+    while let List::Node(value, next) = at {
+        sum += i64::from(*value);
+        len += 1;
         at = next;
     }
-    n
+    (sum, len)
 }
 
-const NODES: i32 = 10_000;
+const NODES: i32 = 1_000_000;
 
 fn main() {
-    let mut arena = Arena::with_capacity_fixed(1 << 20);
-    {
-        let region = arena.region();
-        let mut head = region.alloc(List::Empty);
+    let report = Pool::<List>::scope(|pool| {
+        let mut head = pool.alloc(List::Empty);
         for value in 1..=NODES {
             // Each node takes ownership of the list so far: a move, not a copy.
-            head = region.alloc(List::Node(value, head));
+            head = pool.alloc(List::Node(value, head));
         }
-        let total = sum(&head);
+        let (total, len) = sum_and_len(&head);
         println!(
-            "built {} nodes in one region ({} bytes), sum = {total}",
-            len(&head),
-            region.bytes_in_use()
+            "built {len} nodes in one pool ({} slots), sum = {total}",
+            pool.capacity()
         );
         assert_eq!(total, i64::from(NODES) * i64::from(NODES + 1) / 2);
 
-        // Dropping the head runs every node's drop without recursing (the
-        // arena queues nested drops), then the region's end gives all the
-        // bytes back at once.
+        // Dropping the head drops every node without recursing (the pool
+        // queues nested drops) and gives each slot back at once.
         drop(head);
-    }
-    assert_eq!(arena.bytes_in_use(), 0);
-    println!("region ended: {} bytes in use\n", arena.bytes_in_use());
-    print!("{}", arena.report());
+        assert!(pool.is_empty());
+        println!("head dropped: {} nodes left", pool.len());
+        pool.report()
+        // Nothing that borrows the pool can leave the closure (a compile
+        // error); the pool's memory is freed when it returns.
+    });
+    print!("\n{report}");
 }

@@ -227,6 +227,11 @@ impl Arena {
         let Some(layout) = layout else {
             return Err(self.too_big(size, align));
         };
+        // Room for the chunk's entry first, so that a full system is an
+        // error here and not an abort in `push` below.
+        if self.chunks.borrow_mut().try_reserve(1).is_err() {
+            return Err(self.too_big(size, align));
+        }
         // SAFETY: `layout` has a non-zero size (callers ask for at least one
         // byte: `with_capacity*` only call this for `bytes > 0`, the slow path
         // for `size + align > 0`), and `Layout::from_size_align` checked the
@@ -241,6 +246,7 @@ impl Arena {
         let lo = hi.wrapping_sub(size);
         let mut chunks = self.chunks.borrow_mut();
         let base = chunks.last().map_or(0, |c| c.base + c.size());
+        // Does not allocate: room was reserved above.
         chunks.push(Chunk {
             raw,
             layout,

@@ -70,6 +70,10 @@ impl Arena {
     /// For an image that already exists, [`Arena::try_alloc_image_bytes`]
     /// never panics.
     ///
+    /// The one `try_` method that also uses the global heap: the image is
+    /// built there first, and a system with no memory for it aborts the
+    /// process (`handle_alloc_error`), as `Vec` does.
+    ///
     /// ```
     /// let arena = barewire_pool::Arena::with_capacity_fixed(64);
     /// let image = arena.try_alloc_image(&7u64).unwrap();

@@ -191,7 +191,14 @@ impl Counters {
                 count(&mut entry);
                 // A new site's entry is the pool's own allocation, made for
                 // the caller at `site`: a `TrackingAllocator` counts it there.
-                global::at_site(Some(site), || sites.insert(key, (entry, kind)));
+                // When the system has no memory for it, the site goes
+                // uncounted: an allocation method must not abort for its
+                // diagnostics (`tests/alloc_failure.rs`).
+                global::at_site(Some(site), || {
+                    if sites.try_reserve(1).is_ok() {
+                        sites.insert(key, (entry, kind));
+                    }
+                });
             }
         }
     }

@@ -1,19 +1,24 @@
 //! `Pool<T>`: typed fixed-size slots with an O(1) free list.
 //!
 //! One of the crate's few unsafe modules: slots hold `MaybeUninit<T>` whose
-//! state (free, owned by an `Owned`, held for a `Handle`, retired) is tracked
-//! beside it, in the slot's stamp. By concern:
+//! state (held for a `Handle`, retired, or neither: free or taken by an
+//! `Owned`, which the free list tells apart) is tracked beside it, in the
+//! slot's stamp. By concern:
 //!
 //! * this file: the `Pool` type, its constructors and counters;
 //! * `slots`: the slots and the chunks that hold them, the free list, and
 //!   every raw access to a slot;
 //! * `values`: putting values in (`alloc`, `insert`) and reaching them
-//!   through handles (`get`, `get_mut`, `free`, `remove`, `contains`).
+//!   through handles (`get`, `get_mut`, `free`, `remove`, `contains`);
+//! * `scope`: `Pool::scope`, for values that own each other.
 //!
 //! Slot keys and stamps, which handles carry too, are in `key` and `stamp`.
 
+mod scope;
 mod slots;
 mod values;
+
+pub use scope::Scoped;
 
 use core::cell::Cell;
 use core::marker::PhantomData;
@@ -22,6 +27,7 @@ use core::ptr;
 
 use crate::diag::{Counters, Report, Stats};
 use crate::drop_queue::DropQueue;
+use crate::error::CapacityError;
 use crate::handle::next_pool_id;
 use crate::key::{self, NONE};
 
@@ -77,6 +83,10 @@ pub struct Pool<T> {
     retired: Cell<u32>,
     counters: Counters,
     drops: DropQueue<u32>,
+    /// Whether dropping the pool drops the values held for handles: false
+    /// for the pool of [`Pool::scope`], whose values may refer to each other
+    /// (see `scope`).
+    drop_held: bool,
     _own: PhantomData<T>,
 }
 
@@ -113,6 +123,7 @@ impl<T> Pool<T> {
             retired: Cell::new(0),
             counters: Counters::default(),
             drops: DropQueue::new(),
+            drop_held: true,
             _own: PhantomData,
         }
     }
@@ -124,19 +135,46 @@ impl<T> Pool<T> {
     /// At once, before allocating anything, when `n` is more than a pool can
     /// ever hold ([`Pool::MAX_CAPACITY`] values: slot keys are `u32`) or the
     /// slots would take more than `isize::MAX` bytes; when the system has no
-    /// memory for them.
+    /// memory for them. [`Pool::try_with_capacity`] returns these as errors.
     ///
     /// ```
     /// let pool = barewire_pool::Pool::<u32>::with_capacity(100);
     /// assert!(pool.capacity() >= 100);
     /// assert!(std::panic::catch_unwind(|| barewire_pool::Pool::<u8>::with_capacity(usize::MAX)).is_err());
     /// ```
+    #[track_caller]
     pub fn with_capacity(n: usize) -> Pool<T> {
+        match Pool::try_with_capacity(n) {
+            Ok(pool) => pool,
+            Err(e) => capacity_panic(e),
+        }
+    }
+
+    /// A pool with room for at least `n` values before it grows, or why it
+    /// cannot be made: too many values for a pool's slot keys, more than
+    /// `isize::MAX` bytes of slots (both found before anything is
+    /// allocated), or no memory from the system (what was allocated is
+    /// given back). Never panics or aborts.
+    ///
+    /// # Errors
+    ///
+    /// [`CapacityError`](crate::CapacityError), whose message says which.
+    ///
+    /// ```
+    /// use barewire_pool::{CapacityError, Pool};
+    ///
+    /// let pool = Pool::<u32>::try_with_capacity(100).unwrap();
+    /// assert!(pool.capacity() >= 100);
+    /// let err = Pool::<u8>::try_with_capacity(usize::MAX).unwrap_err();
+    /// assert!(matches!(err, CapacityError::TooManyValues { .. }));
+    /// assert!(err.to_string().contains("at most"));
+    /// ```
+    pub fn try_with_capacity(n: usize) -> Result<Pool<T>, CapacityError> {
         let Some(chunks) = key::chunks_for(n) else {
-            panic!(
-                "Pool::with_capacity({n}): a pool holds at most {} values (its slot keys are u32)",
-                Self::MAX_CAPACITY
-            )
+            return Err(CapacityError::TooManyValues {
+                requested: n,
+                max: Self::MAX_CAPACITY,
+            });
         };
         // Every chunk's size, and their sum, checked before the first one is
         // made (a request that cannot be met fails at once).
@@ -148,17 +186,17 @@ impl<T> Pool<T> {
             };
         }
         if bytes > isize::MAX as usize {
-            panic!(
-                "Pool::with_capacity({n}): {} slots of {} bytes are more than isize::MAX bytes",
-                key::before(chunks),
-                mem::size_of::<Slot<T>>()
-            );
+            return Err(CapacityError::TooManyBytes {
+                slots: key::before(chunks),
+                slot_size: mem::size_of::<Slot<T>>(),
+            });
         }
         let pool = Pool::new();
         while pool.nchunks.get() < chunks {
-            pool.grow();
+            // On an error the pool is dropped, and with it the chunks made.
+            pool.try_grow()?;
         }
-        pool
+        Ok(pool)
     }
 
     /// The most values a pool can hold: 9 × 2^27 - 16 (slot keys are `u32`:
@@ -251,6 +289,13 @@ impl<T> Pool<T> {
         }
         self.counters.report(title, self.stats())
     }
+}
+
+/// The panic of [`Pool::with_capacity`] and of a pool that cannot grow.
+#[cold]
+#[track_caller]
+fn capacity_panic(e: CapacityError) -> ! {
+    panic!("{e}")
 }
 
 impl<T> core::fmt::Debug for Pool<T> {

@@ -7,6 +7,7 @@ use core::ptr::{self, NonNull};
 
 use super::Pool;
 use crate::diag::{Counters, Site};
+use crate::error::CapacityError;
 use crate::handle::{Handle, HandleError};
 use crate::key::{self, NONE};
 use crate::stamp;
@@ -50,31 +51,40 @@ impl<T> Pool<T> {
     ///
     /// # Panics
     ///
-    /// When the pool has all the chunks its keys can name, when the chunk
-    /// would be over `isize::MAX` bytes, or when the system has no memory for
-    /// it; in each case before anything changes.
+    /// As [`Pool::try_grow`] fails, with its error's message.
     #[cold]
     #[inline(never)]
     pub(super) fn grow(&self) {
+        if let Err(e) = self.try_grow() {
+            super::capacity_panic(e)
+        }
+    }
+
+    /// Makes the next chunk, or says why it cannot: the pool has all the
+    /// chunks its keys can name, the chunk would be over `isize::MAX` bytes,
+    /// or the system has no memory for it. Nothing changes on an error, and
+    /// nothing is allocated but the chunk itself.
+    pub(super) fn try_grow(&self) -> Result<(), CapacityError> {
         let k = self.nchunks.get();
-        assert!(
-            k < key::MAX_CHUNKS,
-            "pool is full ({} slots, the most its u32 slot keys can name)",
-            self.slots.get()
-        );
+        if k >= key::MAX_CHUNKS {
+            return Err(CapacityError::TooManyValues {
+                requested: (self.slots.get() as usize).saturating_add(1),
+                max: key::MAX_SLOTS,
+            });
+        }
         let len = key::chunk_len(k);
         let Some(layout) = Self::chunk_layout(k) else {
-            panic!(
-                "pool cannot grow: {len} slots of {} bytes are more than isize::MAX bytes",
-                mem::size_of::<Slot<T>>()
-            )
+            return Err(CapacityError::TooManyBytes {
+                slots: len,
+                slot_size: mem::size_of::<Slot<T>>(),
+            });
         };
         let mut chunk: Vec<Slot<T>> = Vec::new();
         if chunk.try_reserve_exact(len).is_err() {
-            panic!(
-                "pool cannot grow: no memory for {len} slots ({} bytes)",
-                layout.size()
-            );
+            return Err(CapacityError::OutOfMemory {
+                slots: len,
+                bytes: layout.size(),
+            });
         }
         chunk.extend((0..len).map(|_| Slot {
             value: UnsafeCell::new(MaybeUninit::uninit()),
@@ -87,6 +97,7 @@ impl<T> Pool<T> {
         self.nchunks.set(k + 1);
         // At most 2^27 - 16 + 8 * 2^27 slots in all: fits in `u32`.
         self.slots.set(self.slots.get() + len as u32);
+        Ok(())
     }
 
     /// The key of a never-used slot, growing the pool when there is none.
@@ -147,13 +158,17 @@ impl<T> Pool<T> {
         // holds no value and nothing refers to its value; 2. the value is at
         // the slot's address (`repr(C)`, value first) and aligned for `T`.
         unsafe { slot.cast::<T>().write(value) };
-        // SAFETY: as above; `stamp` is a `Cell`. A free slot's state bits are
-        // zero, so adding the state sets it and keeps the generation. (An add,
-        // not an `|`: the compiler would narrow `| 1` to a one-byte store,
-        // and the 4-byte load of the stamp when the slot is freed again could
-        // not be forwarded from it, a stall of about a dozen cycles.)
-        let stamp = unsafe { &(*slot).stamp };
-        stamp.set(stamp.get() + state);
+        if state != stamp::FREE {
+            // SAFETY: as above; `stamp` is a `Cell`. A free slot's state bits
+            // are zero, so adding the state sets it and keeps the generation.
+            // (An add, not an `|`: the compiler would narrow `| 2` to a
+            // one-byte store, and the 4-byte load of the stamp when the slot
+            // is freed again could not be forwarded from it, a stall of about
+            // a dozen cycles.) A slot taken by an `Owned` keeps its stamp
+            // (`stamp::FREE`).
+            let stamp = unsafe { &(*slot).stamp };
+            stamp.set(stamp.get() + state);
+        }
         Counters::bump(&self.counters.allocations);
         (key, slot)
     }
@@ -209,13 +224,35 @@ impl<T> Pool<T> {
         }
     }
 
-    /// Marks `slot` (named `key`) free, or retires it when its generations
-    /// are spent.
+    /// Gives back a slot taken by an `Owned`: on the free list, its stamp
+    /// unchanged (`stamp::FREE`: no handle refers to it).
     ///
     /// # Safety
     ///
-    /// `slot` is the live slot of this pool named `key`, held (owned or for
-    /// handles), and its value has already been dropped or moved out.
+    /// `slot` is the live slot of this pool named `key`, taken by `alloc`
+    /// for one `Owned` that is going away, and its value has already been
+    /// dropped or moved out.
+    #[inline(always)]
+    unsafe fn release_owned_slot(&self, slot: *mut Slot<T>, key: u32) {
+        // SAFETY: `slot` is a live slot (caller); `next_free` is a `Cell`.
+        let next_free = unsafe { &(*slot).next_free };
+        debug_assert_eq!(
+            // SAFETY: as above; `stamp` is a `Cell`.
+            stamp::state(unsafe { &(*slot).stamp }.get()),
+            stamp::FREE
+        );
+        next_free.set(self.free_head.get());
+        self.free_head.set(key);
+        Counters::bump(&self.counters.frees);
+    }
+
+    /// Marks a handle's `slot` (named `key`) free at the next generation, or
+    /// retires it when its generations are spent.
+    ///
+    /// # Safety
+    ///
+    /// `slot` is the live slot of this pool named `key`, held for handles,
+    /// and its value has already been dropped or moved out.
     #[inline(always)]
     pub(super) unsafe fn release_slot(&self, slot: *mut Slot<T>, key: u32) {
         // SAFETY: `slot` is a live slot (caller); `stamp` is a `Cell`.
@@ -248,7 +285,7 @@ impl<T> Pool<T> {
             // value's address (`repr(C)`), with the chunk's provenance (the
             // `Owned` got it from `put`): no lookup needed.
             // SAFETY: the value (nothing to drop) is given up by its owner.
-            unsafe { self.release_slot(value.as_ptr().cast::<Slot<T>>(), key) };
+            unsafe { self.release_owned_slot(value.as_ptr().cast::<Slot<T>>(), key) };
             return;
         }
         self.drops.drop_or_defer(key, |k| self.drop_owned(k));
@@ -258,9 +295,6 @@ impl<T> Pool<T> {
         // SAFETY: entries reach here only from `release_owned`, with the key
         // of an owned slot of this pool.
         let slot = unsafe { self.slot_ptr(key) };
-        // SAFETY: `slot` is a live slot; `stamp` is a `Cell`.
-        let state = stamp::state(unsafe { &(*slot).stamp }.get());
-        debug_assert_eq!(state, stamp::OWNED);
         /// Releases the slot when the value's drop is over, even if it
         /// panicked (`drop_in_place` then still dropped the value's fields,
         /// and the value counts as dropped).
@@ -271,9 +305,10 @@ impl<T> Pool<T> {
         }
         impl<T> Drop for Release<'_, T> {
             fn drop(&mut self) {
-                // SAFETY: `slot` is the live owned slot named `key`, and its
-                // value has just been dropped (see `drop_owned`).
-                unsafe { self.pool.release_slot(self.slot, self.key) }
+                // SAFETY: `slot` is the live slot named `key` of an `Owned`
+                // that is going away, and its value has just been dropped
+                // (see `drop_owned`).
+                unsafe { self.pool.release_owned_slot(self.slot, self.key) }
             }
         }
         let release = Release {
@@ -299,7 +334,7 @@ impl<T> Pool<T> {
     /// moved out by its one `Owned`.
     pub(crate) unsafe fn release_moved_out(&self, value: NonNull<T>, key: u32) {
         // SAFETY: as in `release_owned`: the slot is at the value's address.
-        unsafe { self.release_slot(value.as_ptr().cast::<Slot<T>>(), key) };
+        unsafe { self.release_owned_slot(value.as_ptr().cast::<Slot<T>>(), key) };
     }
 
     #[cfg(test)]
@@ -320,15 +355,20 @@ impl<T> Drop for Pool<T> {
         for k in 0..self.nchunks.get() {
             let chunk = self.chunks[k].replace(ptr::null_mut());
             let len = key::chunk_len(k);
-            for offset in 0..len {
-                // SAFETY: 1. chunk `k` has `len` initialized slots; 2. a slot in
-                // the handle state holds a valid `T` that only the pool owns
-                // (handles do not own), so it is dropped here once. Owned-state
-                // slots belong to forgotten or leaked `Owned`s and are leaked.
-                unsafe {
-                    let slot = chunk.add(offset);
-                    if stamp::state((*slot).stamp.get()) == stamp::HANDLE {
-                        ptr::drop_in_place(slot.cast::<T>());
+            // The pool of `Pool::scope` leaks the values held for handles:
+            // they may refer to each other (`scope` docs).
+            if self.drop_held {
+                for offset in 0..len {
+                    // SAFETY: 1. chunk `k` has `len` initialized slots; 2. a slot in
+                    // the handle state holds a valid `T` that only the pool owns
+                    // (handles do not own), so it is dropped here once. Slots taken
+                    // by forgotten or leaked `Owned`s are in no handle's state and
+                    // are leaked.
+                    unsafe {
+                        let slot = chunk.add(offset);
+                        if stamp::state((*slot).stamp.get()) == stamp::HANDLE {
+                            ptr::drop_in_place(slot.cast::<T>());
+                        }
                     }
                 }
             }

@@ -22,10 +22,11 @@ impl<T> Pool<T> {
     #[inline]
     #[cfg_attr(feature = "track", track_caller)]
     pub fn alloc(&self, value: T) -> Owned<'_, T> {
-        let (key, slot) = self.put(value, stamp::OWNED, caller_site());
+        let (key, slot) = self.put(value, stamp::FREE, caller_site());
         // SAFETY: the slot's value (at the slot's address, `repr(C)`) is the
-        // valid `T` just written to slot `key`, which is in the owned state
-        // and known to no one else; the pointer has the chunk's provenance.
+        // valid `T` just written to slot `key`, which is off the free list,
+        // in no handle's state, and known to no one else; the pointer has
+        // the chunk's provenance.
         unsafe { Owned::from_pool(NonNull::new_unchecked(slot.cast::<T>()), self, key) }
     }
 

@@ -4,7 +4,12 @@
 //! ```text
 //! cargo run --release -p barewire-benches --bin compare [-- --rounds N --round-ms MS --dataset NAME --json PATH]
 //! cargo run --release -p barewire-benches --bin compare -- ipc [--round-trips N --stream N]
+//! cargo run --release -p barewire-benches --bin compare -- pool [--rounds N --round-ms MS]
 //! ```
+//!
+//! The `pool` section (`barewire_pool` beside bumpalo, `Box` and slotmap;
+//! see `compare/pool.rs`) runs after the datasets, or alone with `pool`;
+//! alone, it replaces only the pool rows of the JSON file.
 //!
 //! The `ipc` section (cross-process round trips per wait policy, a Unix
 //! socket and the hardware floor; see `compare/ipc.rs`) runs after the
@@ -25,6 +30,8 @@ use barewire_benches::chart::Bar;
 
 #[path = "compare/ipc.rs"]
 mod ipc;
+#[path = "compare/pool.rs"]
+mod pool;
 
 struct Options {
     rounds: usize,
@@ -35,6 +42,10 @@ struct Options {
     only_ipc: bool,
     /// `--no-ipc`: skip the ipc section.
     no_ipc: bool,
+    /// `pool` given: only the pool section.
+    only_pool: bool,
+    /// `--no-pool`: skip the pool section.
+    no_pool: bool,
     ipc: ipc::IpcOptions,
 }
 
@@ -46,6 +57,8 @@ fn options() -> Options {
         json: concat!(env!("CARGO_MANIFEST_DIR"), "/../target/compare.json").to_string(),
         only_ipc: false,
         no_ipc: false,
+        only_pool: false,
+        no_pool: false,
         ipc: ipc::IpcOptions::default(),
     };
     let mut args = std::env::args().skip(1);
@@ -64,6 +77,8 @@ fn options() -> Options {
             "--json" => o.json = value(),
             "ipc" => o.only_ipc = true,
             "--no-ipc" => o.no_ipc = true,
+            "pool" => o.only_pool = true,
+            "--no-pool" => o.no_pool = true,
             "--round-trips" => {
                 o.ipc.round_trips = value()
                     .parse()
@@ -83,8 +98,8 @@ fn options() -> Options {
 
 fn usage(problem: &str) -> ! {
     eprintln!(
-        "{problem}\nusage: compare [ipc] [--rounds N (25)] [--round-ms MS per case per round (50)] \
-         [--dataset {}]... [--json PATH (target/compare.json)] [--no-ipc] \
+        "{problem}\nusage: compare [ipc|pool] [--rounds N (25)] [--round-ms MS per case per round (50)] \
+         [--dataset {}]... [--json PATH (target/compare.json)] [--no-ipc] [--no-pool] \
          [--round-trips N (100000)] [--stream N (2000000)]",
         DATASETS.join("|")
     );
@@ -550,13 +565,14 @@ fn machine() -> String {
     )
 }
 
-/// The rows of an earlier JSON file other than the ipc section's, to keep
-/// when the section runs alone.
-fn rows_without_ipc(path: &str) -> Vec<String> {
+/// The rows of an earlier JSON file other than `section`'s, to keep when
+/// that section runs alone.
+fn rows_without(path: &str, section: &str) -> Vec<String> {
+    let tag = format!("\"section\": \"{section}\"");
     std::fs::read_to_string(path)
         .unwrap_or_default()
         .lines()
-        .filter(|l| l.starts_with("  {") && !l.contains("\"section\": \"ipc\""))
+        .filter(|l| l.starts_with("  {") && !l.contains(&tag))
         .map(|l| l.trim_end_matches(',').to_string())
         .collect()
 }
@@ -583,8 +599,15 @@ fn main() {
     let start = Instant::now();
     println!("# barewire comparison\n\nMachine: {}\n", machine());
     if o.only_ipc {
-        let mut rows = rows_without_ipc(&o.json);
+        let mut rows = rows_without(&o.json, "ipc");
         rows.extend(ipc::run(&o.ipc));
+        write_json(&o, &rows);
+        println!("Total time: {:.0} s", start.elapsed().as_secs_f64());
+        return;
+    }
+    if o.only_pool {
+        let mut rows = rows_without(&o.json, "pool");
+        rows.extend(pool::run(&o));
         write_json(&o, &rows);
         println!("Total time: {:.0} s", start.elapsed().as_secs_f64());
         return;
@@ -636,6 +659,9 @@ fn main() {
         .filter(|l| l.starts_with("  {"))
         .map(|l| l.trim_end_matches(',').to_string())
         .collect();
+    if !o.no_pool {
+        rows.extend(pool::run(&o));
+    }
     if !o.no_ipc {
         rows.extend(ipc::run(&o.ipc));
     }

@@ -12,6 +12,7 @@
 
 pub mod dataset;
 pub mod layout;
+pub mod pool;
 pub mod rkyv;
 pub mod wire;
 
