@@ -93,6 +93,10 @@ pub struct Field<'a> {
     /// `#[bare(with = "module")]`: the adapter module, its path spanned at
     /// the attribute's literal (so a missing function is reported there).
     pub with: Option<syn::Path>,
+    /// The tail link of a chain: the last field on the wire, of type
+    /// `Box<Self>` or `Option<Box<Self>>` (see [`mark_tail`]). Generated
+    /// code follows it in a loop instead of recursing.
+    pub tail: bool,
 }
 
 impl Field<'_> {
@@ -161,7 +165,7 @@ impl<'a> Input<'a> {
         );
         let declared_order = explicit || attrs.declared_order.get().is_some_and(|d| d.value);
         let align = attrs.align.get().map_or(1, |a| a.value);
-        let shape = match &input.data {
+        let mut shape = match &input.data {
             Data::Struct(data) => {
                 let (fields, style) = parse_fields(cx, &data.fields);
                 Shape::Struct(fields, style)
@@ -169,6 +173,19 @@ impl<'a> Input<'a> {
             Data::Enum(data) => parse_enum(cx, data),
             Data::Union(_) => Shape::Struct(Vec::new(), Style::Unit),
         };
+        if !explicit {
+            match &mut shape {
+                // A struct whose every value holds a `Box<Self>` has no
+                // finite value: only an optional link ends a struct chain.
+                Shape::Struct(fields, _) => mark_tail(fields, input, false),
+                Shape::Union(variants) => {
+                    for v in variants {
+                        mark_tail(&mut v.fields, input, true);
+                    }
+                }
+                Shape::Enum(_) => {}
+            }
+        }
         Input {
             ast: input,
             explicit,
@@ -221,6 +238,7 @@ fn parse_fields<'a>(cx: &Ctxt, fields: &'a Fields) -> (Vec<Field<'a>>, Style) {
                 padding,
                 wire_index: attrs.field.get().map_or(i as u64, |f| f.value),
                 with: attrs.with.get().map(|w| respan_path(&w.value, w.span)),
+                tail: false,
                 attrs,
             }
         })
@@ -309,4 +327,121 @@ fn parse_enum<'a>(cx: &Ctxt, data: &'a syn::DataEnum) -> Shape<'a> {
         })
         .collect();
     Shape::Union(variants)
+}
+
+/// Marks the tail link of `fields`: the last field on the wire, when it is
+/// an `Option<Box<Self>>` (or, with `boxed`, a `Box<Self>`), `Self` spelled
+/// `Self` or as the input's name with its own parameters in order, and has
+/// no `with`, `out_of_line` or `intern` hint. Wire and layout are those of
+/// the field's type either way; only the generated code changes (a loop).
+fn mark_tail(fields: &mut [Field<'_>], input: &DeriveInput, boxed: bool) {
+    let Some(last) = fields
+        .iter_mut()
+        .filter(|f| !f.skip)
+        .max_by_key(|f| f.wire_index)
+    else {
+        return;
+    };
+    if last.with.is_some() || last.out_of_line || last.intern {
+        return;
+    }
+    last.tail = match link_target(last.ty) {
+        Some((inner, optional)) => (optional || boxed) && is_self(inner, input),
+        None => false,
+    };
+}
+
+/// `T` and whether the link is optional, for a field of type `Box<T>` or
+/// `Option<Box<T>>` (the std paths of either, too).
+fn link_target(ty: &Type) -> Option<(&Type, bool)> {
+    if let Some(inner) = single_arg(ty, "Option", &["std", "core"], "option") {
+        return single_arg(inner, "Box", &["std", "alloc"], "boxed").map(|t| (t, true));
+    }
+    single_arg(ty, "Box", &["std", "alloc"], "boxed").map(|t| (t, false))
+}
+
+/// The one type argument of `name<T>`, spelled `name` or `krate::module::name`
+/// for one of `krates`.
+fn single_arg<'t>(ty: &'t Type, name: &str, krates: &[&str], module: &str) -> Option<&'t Type> {
+    let Type::Path(p) = strip(ty) else {
+        return None;
+    };
+    if p.qself.is_some() {
+        return None;
+    }
+    let segs: Vec<_> = p.path.segments.iter().collect();
+    let path_ok = match segs.as_slice() {
+        [last] => p.path.leading_colon.is_none() && last.ident == name,
+        [k, m, last] => {
+            krates.iter().any(|k2| k.ident == k2) && m.ident == module && last.ident == name
+        }
+        _ => false,
+    };
+    if !path_ok
+        || segs[..segs.len() - 1]
+            .iter()
+            .any(|s| !s.arguments.is_none())
+    {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(args) = &segs[segs.len() - 1].arguments else {
+        return None;
+    };
+    match args.args.iter().collect::<Vec<_>>().as_slice() {
+        [syn::GenericArgument::Type(t)] => Some(t),
+        _ => None,
+    }
+}
+
+/// `ty` without invisible groups and parentheses.
+fn strip(ty: &Type) -> &Type {
+    match ty {
+        Type::Group(g) => strip(&g.elem),
+        Type::Paren(p) => strip(&p.elem),
+        other => other,
+    }
+}
+
+/// Whether `ty` is the input type itself: `Self`, or its name with its own
+/// generic parameters in declaration order (`List<'a, T, N>`).
+fn is_self(ty: &Type, input: &DeriveInput) -> bool {
+    let Type::Path(p) = strip(ty) else {
+        return false;
+    };
+    if p.qself.is_some() || p.path.leading_colon.is_some() || p.path.segments.len() != 1 {
+        return false;
+    }
+    let seg = &p.path.segments[0];
+    if seg.ident == "Self" {
+        return seg.arguments.is_none();
+    }
+    if seg.ident != input.ident {
+        return false;
+    }
+    let params: Vec<_> = input.generics.params.iter().collect();
+    let args: Vec<&syn::GenericArgument> = match &seg.arguments {
+        syn::PathArguments::None => Vec::new(),
+        syn::PathArguments::AngleBracketed(a) => a.args.iter().collect(),
+        syn::PathArguments::Parenthesized(_) => return false,
+    };
+    params.len() == args.len() && params.iter().zip(args).all(|(p, a)| same_param(p, a))
+}
+
+/// Whether the generic argument `a` names the parameter `p` itself.
+fn same_param(p: &syn::GenericParam, a: &syn::GenericArgument) -> bool {
+    use syn::{GenericArgument as A, GenericParam as P};
+    let is_ident = |t: &Type, ident: &Ident| matches!(strip(t), Type::Path(tp) if tp.qself.is_none() && tp.path.is_ident(ident));
+    match (p, a) {
+        (P::Lifetime(l), A::Lifetime(a)) => l.lifetime.ident == a.ident,
+        (P::Type(t), A::Type(a)) => is_ident(a, &t.ident),
+        (P::Const(c), A::Type(a)) => is_ident(a, &c.ident),
+        (P::Const(c), A::Const(syn::Expr::Path(e))) => {
+            e.qself.is_none() && e.path.is_ident(&c.ident)
+        }
+        (P::Const(c), A::Const(syn::Expr::Block(b))) => matches!(
+            b.block.stmts.as_slice(),
+            [syn::Stmt::Expr(syn::Expr::Path(e), None)] if e.qself.is_none() && e.path.is_ident(&c.ident)
+        ),
+        _ => false,
+    }
 }
