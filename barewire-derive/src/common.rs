@@ -16,7 +16,7 @@ pub fn wire_plain_proof(fields: &[Field<'_>], trait_path: &TokenStream) -> Token
     let mut conditions = Vec::new();
     let mut offset = quote!(0);
     for f in crate::model::wire_fields(fields) {
-        let ty = f.ty;
+        let ty = &f.ty;
         let m = &f.member;
         conditions.push(quote!(<#ty as #trait_path>::PLAIN.is_plain()));
         conditions.push(quote!(__bw::__private::offset_of!(Self, #m) == #offset));
@@ -61,7 +61,7 @@ pub fn size_hint_field(f: &Field<'_>, value: &TokenStream) -> TokenStream {
 
 /// The schema type of one field, in a `describe` body.
 pub fn describe_field(f: &Field<'_>) -> TokenStream {
-    let ty = f.ty;
+    let ty = &f.ty;
     match &f.with {
         Some(path) => {
             let f = adapter_fn(f, path, "describe");
@@ -109,7 +109,7 @@ pub fn tail<'f, 'a>(fields: &'f [Field<'a>]) -> Option<&'f Field<'a>> {
 
 /// `<L as Link<Self>>`: the link trait of a tail field's type `L`.
 pub fn link(f: &Field<'_>) -> TokenStream {
-    let ty = f.ty;
+    let ty = &f.ty;
     quote!(<#ty as __bw::__private::Link<Self>>)
 }
 
@@ -137,7 +137,7 @@ impl Linked<'_, '_> {
     /// `let __head: (A, B) = (a, b);` from the values of the head's fields,
     /// in order.
     pub fn read_head(&self, values: &[TokenStream]) -> TokenStream {
-        let tys = self.head().map(|f| f.ty);
+        let tys = self.head().map(|f| &f.ty);
         quote!(let __head: ( #(#tys,)* ) = ( #(#values,)* );)
     }
 
@@ -172,7 +172,7 @@ impl Linked<'_, '_> {
 
     /// The head's type: a tuple of its fields' types.
     fn head_type(&self) -> TokenStream {
-        let tys = self.head().map(|f| f.ty);
+        let tys = self.head().map(|f| &f.ty);
         quote!(( #(#tys,)* ))
     }
 }

@@ -28,7 +28,7 @@ pub fn expand(input: &Input<'_>) -> TokenStream {
                 .iter()
                 .filter(|f| !f.skip && f.with.is_none())
                 .map(|f| {
-                    let ty = f.ty;
+                    let ty = &f.ty;
                     quote!(+ <#ty as __bw::Decode<'__de>>::MIN_SIZE)
                 });
             (

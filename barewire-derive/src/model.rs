@@ -72,8 +72,10 @@ pub struct Field<'a> {
     pub attrs: Attrs,
     /// `self.<member>`.
     pub member: Member,
-    /// The field's type.
-    pub ty: &'a Type,
+    /// The field's type, `Self` in it spelled as the input's name with its
+    /// parameters (generated code also uses it outside the type's own
+    /// impls, in the view type's).
+    pub ty: Type,
     /// The BARE field name (lowerCamelCase of the Rust name unless renamed).
     pub schema_name: String,
     /// Not on the wire: `skip`, or explicit padding.
@@ -167,10 +169,10 @@ impl<'a> Input<'a> {
         let align = attrs.align.get().map_or(1, |a| a.value);
         let mut shape = match &input.data {
             Data::Struct(data) => {
-                let (fields, style) = parse_fields(cx, &data.fields);
+                let (fields, style) = parse_fields(cx, &data.fields, input);
                 Shape::Struct(fields, style)
             }
-            Data::Enum(data) => parse_enum(cx, data),
+            Data::Enum(data) => parse_enum(cx, data, input),
             Data::Union(_) => Shape::Struct(Vec::new(), Style::Unit),
         };
         if !explicit {
@@ -205,7 +207,7 @@ impl<'a> Input<'a> {
 }
 
 /// The fields of a struct or union member, and how they are written.
-fn parse_fields<'a>(cx: &Ctxt, fields: &'a Fields) -> (Vec<Field<'a>>, Style) {
+fn parse_fields<'a>(cx: &Ctxt, fields: &'a Fields, input: &DeriveInput) -> (Vec<Field<'a>>, Style) {
     let style = match fields {
         Fields::Named(_) => Style::Named,
         Fields::Unnamed(_) => Style::Tuple,
@@ -229,7 +231,7 @@ fn parse_fields<'a>(cx: &Ctxt, fields: &'a Fields) -> (Vec<Field<'a>>, Style) {
             Field {
                 ast: field,
                 member,
-                ty: &field.ty,
+                ty: resolve_self(&field.ty, input),
                 schema_name,
                 skip: attrs.skip.is_set() || padding,
                 align: attrs.align.get().map_or(1, |a| a.value),
@@ -273,7 +275,7 @@ pub fn adapted_fields<'i, 'a>(input: &'i Input<'a>) -> Vec<&'i Field<'a>> {
 
 /// A field-less enum's members, or a union's (tags resolved: explicit, else
 /// the previous plus one).
-fn parse_enum<'a>(cx: &Ctxt, data: &'a syn::DataEnum) -> Shape<'a> {
+fn parse_enum<'a>(cx: &Ctxt, data: &'a syn::DataEnum, input: &DeriveInput) -> Shape<'a> {
     let fieldless = data
         .variants
         .iter()
@@ -310,7 +312,7 @@ fn parse_enum<'a>(cx: &Ctxt, data: &'a syn::DataEnum) -> Shape<'a> {
                 (None, Some(prev)) => prev.wrapping_add(1),
             };
             previous = Some(tag);
-            let (fields, style) = parse_fields(cx, &v.fields);
+            let (fields, style) = parse_fields(cx, &v.fields, input);
             let schema_name = attrs
                 .rename
                 .get()
@@ -345,7 +347,7 @@ fn mark_tail(fields: &mut [Field<'_>], input: &DeriveInput, boxed: bool) {
     if last.with.is_some() || last.out_of_line || last.intern {
         return;
     }
-    last.tail = match link_target(last.ty) {
+    last.tail = match link_target(&last.ty) {
         Some((inner, optional)) => (optional || boxed) && is_self(inner, input),
         None => false,
     };
@@ -443,5 +445,141 @@ fn same_param(p: &syn::GenericParam, a: &syn::GenericArgument) -> bool {
             [syn::Stmt::Expr(syn::Expr::Path(e), None)] if e.qself.is_none() && e.path.is_ident(&c.ident)
         ),
         _ => false,
+    }
+}
+
+/// `ty` with every `Self` (not followed by `::`) replaced by the input's
+/// name and parameters, `List<T>` for `Self` in `List<T>`; `ty` itself if
+/// the result does not parse.
+fn resolve_self(ty: &Type, input: &DeriveInput) -> Type {
+    use proc_macro2::{Group, TokenStream, TokenTree};
+    fn replace(tokens: TokenStream, with: &TokenStream) -> TokenStream {
+        let tokens: Vec<TokenTree> = tokens.into_iter().collect();
+        let mut out = Vec::new();
+        for (i, token) in tokens.iter().enumerate() {
+            let path_follows =
+                matches!(tokens.get(i + 1), Some(TokenTree::Punct(p)) if p.as_char() == ':');
+            match token {
+                TokenTree::Ident(ident) if ident == "Self" && !path_follows => {
+                    out.extend(with.clone().into_iter().map(|mut t| {
+                        t.set_span(ident.span());
+                        t
+                    }));
+                }
+                TokenTree::Group(g) => {
+                    let mut group = Group::new(g.delimiter(), replace(g.stream(), with));
+                    group.set_span(g.span());
+                    out.push(TokenTree::Group(group));
+                }
+                other => out.push(other.clone()),
+            }
+        }
+        out.into_iter().collect()
+    }
+    let ident = &input.ident;
+    let (_, params, _) = input.generics.split_for_impl();
+    let with = quote::quote!(#ident #params);
+    syn::parse2(replace(quote::quote!(#ty), &with)).unwrap_or_else(|_| ty.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Input, Shape};
+    use crate::ctxt::Ctxt;
+
+    /// The tail flags of every field of `input`, per struct or member.
+    fn tails(input: syn::DeriveInput) -> Vec<Vec<bool>> {
+        let cx = Ctxt::new();
+        let model = Input::from_ast(&cx, &input, false);
+        let flags = match &model.shape {
+            Shape::Struct(fields, _) => vec![fields.iter().map(|f| f.tail).collect()],
+            Shape::Union(variants) => variants
+                .iter()
+                .map(|v| v.fields.iter().map(|f| f.tail).collect())
+                .collect(),
+            Shape::Enum(_) => Vec::new(),
+        };
+        cx.check().unwrap();
+        flags
+    }
+
+    #[test]
+    fn tail_links_are_the_last_field_and_the_type_itself() {
+        let t = tails(syn::parse_quote! {
+            struct Node<'a, T, const N: usize> { a: &'a [T; N], next: Option<Box<Node<'a, T, N>>> }
+        });
+        assert_eq!(t, [[false, true]]);
+        let t = tails(syn::parse_quote! {
+            struct Node { next: ::std::option::Option<std::boxed::Box<Self>>, #[bare(skip)] seen: bool }
+        });
+        assert_eq!(t, [[true, false]]);
+        let t = tails(syn::parse_quote! {
+            enum L<T> { E, A(T, Box<L<T>>), B(Option<Box<Self>>), C(Box<L<u8>>), D(Box<Self>, u8) }
+        });
+        assert_eq!(
+            t,
+            [
+                vec![],
+                vec![false, true],
+                vec![true],
+                vec![false],
+                vec![false, false]
+            ]
+        );
+    }
+
+    #[test]
+    fn other_links_recurse() {
+        // A struct that always holds a `Box<Self>` has no finite value.
+        assert_eq!(
+            tails(syn::parse_quote!(
+                struct S {
+                    next: Box<S>,
+                }
+            )),
+            [[false]]
+        );
+        // Not the type itself, or hinted, or not a box.
+        for input in [
+            quote::quote!(
+                struct S<T> {
+                    next: Option<Box<S<u8>>>,
+                }
+            ),
+            quote::quote!(
+                struct S<T> {
+                    next: Option<Box<S>>,
+                }
+            ),
+            quote::quote!(
+                struct S {
+                    next: Option<Box<Other>>,
+                }
+            ),
+            quote::quote!(
+                struct S {
+                    #[bare(out_of_line)]
+                    next: Option<Box<S>>,
+                }
+            ),
+            quote::quote!(
+                struct S {
+                    next: Option<std::rc::Rc<S>>,
+                }
+            ),
+            quote::quote!(
+                struct S {
+                    next: Vec<S>,
+                }
+            ),
+            quote::quote!(
+                struct S {
+                    next: Option<my::Box<S>>,
+                }
+            ),
+        ] {
+            let input: syn::DeriveInput = syn::parse2(input).unwrap();
+            assert_eq!(tails(input.clone()), [[false]], "{}", quote::quote!(#input));
+        }
     }
 }

@@ -54,14 +54,14 @@ impl<T> Drop for Node<T> {
 #[derive(Bare)]
 enum Path {
     Stop,
-    Left(u8, Box<Path>),
+    Left(u8, Box<Self>),
     Right {
         label: String,
         next: Box<Path>,
     },
     Maybe {
         weight: u16,
-        next: Option<Box<Path>>,
+        next: Option<Box<Self>>,
         #[bare(skip)]
         seen: bool,
     },

@@ -101,7 +101,7 @@ impl<'f, 'a> Placed<'f, 'a> {
     pub fn head_values(&self) -> Vec<TokenStream> {
         self.head()
             .map(|(slot, e)| {
-                let ty = e.field.ty;
+                let ty = &e.field.ty;
                 let at = self.at(&quote!(__at), slot);
                 if e.field.out_of_line {
                     quote!(__bw::__private::from_boxed::<#ty>(__buf, #at, __cx)?)
@@ -163,7 +163,7 @@ impl<'f, 'a> Placed<'f, 'a> {
     pub fn facts(&self) -> Vec<TokenStream> {
         self.data()
             .map(|(_, e)| {
-                let ty = e.field.ty;
+                let ty = &e.field.ty;
                 quote!(<#ty as __bw::layout::Layout>::layout_facts(__facts);)
             })
             .collect()
@@ -175,7 +175,7 @@ impl<'f, 'a> Placed<'f, 'a> {
         let origin = quote!(__at);
         self.head()
             .map(|(slot, e)| {
-                let ty = e.field.ty;
+                let ty = &e.field.ty;
                 let at = self.at(&origin, slot);
                 if e.field.out_of_line {
                     quote!(__bw::__private::check_boxed::<#ty>(__buf, #at, __cx)?;)
@@ -193,7 +193,7 @@ impl<'f, 'a> Placed<'f, 'a> {
         let origin = quote!(__at);
         let values = self.entries.iter().map(|e| match e.slot {
             Some(slot) if !e.field.skip => {
-                let ty = e.field.ty;
+                let ty = &e.field.ty;
                 let at = self.at(&origin, slot);
                 if e.field.out_of_line {
                     quote!(__bw::__private::from_boxed::<#ty>(__buf, #at, __cx)?)
@@ -216,7 +216,7 @@ impl<'f, 'a> Placed<'f, 'a> {
     /// The in-place view of the field in `slot` of the value at `self.at`
     /// in `__buf`: `Layout::view`, or `view_mut` when `mutable`.
     pub fn view(&self, slot: usize, f: &Field<'_>, mutable: bool) -> TokenStream {
-        let ty = f.ty;
+        let ty = &f.ty;
         let at = self.at(&quote!(self.at), slot);
         let method = if mutable {
             quote!(view_mut)
@@ -248,7 +248,7 @@ pub fn layout_facts(hints: &str, facts: &[TokenStream]) -> TokenStream {
 
 /// `(size, align)` of a field in the layout, as const expressions.
 pub fn size_align(f: &Field<'_>) -> TokenStream {
-    let ty = f.ty;
+    let ty = &f.ty;
     let align = f.align as usize;
     if f.out_of_line {
         quote!((4usize, __bw::__private::max(4, #align)))

@@ -48,7 +48,7 @@ pub fn expand(input: &Input<'_>, fields: &[Field<'_>], style: Style) -> Expanded
         &placed.facts(),
     );
     let trivial = placed.data().map(|(_, e)| {
-        let ty = e.field.ty;
+        let ty = &e.field.ty;
         if e.field.out_of_line || e.field.intern {
             quote!(&&false)
         } else {
@@ -56,7 +56,7 @@ pub fn expand(input: &Input<'_>, fields: &[Field<'_>], style: Style) -> Expanded
         }
     });
     let trivial_view = placed.data().map(|(_, e)| {
-        let ty = e.field.ty;
+        let ty = &e.field.ty;
         if e.field.out_of_line {
             quote!(&&false)
         } else {
@@ -65,7 +65,7 @@ pub fn expand(input: &Input<'_>, fields: &[Field<'_>], style: Style) -> Expanded
     });
     let hints = placed.head().map(|(_, e)| {
         let m = &e.field.member;
-        let ty = e.field.ty;
+        let ty = &e.field.ty;
         if e.field.out_of_line {
             quote!(+ <#ty as __bw::layout::Layout>::SIZE + <#ty as __bw::layout::Layout>::ALIGN
                 + __bw::layout::Layout::out_of_line_hint(&#node.#m))
@@ -124,7 +124,7 @@ pub fn expand(input: &Input<'_>, fields: &[Field<'_>], style: Style) -> Expanded
     let (de_impl, _, de_where) = names.de_generics.split_for_impl();
 
     let accessors = placed.data().map(|(slot, e)| {
-        let ty = e.field.ty;
+        let ty = &e.field.ty;
         let name = accessor(&e.field.member);
         let view = placed.view(slot, e.field, false);
         let doc = format!("Reads `{}` in place.", field_names[slot]);
@@ -138,7 +138,7 @@ pub fn expand(input: &Input<'_>, fields: &[Field<'_>], style: Style) -> Expanded
         }
     });
     let accessors_mut = placed.data().map(|(slot, e)| {
-        let ty = e.field.ty;
+        let ty = &e.field.ty;
         let name = accessor_mut(&e.field.member);
         let view = placed.view(slot, e.field, true);
         let doc = format!(
@@ -163,7 +163,7 @@ pub fn expand(input: &Input<'_>, fields: &[Field<'_>], style: Style) -> Expanded
     // none (and must have none, or a recursive type's bound never ends).
     let generic = input.generics.type_params().next().is_some();
     let debug_bounds = placed.data().filter(|_| generic).map(|(_, e)| {
-        let ty = e.field.ty;
+        let ty = &e.field.ty;
         quote!(<#ty as __bw::layout::Layout>::View<'__v>: __bw::__private::Debug,)
     });
     let where_preds = where_clause.map(|w| {
@@ -278,7 +278,7 @@ fn plain_proof(
         return quote!(__bw::__private::Plain::NO);
     }
     let conditions = fields.iter().enumerate().map(|(i, f)| {
-        let ty = f.ty;
+        let ty = &f.ty;
         let m = &f.member;
         quote! {
             && <#ty as __bw::layout::Layout>::#claim.is_plain()
@@ -286,7 +286,7 @@ fn plain_proof(
         }
     });
     let sizes = fields.iter().map(|f| {
-        let ty = f.ty;
+        let ty = &f.ty;
         quote!(+ <#ty as __bw::layout::Layout>::SIZE)
     });
     quote! {{

@@ -165,7 +165,7 @@ pub fn expand(input: &Input<'_>, variants: &[UnionVariant<'_>]) -> Expanded {
             return None;
         };
         let name = format_ident!("as_{}_mut", snake_case(&v.ident.to_string()));
-        let ty = only.field.ty;
+        let ty = &only.field.ty;
         let tag = v.tag;
         let view = p.view(*slot, only.field, true);
         let doc = format!(
@@ -289,7 +289,7 @@ fn accessor(v: &UnionVariant<'_>, p: &Placed<'_, '_>) -> TokenStream {
         }
         [(slot, only)] => {
             let name = format_ident!("as_{}", snake);
-            let ty = only.field.ty;
+            let ty = &only.field.ty;
             let view = p.view(*slot, only.field, false);
             let doc = format!("The `{}` payload, if that is the variant.", v.ident);
             quote! {
@@ -307,7 +307,7 @@ fn accessor(v: &UnionVariant<'_>, p: &Placed<'_, '_>) -> TokenStream {
         many => {
             let name = format_ident!("as_{}", snake);
             let tys = many.iter().map(|(_, e)| {
-                let ty = e.field.ty;
+                let ty = &e.field.ty;
                 quote!(<#ty as __bw::layout::Layout>::View<'__v>)
             });
             let views = many.iter().map(|(slot, e)| p.view(*slot, e.field, false));
