@@ -172,3 +172,14 @@ impl<T> Link<T> for Option<Box<T>> {
         })
     }
 }
+
+/// How the view of a struct prints its tail link: `Some(..)` or `None`,
+/// without following it (printing the rest of a long list would recurse
+/// once per node).
+pub struct LinkDebug(pub bool);
+
+impl core::fmt::Debug for LinkDebug {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(if self.0 { "Some(..)" } else { "None" })
+    }
+}

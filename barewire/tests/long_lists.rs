@@ -189,6 +189,10 @@ fn a_million_node_struct_chain_goes_through_every_path_on_a_2mib_stack() {
             node = n.next();
         }
         assert_eq!(i, N);
+        assert_eq!(
+            format!("{view:?}"),
+            r#"NodeLayout { value: "0", next: Some(..) }"#
+        );
         layout::check_full::<Node<String>>(&image).unwrap();
         let owned: Node<String> = layout::to_owned(&image).unwrap();
         assert_chain(&owned, N);

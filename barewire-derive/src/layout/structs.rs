@@ -154,15 +154,21 @@ pub fn expand(input: &Input<'_>, fields: &[Field<'_>], style: Style) -> Expanded
             }
         }
     });
+    // A tail link shows whether a node follows, not the rest of the list
+    // (which would recurse once per node).
     let debug_fields = placed.data().map(|(slot, e)| {
         let name = accessor(&e.field.member);
         let label = &field_names[slot];
-        quote!(.field(#label, &self.#name()))
+        if e.field.tail {
+            quote!(.field(#label, &__bw::__private::LinkDebug(self.#name().is_some())))
+        } else {
+            quote!(.field(#label, &self.#name()))
+        }
     });
     // Generic views need bounds on their fields' views; concrete ones need
     // none (and must have none, or a recursive type's bound never ends).
     let generic = input.generics.type_params().next().is_some();
-    let debug_bounds = placed.data().filter(|_| generic).map(|(_, e)| {
+    let debug_bounds = placed.head().filter(|_| generic).map(|(_, e)| {
         let ty = &e.field.ty;
         quote!(<#ty as __bw::layout::Layout>::View<'__v>: __bw::__private::Debug,)
     });

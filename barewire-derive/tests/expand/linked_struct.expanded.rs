@@ -459,9 +459,6 @@ const _: () = {
         T: __bw::layout::Layout,
         <&'a str as __bw::layout::Layout>::View<'__v>: __bw::__private::Debug,
         <T as __bw::layout::Layout>::View<'__v>: __bw::__private::Debug,
-        <Option<
-            Box<Node<'a, T>>,
-        > as __bw::layout::Layout>::View<'__v>: __bw::__private::Debug,
     {
         fn fmt(
             &self,
@@ -470,7 +467,7 @@ const _: () = {
             __f.debug_struct("NodeLayout")
                 .field("name", &self.name())
                 .field("value", &self.value())
-                .field("next", &self.next())
+                .field("next", &__bw::__private::LinkDebug(self.next().is_some()))
                 .finish()
         }
     }
