@@ -544,3 +544,41 @@ fn short_lists_round_trip_under_miri_too() {
     assert_chain(&barewire::from_slice(&barewire::to_vec(&*two)).unwrap(), 2);
     assert_chain(&layout::to_owned(&barewire::to_layout(&*two)).unwrap(), 2);
 }
+
+/// Borrowed fields in a chain, a const parameter, and a field after the
+/// link that is skipped.
+#[derive(Bare, Debug, PartialEq)]
+struct Words<'a, const N: usize> {
+    word: &'a str,
+    counts: [u8; N],
+    next: Option<Box<Words<'a, N>>>,
+    #[bare(skip)]
+    seen: bool,
+}
+
+#[test]
+fn borrowed_chains_borrow_from_the_input() {
+    let words = Words {
+        word: "first",
+        counts: [1, 2],
+        next: Some(Box::new(Words {
+            word: "second",
+            counts: [3, 4],
+            next: None,
+            seen: true,
+        })),
+        seen: true,
+    };
+    let bytes = barewire::to_vec(&words);
+    assert_eq!(bytes[..9], [5, b'f', b'i', b'r', b's', b't', 1, 2, 1]);
+    let back: Words<'_, 2> = barewire::from_slice(&bytes).unwrap();
+    let second = back.next.as_deref().unwrap();
+    assert_eq!(
+        (second.word, second.counts, second.seen),
+        ("second", [3, 4], false)
+    );
+    assert!(bytes.as_ptr_range().contains(&second.word.as_ptr()));
+    let image = barewire::to_layout(&words);
+    let owned: Words<'_, 2> = layout::to_owned(&image).unwrap();
+    assert_eq!(owned, back);
+}
