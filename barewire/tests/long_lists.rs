@@ -373,6 +373,12 @@ fn a_hostile_million_node_list_is_an_error_or_a_value_in_linear_work() {
         ));
         // The same chain with a valid end decodes: empty strings.
         *bytes.last_mut().unwrap() = 0;
+        // A message that fails after the whole chain decoded drops it
+        // (through `Node`'s loop `Drop`).
+        assert!(matches!(
+            barewire::from_slice::<(Node<String>, u8)>(&bytes),
+            Err(Error::UnexpectedEnd { .. })
+        ));
         let back = barewire::from_slice::<Node<String>>(&bytes).unwrap();
         let mut n = 0;
         let mut node = Some(&back);
