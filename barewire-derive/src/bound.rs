@@ -43,7 +43,7 @@ fn field_types<'a>(input: &'a Input<'_>) -> Vec<&'a syn::Type> {
         Shape::Struct(fields, _) => fields
             .iter()
             .filter(|f| !f.skip && f.with.is_none())
-            .map(|f| f.ty)
+            .map(|f| &f.ty)
             .collect(),
         Shape::Union(variants) => variants
             .iter()
@@ -51,7 +51,7 @@ fn field_types<'a>(input: &'a Input<'_>) -> Vec<&'a syn::Type> {
                 v.fields
                     .iter()
                     .filter(|f| !f.skip && f.with.is_none())
-                    .map(|f| f.ty)
+                    .map(|f| &f.ty)
             })
             .collect(),
         Shape::Enum(_) => Vec::new(),

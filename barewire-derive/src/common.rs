@@ -16,7 +16,7 @@ pub fn wire_plain_proof(fields: &[Field<'_>], trait_path: &TokenStream) -> Token
     let mut conditions = Vec::new();
     let mut offset = quote!(0);
     for f in crate::model::wire_fields(fields) {
-        let ty = f.ty;
+        let ty = &f.ty;
         let m = &f.member;
         conditions.push(quote!(<#ty as #trait_path>::PLAIN.is_plain()));
         conditions.push(quote!(__bw::__private::offset_of!(Self, #m) == #offset));
@@ -61,7 +61,7 @@ pub fn size_hint_field(f: &Field<'_>, value: &TokenStream) -> TokenStream {
 
 /// The schema type of one field, in a `describe` body.
 pub fn describe_field(f: &Field<'_>) -> TokenStream {
-    let ty = f.ty;
+    let ty = &f.ty;
     match &f.with {
         Some(path) => {
             let f = adapter_fn(f, path, "describe");
@@ -98,6 +98,153 @@ pub fn pattern(style: Style, fields: &[Field<'_>], bindings: &[syn::Ident]) -> T
         Style::Named => {
             let members = fields.iter().map(|f| &f.member);
             quote!({ #(#members: #bindings),* })
+        }
+    }
+}
+
+/// The tail link of `fields`, if they have one (see `model::mark_tail`).
+pub fn tail<'f, 'a>(fields: &'f [Field<'a>]) -> Option<&'f Field<'a>> {
+    fields.iter().find(|f| f.tail)
+}
+
+/// `<L as Link<Self>>`: the link trait of a tail field's type `L`.
+pub fn link(f: &Field<'_>) -> TokenStream {
+    let ty = &f.ty;
+    quote!(<#ty as __bw::__private::Link<Self>>)
+}
+
+/// One member of a chain whose fields end in a tail link: a struct, or one
+/// union member. How the rebuild of a chain is written, shared by the wire
+/// decoder and the layout's `FromLayout`: each node's fields before the
+/// link (its *head*) are kept in a heap `Vec` until the chain ends, then
+/// the values are built from the last node back to the first, so no stack
+/// frame is taken per node.
+pub struct Linked<'f, 'a> {
+    /// `Self` or `Self::Variant`.
+    pub path: TokenStream,
+    /// How its fields are written.
+    pub style: Style,
+    /// Its fields, the tail link among them.
+    pub fields: &'f [Field<'a>],
+}
+
+impl Linked<'_, '_> {
+    /// The fields of the head: on the wire, before the link.
+    fn head(&self) -> impl Iterator<Item = &Field<'_>> {
+        self.fields.iter().filter(|f| !f.skip && !f.tail)
+    }
+
+    /// `let __head: (A, B) = (a, b);` from the values of the head's fields,
+    /// in order.
+    pub fn read_head(&self, values: &[TokenStream]) -> TokenStream {
+        let tys = self.head().map(|f| &f.ty);
+        quote!(let __head: ( #(#tys,)* ) = ( #(#values,)* );)
+    }
+
+    /// The value built from `__head` and the link `link`, skipped fields set
+    /// to their default.
+    pub fn build(&self, link: &TokenStream) -> TokenStream {
+        let mut index = 0..;
+        let values: Vec<TokenStream> = self
+            .fields
+            .iter()
+            .map(|f| {
+                if f.skip {
+                    quote!(__bw::__private::Default::default())
+                } else if f.tail {
+                    link.clone()
+                } else {
+                    let i = syn::Index::from(index.next().unwrap_or(0));
+                    quote!(__head.#i)
+                }
+            })
+            .collect();
+        let path = &self.path;
+        match self.style {
+            Style::Unit => path.clone(),
+            Style::Tuple => quote!(#path( #(#values),* )),
+            Style::Named => {
+                let members = self.fields.iter().map(|f| &f.member);
+                quote!(#path { #(#members: #values),* })
+            }
+        }
+    }
+
+    /// The head's type: a tuple of its fields' types.
+    fn head_type(&self) -> TokenStream {
+        let tys = self.head().map(|f| &f.ty);
+        quote!(( #(#tys,)* ))
+    }
+}
+
+/// The heads of the nodes still to build, for the members `linked` (one
+/// for a struct, one per linked member of a union).
+pub struct Heads<'l, 'f, 'a> {
+    linked: &'l [Linked<'f, 'a>],
+}
+
+impl<'l, 'f, 'a> Heads<'l, 'f, 'a> {
+    /// The heads of `linked`.
+    pub fn new(linked: &'l [Linked<'f, 'a>]) -> Self {
+        Heads { linked }
+    }
+
+    /// The declaration of `__heads`: a `Vec` of head tuples, or of a local
+    /// enum of them when several members link.
+    pub fn declare(&self) -> TokenStream {
+        if let [only] = self.linked {
+            let ty = only.head_type();
+            return quote! {
+                let mut __heads: __bw::__private::Vec<#ty> = __bw::__private::Vec::new();
+            };
+        }
+        let params: Vec<syn::Ident> = (0..self.linked.len())
+            .map(|i| quote::format_ident!("__H{}", i))
+            .collect();
+        let variants: Vec<syn::Ident> = (0..self.linked.len())
+            .map(|i| quote::format_ident!("__V{}", i))
+            .collect();
+        let tys = self.linked.iter().map(Linked::head_type);
+        quote! {
+            enum __Head<#(#params),*> { #(#variants(#params)),* }
+            let mut __heads: __bw::__private::Vec<__Head<#(#tys),*>> = __bw::__private::Vec::new();
+        }
+    }
+
+    /// Pushes `__head` of member `i`.
+    pub fn push(&self, i: usize) -> TokenStream {
+        if self.linked.len() == 1 {
+            quote!(__heads.push(__head);)
+        } else {
+            let v = quote::format_ident!("__V{}", i);
+            quote!(__heads.push(__Head::#v(__head));)
+        }
+    }
+
+    /// Builds the nodes whose heads were pushed, last first, each linking
+    /// to `__last`, the node after it; `__last` is then the first node.
+    pub fn rebuild(&self) -> TokenStream {
+        let link_to = |l: &Linked<'_, '_>| {
+            let tail = tail(l.fields).map(link).unwrap_or_default();
+            l.build(&quote!(#tail::to(__bw::__private::Box::new(__last))))
+        };
+        if let [only] = self.linked {
+            let build = link_to(only);
+            return quote! {
+                while let __bw::__private::Some(__head) = __heads.pop() {
+                    __last = #build;
+                }
+            };
+        }
+        let arms = self.linked.iter().enumerate().map(|(i, l)| {
+            let v = quote::format_ident!("__V{}", i);
+            let build = link_to(l);
+            quote!(__Head::#v(__head) => #build,)
+        });
+        quote! {
+            while let __bw::__private::Some(__head) = __heads.pop() {
+                __last = match __head { #(#arms)* };
+            }
         }
     }
 }

@@ -4,8 +4,10 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::bound;
-use crate::common::{bindings, encode_field, pattern, size_hint_field, wire_plain_proof};
-use crate::model::{Field, Input, Shape};
+use crate::common::{
+    bindings, encode_field, link, pattern, size_hint_field, tail, wire_plain_proof,
+};
+use crate::model::{Field, Input, Shape, UnionVariant};
 
 /// The `impl Encode` of the input.
 pub fn expand(input: &Input<'_>) -> TokenStream {
@@ -25,6 +27,9 @@ pub fn expand(input: &Input<'_>) -> TokenStream {
                 quote!(__bw::__private::size_of::<__bw::__private::u64>()),
                 quote!(__bw::__private::Plain::NO),
             )
+        }
+        Shape::Union(variants) if variants.iter().any(|v| tail(&v.fields).is_some()) => {
+            linked_union_body(variants)
         }
         Shape::Union(variants) => {
             let arms = variants.iter().map(|v| {
@@ -79,6 +84,9 @@ pub fn expand(input: &Input<'_>) -> TokenStream {
 
 /// Encode body, size hint and plainness of a struct.
 fn struct_body(fields: &[Field<'_>]) -> (TokenStream, TokenStream, TokenStream) {
+    if let Some(tail) = tail(fields) {
+        return linked_struct_body(fields, tail);
+    }
     let active = crate::model::wire_fields(fields);
     let writes = active.iter().map(|f| {
         let m = &f.member;
@@ -95,4 +103,102 @@ fn struct_body(fields: &[Field<'_>]) -> (TokenStream, TokenStream, TokenStream) 
         }
     };
     (body, quote!(0 #(#hints)*), plain)
+}
+
+/// Encode body, size hint and plainness of a struct whose last field links
+/// to the next node: a loop over the nodes (never plain: it holds a box).
+fn linked_struct_body(
+    fields: &[Field<'_>],
+    tail: &Field<'_>,
+) -> (TokenStream, TokenStream, TokenStream) {
+    let head = fields.iter().filter(|f| !f.skip && !f.tail);
+    let writes = head.clone().map(|f| {
+        let m = &f.member;
+        encode_field(f, &quote!(&__node.#m))
+    });
+    let hints = head.map(|f| {
+        let m = &f.member;
+        size_hint_field(f, &quote!(&__node.#m))
+    });
+    let link = link(tail);
+    let next = &tail.member;
+    let body = quote! {
+        let mut __next = __bw::__private::Some(self);
+        while let __bw::__private::Some(__node) = __next {
+            #(#writes)*
+            __next = #link::encode(&__node.#next, __out);
+        }
+    };
+    let hint = quote! {
+        let mut __hint: __bw::__private::usize = 0;
+        let mut __next = __bw::__private::Some(self);
+        while let __bw::__private::Some(__node) = __next {
+            __hint = __hint.saturating_add(#link::WIRE_SIZE #(#hints)*);
+            __next = #link::next(&__node.#next);
+        }
+        __hint
+    };
+    (body, hint, quote!(__bw::__private::Plain::NO))
+}
+
+/// Encode body, size hint and plainness of a union with a member whose
+/// last field links to the next node: a loop over the nodes, each arm
+/// giving the node that follows (none for a member without a link).
+fn linked_union_body(variants: &[UnionVariant<'_>]) -> (TokenStream, TokenStream, TokenStream) {
+    let arms = variants.iter().map(|v| {
+        let vi = v.ident;
+        let tag = v.tag;
+        let bindings = bindings(&v.fields);
+        let pattern = pattern(v.style, &v.fields, &bindings);
+        let on_wire = || {
+            v.fields
+                .iter()
+                .zip(&bindings)
+                .filter(|(f, _)| !f.skip && !f.tail)
+        };
+        let writes = on_wire().map(|(f, b)| encode_field(f, &quote!(#b)));
+        let sizes = on_wire().map(|(f, b)| size_hint_field(f, &quote!(#b)));
+        let (next, hint_next, link_size) =
+            match v.fields.iter().zip(&bindings).find(|(f, _)| f.tail) {
+                Some((f, b)) => {
+                    let link = link(f);
+                    (
+                        quote!(#link::encode(#b, __out)),
+                        quote!(#link::next(#b)),
+                        quote!(+ #link::WIRE_SIZE),
+                    )
+                }
+                None => (
+                    quote!(__bw::__private::None),
+                    quote!(__bw::__private::None),
+                    quote!(),
+                ),
+            };
+        let write = quote!(Self::#vi #pattern => {
+            __bw::__private::write_uint(__out, #tag);
+            #(#writes)*
+            #next
+        });
+        let hint = quote!(Self::#vi #pattern => {
+            __hint = __hint.saturating_add(1 #link_size #(#sizes)*);
+            #hint_next
+        });
+        (write, hint)
+    });
+    let (writes, hints): (Vec<_>, Vec<_>) = arms.unzip();
+    let body = quote! {
+        let mut __next = __bw::__private::Some(self);
+        while let __bw::__private::Some(__node) = __next {
+            __next = match __node { #(#writes)* };
+        }
+    };
+    let hint = quote! {
+        let mut __hint: __bw::__private::usize = 0;
+        let mut __next = __bw::__private::Some(self);
+        while let __bw::__private::Some(__node) = __next {
+            __next = match __node { #(#hints)* };
+        }
+        __hint
+    };
+    (body, hint, quote!(__bw::__private::Plain::NO))
 }

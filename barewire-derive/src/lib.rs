@@ -36,6 +36,20 @@ use proc_macro::TokenStream;
 /// `barewire::schema::Describe`: the BARE wire codec and schema of a type.
 ///
 /// See the `barewire` crate docs for the type mapping and the attributes.
+///
+/// **Recursive types.** A last field on the wire of type `Box<Self>` (in a
+/// union member) or `Option<Box<Self>>` (in a struct or a union member),
+/// `Self` spelled `Self` or as the type's name with its own parameters, is
+/// a tail link: the generated encode, size hint, decode, layout write,
+/// check and rebuild walk a chain of them in a loop (the decoders keep each
+/// node's other fields in a heap `Vec` and build the boxes from the end),
+/// so lists of any length take constant stack and count against no depth
+/// limit. Any other recursion recurses, bounded by `Limits::max_depth` and
+/// `Limits::max_stack`. The derive adds no `Drop` (that would forbid moving
+/// fields out of the type), and Rust drops a `Box` chain recursively, so
+/// give a long list a `Drop` that detaches each tail with `take()` in a
+/// loop: the "Recursive types of any length" section of the `barewire`
+/// crate docs shows it.
 #[proc_macro_derive(Bare, attributes(bare))]
 pub fn derive_bare(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as syn::DeriveInput);

@@ -19,7 +19,7 @@ pub fn expand(input: &Input<'_>) -> TokenStream {
         return quote!();
     };
     let ident = input.ident;
-    let inner = field.ty;
+    let inner = &field.ty;
     let member = &field.member;
     let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
     let mut predicates: Vec<TokenStream> = where_clause

@@ -72,8 +72,10 @@ pub struct Field<'a> {
     pub attrs: Attrs,
     /// `self.<member>`.
     pub member: Member,
-    /// The field's type.
-    pub ty: &'a Type,
+    /// The field's type, `Self` in it spelled as the input's name with its
+    /// parameters (generated code also uses it outside the type's own
+    /// impls, in the view type's).
+    pub ty: Type,
     /// The BARE field name (lowerCamelCase of the Rust name unless renamed).
     pub schema_name: String,
     /// Not on the wire: `skip`, or explicit padding.
@@ -96,6 +98,10 @@ pub struct Field<'a> {
     /// `#[bare(with = "module", with_layout)]`: the adapter module also
     /// gives the field's layout, through its `Layout` proxy type.
     pub with_layout: bool,
+    /// The tail link of a chain: the last field on the wire, of type
+    /// `Box<Self>` or `Option<Box<Self>>` (see [`mark_tail`]). Generated
+    /// code follows it in a loop instead of recursing.
+    pub tail: bool,
 }
 
 impl Field<'_> {
@@ -164,14 +170,27 @@ impl<'a> Input<'a> {
         );
         let declared_order = explicit || attrs.declared_order.get().is_some_and(|d| d.value);
         let align = attrs.align.get().map_or(1, |a| a.value);
-        let shape = match &input.data {
+        let mut shape = match &input.data {
             Data::Struct(data) => {
-                let (fields, style) = parse_fields(cx, &data.fields);
+                let (fields, style) = parse_fields(cx, &data.fields, input);
                 Shape::Struct(fields, style)
             }
-            Data::Enum(data) => parse_enum(cx, data),
+            Data::Enum(data) => parse_enum(cx, data, input),
             Data::Union(_) => Shape::Struct(Vec::new(), Style::Unit),
         };
+        if !explicit {
+            match &mut shape {
+                // A struct whose every value holds a `Box<Self>` has no
+                // finite value: only an optional link ends a struct chain.
+                Shape::Struct(fields, _) => mark_tail(fields, input, false),
+                Shape::Union(variants) => {
+                    for v in variants {
+                        mark_tail(&mut v.fields, input, true);
+                    }
+                }
+                Shape::Enum(_) => {}
+            }
+        }
         Input {
             ast: input,
             explicit,
@@ -191,7 +210,7 @@ impl<'a> Input<'a> {
 }
 
 /// The fields of a struct or union member, and how they are written.
-fn parse_fields<'a>(cx: &Ctxt, fields: &'a Fields) -> (Vec<Field<'a>>, Style) {
+fn parse_fields<'a>(cx: &Ctxt, fields: &'a Fields, input: &DeriveInput) -> (Vec<Field<'a>>, Style) {
     let style = match fields {
         Fields::Named(_) => Style::Named,
         Fields::Unnamed(_) => Style::Tuple,
@@ -215,7 +234,7 @@ fn parse_fields<'a>(cx: &Ctxt, fields: &'a Fields) -> (Vec<Field<'a>>, Style) {
             Field {
                 ast: field,
                 member,
-                ty: &field.ty,
+                ty: resolve_self(&field.ty, input),
                 schema_name,
                 skip: attrs.skip.is_set() || padding,
                 align: attrs.align.get().map_or(1, |a| a.value),
@@ -225,6 +244,7 @@ fn parse_fields<'a>(cx: &Ctxt, fields: &'a Fields) -> (Vec<Field<'a>>, Style) {
                 wire_index: attrs.field.get().map_or(i as u64, |f| f.value),
                 with: attrs.with.get().map(|w| respan_path(&w.value, w.span)),
                 with_layout: attrs.with_layout.is_set(),
+                tail: false,
                 attrs,
             }
         })
@@ -260,7 +280,7 @@ pub fn wire_only_fields<'i, 'a>(input: &'i Input<'a>) -> Vec<&'i Field<'a>> {
 
 /// A field-less enum's members, or a union's (tags resolved: explicit, else
 /// the previous plus one).
-fn parse_enum<'a>(cx: &Ctxt, data: &'a syn::DataEnum) -> Shape<'a> {
+fn parse_enum<'a>(cx: &Ctxt, data: &'a syn::DataEnum, input: &DeriveInput) -> Shape<'a> {
     let fieldless = data
         .variants
         .iter()
@@ -297,7 +317,7 @@ fn parse_enum<'a>(cx: &Ctxt, data: &'a syn::DataEnum) -> Shape<'a> {
                 (None, Some(prev)) => prev.wrapping_add(1),
             };
             previous = Some(tag);
-            let (fields, style) = parse_fields(cx, &v.fields);
+            let (fields, style) = parse_fields(cx, &v.fields, input);
             let schema_name = attrs
                 .rename
                 .get()
@@ -314,4 +334,257 @@ fn parse_enum<'a>(cx: &Ctxt, data: &'a syn::DataEnum) -> Shape<'a> {
         })
         .collect();
     Shape::Union(variants)
+}
+
+/// Marks the tail link of `fields`: the last field on the wire, when it is
+/// an `Option<Box<Self>>` (or, with `boxed`, a `Box<Self>`), `Self` spelled
+/// `Self` or as the input's name with its own parameters in order, and has
+/// no `with`, `out_of_line` or `intern` hint. Wire and layout are those of
+/// the field's type either way; only the generated code changes (a loop).
+fn mark_tail(fields: &mut [Field<'_>], input: &DeriveInput, boxed: bool) {
+    let Some(last) = fields
+        .iter_mut()
+        .filter(|f| !f.skip)
+        .max_by_key(|f| f.wire_index)
+    else {
+        return;
+    };
+    if last.with.is_some() || last.out_of_line || last.intern {
+        return;
+    }
+    last.tail = match link_target(&last.ty) {
+        Some((inner, optional)) => (optional || boxed) && is_self(inner, input),
+        None => false,
+    };
+}
+
+/// `T` and whether the link is optional, for a field of type `Box<T>` or
+/// `Option<Box<T>>` (the std paths of either, too).
+fn link_target(ty: &Type) -> Option<(&Type, bool)> {
+    if let Some(inner) = single_arg(ty, "Option", &["std", "core"], "option") {
+        return single_arg(inner, "Box", &["std", "alloc"], "boxed").map(|t| (t, true));
+    }
+    single_arg(ty, "Box", &["std", "alloc"], "boxed").map(|t| (t, false))
+}
+
+/// The one type argument of `name<T>`, spelled `name` or `krate::module::name`
+/// for one of `krates`.
+fn single_arg<'t>(ty: &'t Type, name: &str, krates: &[&str], module: &str) -> Option<&'t Type> {
+    let Type::Path(p) = strip(ty) else {
+        return None;
+    };
+    if p.qself.is_some() {
+        return None;
+    }
+    let segs: Vec<_> = p.path.segments.iter().collect();
+    let path_ok = match segs.as_slice() {
+        [last] => p.path.leading_colon.is_none() && last.ident == name,
+        [k, m, last] => {
+            krates.iter().any(|k2| k.ident == k2) && m.ident == module && last.ident == name
+        }
+        _ => false,
+    };
+    if !path_ok
+        || segs[..segs.len() - 1]
+            .iter()
+            .any(|s| !s.arguments.is_none())
+    {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(args) = &segs[segs.len() - 1].arguments else {
+        return None;
+    };
+    match args.args.iter().collect::<Vec<_>>().as_slice() {
+        [syn::GenericArgument::Type(t)] => Some(t),
+        _ => None,
+    }
+}
+
+/// `ty` without invisible groups and parentheses.
+fn strip(ty: &Type) -> &Type {
+    match ty {
+        Type::Group(g) => strip(&g.elem),
+        Type::Paren(p) => strip(&p.elem),
+        other => other,
+    }
+}
+
+/// Whether `ty` is the input type itself: `Self`, or its name with its own
+/// generic parameters in declaration order (`List<'a, T, N>`).
+fn is_self(ty: &Type, input: &DeriveInput) -> bool {
+    let Type::Path(p) = strip(ty) else {
+        return false;
+    };
+    if p.qself.is_some() || p.path.leading_colon.is_some() || p.path.segments.len() != 1 {
+        return false;
+    }
+    let seg = &p.path.segments[0];
+    if seg.ident == "Self" {
+        return seg.arguments.is_none();
+    }
+    if seg.ident != input.ident {
+        return false;
+    }
+    let params: Vec<_> = input.generics.params.iter().collect();
+    let args: Vec<&syn::GenericArgument> = match &seg.arguments {
+        syn::PathArguments::None => Vec::new(),
+        syn::PathArguments::AngleBracketed(a) => a.args.iter().collect(),
+        syn::PathArguments::Parenthesized(_) => return false,
+    };
+    params.len() == args.len() && params.iter().zip(args).all(|(p, a)| same_param(p, a))
+}
+
+/// Whether the generic argument `a` names the parameter `p` itself.
+fn same_param(p: &syn::GenericParam, a: &syn::GenericArgument) -> bool {
+    use syn::{GenericArgument as A, GenericParam as P};
+    let is_ident = |t: &Type, ident: &Ident| matches!(strip(t), Type::Path(tp) if tp.qself.is_none() && tp.path.is_ident(ident));
+    match (p, a) {
+        (P::Lifetime(l), A::Lifetime(a)) => l.lifetime.ident == a.ident,
+        (P::Type(t), A::Type(a)) => is_ident(a, &t.ident),
+        (P::Const(c), A::Type(a)) => is_ident(a, &c.ident),
+        (P::Const(c), A::Const(syn::Expr::Path(e))) => {
+            e.qself.is_none() && e.path.is_ident(&c.ident)
+        }
+        (P::Const(c), A::Const(syn::Expr::Block(b))) => matches!(
+            b.block.stmts.as_slice(),
+            [syn::Stmt::Expr(syn::Expr::Path(e), None)] if e.qself.is_none() && e.path.is_ident(&c.ident)
+        ),
+        _ => false,
+    }
+}
+
+/// `ty` with every `Self` (not followed by `::`) replaced by the input's
+/// name and parameters, `List<T>` for `Self` in `List<T>`; `ty` itself if
+/// the result does not parse.
+fn resolve_self(ty: &Type, input: &DeriveInput) -> Type {
+    use proc_macro2::{Group, TokenStream, TokenTree};
+    fn replace(tokens: TokenStream, with: &TokenStream) -> TokenStream {
+        let tokens: Vec<TokenTree> = tokens.into_iter().collect();
+        let mut out = Vec::new();
+        for (i, token) in tokens.iter().enumerate() {
+            let path_follows =
+                matches!(tokens.get(i + 1), Some(TokenTree::Punct(p)) if p.as_char() == ':');
+            match token {
+                TokenTree::Ident(ident) if ident == "Self" && !path_follows => {
+                    out.extend(with.clone().into_iter().map(|mut t| {
+                        t.set_span(ident.span());
+                        t
+                    }));
+                }
+                TokenTree::Group(g) => {
+                    let mut group = Group::new(g.delimiter(), replace(g.stream(), with));
+                    group.set_span(g.span());
+                    out.push(TokenTree::Group(group));
+                }
+                other => out.push(other.clone()),
+            }
+        }
+        out.into_iter().collect()
+    }
+    let ident = &input.ident;
+    let (_, params, _) = input.generics.split_for_impl();
+    let with = quote::quote!(#ident #params);
+    syn::parse2(replace(quote::quote!(#ty), &with)).unwrap_or_else(|_| ty.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Input, Shape};
+    use crate::ctxt::Ctxt;
+
+    /// The tail flags of every field of `input`, per struct or member.
+    fn tails(input: syn::DeriveInput) -> Vec<Vec<bool>> {
+        let cx = Ctxt::new();
+        let model = Input::from_ast(&cx, &input, false);
+        let flags = match &model.shape {
+            Shape::Struct(fields, _) => vec![fields.iter().map(|f| f.tail).collect()],
+            Shape::Union(variants) => variants
+                .iter()
+                .map(|v| v.fields.iter().map(|f| f.tail).collect())
+                .collect(),
+            Shape::Enum(_) => Vec::new(),
+        };
+        cx.check().unwrap();
+        flags
+    }
+
+    #[test]
+    fn tail_links_are_the_last_field_and_the_type_itself() {
+        let t = tails(syn::parse_quote! {
+            struct Node<'a, T, const N: usize> { a: &'a [T; N], next: Option<Box<Node<'a, T, N>>> }
+        });
+        assert_eq!(t, [[false, true]]);
+        let t = tails(syn::parse_quote! {
+            struct Node { next: ::std::option::Option<std::boxed::Box<Self>>, #[bare(skip)] seen: bool }
+        });
+        assert_eq!(t, [[true, false]]);
+        let t = tails(syn::parse_quote! {
+            enum L<T> { E, A(T, Box<L<T>>), B(Option<Box<Self>>), C(Box<L<u8>>), D(Box<Self>, u8) }
+        });
+        assert_eq!(
+            t,
+            [
+                vec![],
+                vec![false, true],
+                vec![true],
+                vec![false],
+                vec![false, false]
+            ]
+        );
+    }
+
+    #[test]
+    fn other_links_recurse() {
+        // A struct that always holds a `Box<Self>` has no finite value.
+        assert_eq!(
+            tails(syn::parse_quote!(
+                struct S {
+                    next: Box<S>,
+                }
+            )),
+            [[false]]
+        );
+        // Not the type itself, or hinted, or not a box.
+        for input in [
+            quote::quote!(
+                struct S<T> {
+                    next: Option<Box<S<u8>>>,
+                }
+            ),
+            quote::quote!(
+                struct S<T> {
+                    next: Option<Box<S>>,
+                }
+            ),
+            quote::quote!(
+                struct S {
+                    next: Option<Box<Other>>,
+                }
+            ),
+            quote::quote!(
+                struct S {
+                    #[bare(out_of_line)]
+                    next: Option<Box<S>>,
+                }
+            ),
+            quote::quote!(
+                struct S {
+                    next: Option<std::rc::Rc<S>>,
+                }
+            ),
+            quote::quote!(
+                struct S {
+                    next: Vec<S>,
+                }
+            ),
+            quote::quote!(
+                struct S {
+                    next: Option<my::Box<S>>,
+                }
+            ),
+        ] {
+            let input: syn::DeriveInput = syn::parse2(input).unwrap();
+            assert_eq!(tails(input.clone()), [[false]], "{}", quote::quote!(#input));
+        }
+    }
 }

@@ -142,6 +142,37 @@ fn generic_union_with_skipped_fields() {
 }
 
 #[test]
+fn linked_union() {
+    snapshot(
+        "linked_union",
+        syn::parse_quote! {
+            pub enum List<T> {
+                Empty,
+                Node(T, Box<List<T>>),
+            }
+        },
+        false,
+    );
+}
+
+#[test]
+fn linked_struct() {
+    snapshot(
+        "linked_struct",
+        syn::parse_quote! {
+            pub struct Node<'a, T> {
+                name: &'a str,
+                value: T,
+                next: Option<Box<Self>>,
+                #[bare(skip)]
+                visited: bool,
+            }
+        },
+        false,
+    );
+}
+
+#[test]
 fn errors_are_compile_errors_not_panics() {
     let input: syn::DeriveInput = syn::parse_quote! {
         #[bare(tag = 1)]

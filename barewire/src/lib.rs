@@ -18,6 +18,7 @@ pub mod image;
 pub mod ipc;
 pub mod layout;
 mod limits;
+mod link;
 #[cfg(feature = "mmap")]
 pub mod mmap;
 pub mod plain;

@@ -22,7 +22,16 @@ use crate::error::Error;
 #[non_exhaustive]
 pub struct Limits {
     /// How deeply lists, maps and boxes may nest (default 256). Each level
-    /// of `Box`, list or map counts one.
+    /// of `Box`, list or map counts one; it bounds the levels a decoder or
+    /// a layout check *recurses*.
+    ///
+    /// A tail link of a derived type (a last field `Box<Self>` or
+    /// `Option<Box<Self>>`, see the crate docs) is followed in a loop and
+    /// counts nothing, so a list of any length stays at the depth of its
+    /// first node, and the default accepts every value `to_vec` and
+    /// `to_layout` write within [`max_size`](Self::max_size) unless it
+    /// nests some other way more than 256 levels deep (a tree, lists of
+    /// lists, a box that is not the last field).
     pub max_depth: u32,
     /// The largest message, in bytes (default 64 MiB). [`from_slice`]
     /// checks the input length; streaming decoders stop buffering here.

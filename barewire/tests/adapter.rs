@@ -238,3 +238,39 @@ fn adapters_with_layout_lay_out_their_proxy() {
     );
     assert_eq!(barewire::layout::to_owned::<Peer>(&image).unwrap(), peer);
 }
+
+/// A linked list whose head fields have adapters (wire-only, no layout): the
+/// derived loop reads them through the adapters, borrowed strings included.
+#[derive(Bare, Debug, PartialEq)]
+struct Linked<'a> {
+    #[bare(with = "be32")]
+    count: u32,
+    #[bare(with = "lower")]
+    name: &'a str,
+    next: Option<Box<Linked<'a>>>,
+}
+
+#[test]
+fn adapters_in_a_linked_list() {
+    let list = Linked {
+        count: 1,
+        name: "a",
+        next: Some(Box::new(Linked {
+            count: 2,
+            name: "bc",
+            next: None,
+        })),
+    };
+    let bytes = barewire::to_vec(&list);
+    assert_eq!(
+        bytes,
+        [0, 0, 0, 1, 1, b'a', 1, 0, 0, 0, 2, 2, b'b', b'c', 0]
+    );
+    assert_eq!(barewire::from_slice::<Linked<'_>>(&bytes).unwrap(), list);
+    let mut bad = bytes.clone();
+    bad[12] = b'B';
+    assert!(matches!(
+        barewire::from_slice::<Linked<'_>>(&bad),
+        Err(Error::InvalidLayout { offset: 11, .. })
+    ));
+}

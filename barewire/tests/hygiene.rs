@@ -61,3 +61,50 @@ fn derives_without_the_prelude() {
         bw::schema::<Record<'_, Colour>>().contains("type Colour enum {\n  RED = 1\n  GREEN\n}")
     );
 }
+
+/// Tail links, walked in loops by the generated code.
+#[derive(bw::Bare, Debug, PartialEq)]
+#[bare(crate = "bw")]
+struct Chain<T> {
+    value: T,
+    next: std::option::Option<std::boxed::Box<Self>>,
+}
+
+#[derive(bw::Bare, Debug, PartialEq)]
+#[bare(crate = "bw")]
+enum Steps {
+    End,
+    One(u8, ::std::boxed::Box<Steps>),
+    Two {
+        a: u8,
+        next: std::option::Option<std::boxed::Box<Steps>>,
+    },
+}
+
+#[test]
+fn tail_links_without_the_prelude() {
+    let chain = Chain {
+        value: 1u8,
+        next: std::option::Option::Some(std::boxed::Box::new(Chain {
+            value: 2,
+            next: std::option::Option::None,
+        })),
+    };
+    let bytes = bw::to_vec(&chain);
+    std::assert_eq!(bytes, [1, 1, 2, 0]);
+    std::assert_eq!(bw::from_slice::<Chain<u8>>(&bytes).unwrap(), chain);
+    let image = bw::to_layout(&chain);
+    std::assert_eq!(bw::layout::to_owned::<Chain<u8>>(&image).unwrap(), chain);
+    let steps = Steps::One(
+        5,
+        std::boxed::Box::new(Steps::Two {
+            a: 6,
+            next: std::option::Option::Some(std::boxed::Box::new(Steps::End)),
+        }),
+    );
+    let bytes = bw::to_vec(&steps);
+    std::assert_eq!(bytes, [1, 5, 2, 6, 1, 0]);
+    std::assert_eq!(bw::from_slice::<Steps>(&bytes).unwrap(), steps);
+    let image = bw::to_layout(&steps);
+    std::assert_eq!(bw::layout::to_owned::<Steps>(&image).unwrap(), steps);
+}

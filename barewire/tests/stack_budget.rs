@@ -2,13 +2,32 @@
 //! with a large inline field used to overflow a 2 MiB thread well below the
 //! default depth limit (250 levels in `from_slice`, 120 in
 //! `layout::to_owned`).
+//!
+//! `Heavy` links to the next node *before* its block, so its recursion is
+//! not a tail link and nests; `HeavyTail`, whose link is the last field, is
+//! walked in a loop and takes no stack per level.
 
 use barewire::{Bare, Error, Limits};
 
 #[derive(Bare, Debug, PartialEq)]
 struct Heavy {
-    block: [u64; 512],
     next: Option<Box<Heavy>>,
+    block: [u64; 512],
+}
+
+#[derive(Bare)]
+struct HeavyTail {
+    block: [u64; 512],
+    next: Option<Box<HeavyTail>>,
+}
+
+impl Drop for HeavyTail {
+    fn drop(&mut self) {
+        let mut next = self.next.take();
+        while let Some(mut node) = next {
+            next = node.next.take();
+        }
+    }
 }
 
 fn chain(levels: usize) -> Heavy {
@@ -128,4 +147,37 @@ fn drop_deep(mut node: Heavy) {
     while let Some(next) = node.next.take() {
         node = *next;
     }
+}
+
+#[test]
+#[cfg_attr(miri, ignore)]
+fn tail_links_take_no_stack_per_level() {
+    on_2mib_stack(|| {
+        let mut value = HeavyTail {
+            block: [0; 512],
+            next: None,
+        };
+        for i in 1..1_000u64 {
+            value = HeavyTail {
+                block: [i; 512],
+                next: Some(Box::new(value)),
+            };
+        }
+        let tight = Limits::DEFAULT.with_max_stack(16 << 10).with_max_depth(1);
+        let bytes = barewire::to_vec(&value);
+        let back = barewire::from_slice_with::<HeavyTail>(&bytes, tight).unwrap();
+        assert_eq!(back.block[0], 999);
+        let image = barewire::to_layout(&value);
+        let view = barewire::layout::view_with::<HeavyTail>(&image, tight).unwrap();
+        assert_eq!(view.block().get(0), Some(999));
+        let owned = barewire::layout::to_owned::<HeavyTail>(&image).unwrap();
+        let mut levels = 1;
+        let mut node = &owned;
+        while let Some(next) = &node.next {
+            assert_eq!(next.block[511], 999 - levels);
+            node = next;
+            levels += 1;
+        }
+        assert_eq!(levels, 1_000);
+    });
 }

@@ -103,7 +103,7 @@ pub fn padding(cx: &Ctxt, input: &Input<'_>) {
             );
             continue;
         }
-        let is_bytes = matches!(f.ty, Type::Array(a) if matches!(&*a.elem, Type::Path(e) if e.path.is_ident("u8")));
+        let is_bytes = matches!(&f.ty, Type::Array(a) if matches!(&*a.elem, Type::Path(e) if e.path.is_ident("u8")));
         if !is_bytes {
             cx.error_at(p.key, "padding must be a `[u8; N]` field");
         }

@@ -268,7 +268,7 @@ fn enum_not_empty(cx: &Ctxt, input: &Input<'_>) {
 fn field_types(cx: &Ctxt, input: &Input<'_>) {
     for f in all_fields(input) {
         if !f.skip && f.with.is_none() {
-            types::field_type(cx, f.ty);
+            types::field_type(cx, &f.ty);
         }
     }
 }
@@ -295,7 +295,7 @@ fn unique_field_names(cx: &Ctxt, input: &Input<'_>) {
                 Some(r) => cx.error_at(r.key, message),
                 None => match &f.ast.ident {
                     Some(name) => cx.error_at(name.span(), message),
-                    None => cx.error_spanned_by(f.ty, message),
+                    None => cx.error_spanned_by(&f.ty, message),
                 },
             }
         }

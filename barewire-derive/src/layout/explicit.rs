@@ -21,7 +21,7 @@ pub fn proofs(input: &Input<'_>) -> TokenStream {
     let mut checks = Vec::new();
     let mut end = quote!(0usize);
     for (i, f) in fields.iter().enumerate() {
-        let ty = f.ty;
+        let ty = &f.ty;
         let m = &f.member;
         let name = view::accessor(m).to_string();
         let not_plain = format!(

@@ -106,11 +106,40 @@ impl<'f, 'a> Placed<'f, 'a> {
         }
     }
 
-    /// Statements writing each data field at `__at` into `__w`;
-    /// `value(entry)` is an expression of type `&F`.
+    /// The fields with data but the tail link: what a node of a chain holds
+    /// besides its link.
+    pub fn head(&self) -> impl Iterator<Item = (usize, &Entry<'f, 'a>)> {
+        self.data().filter(|(_, e)| !e.field.tail)
+    }
+
+    /// The tail link and its position from `__at`, if the fields have one.
+    pub fn tail(&self) -> Option<(&Field<'a>, TokenStream)> {
+        self.data()
+            .find(|(_, e)| e.field.tail)
+            .map(|(slot, e)| (e.field, self.at(&quote!(__at), slot)))
+    }
+
+    /// The head's values rebuilt from the layout at `__at`, in order.
+    pub fn head_values(&self) -> Vec<TokenStream> {
+        self.head()
+            .map(|(slot, e)| {
+                let ty = &e.field.ty;
+                let at = self.at(&quote!(__at), slot);
+                if e.field.out_of_line {
+                    quote!(__bw::__private::from_boxed::<#ty>(__buf, #at, __cx)?)
+                } else {
+                    quote!(<#ty as __bw::layout::FromLayout<'__de>>::from_layout(__buf, #at, __cx)?)
+                }
+            })
+            .collect()
+    }
+
+    /// Statements writing each data field at `__at` into `__w`, but the
+    /// tail link (which the caller follows); `value(entry)` is an
+    /// expression of type `&F`.
     pub fn writes(&self, value: impl Fn(&Entry<'_, '_>) -> TokenStream) -> Vec<TokenStream> {
         let origin = quote!(__at);
-        self.data()
+        self.head()
             .map(|(slot, e)| {
                 let f = e.field;
                 let value = layout_value(f, value(e));
@@ -162,10 +191,11 @@ impl<'f, 'a> Placed<'f, 'a> {
             .collect()
     }
 
-    /// Statements checking each data field at `__at` in `__buf`.
+    /// Statements checking each data field at `__at` in `__buf`, but the
+    /// tail link (which the caller follows).
     pub fn checks(&self) -> Vec<TokenStream> {
         let origin = quote!(__at);
-        self.data()
+        self.head()
             .map(|(slot, e)| {
                 let ty = layout_ty(e.field);
                 let at = self.at(&origin, slot);

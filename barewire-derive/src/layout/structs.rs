@@ -7,6 +7,7 @@ use quote::quote;
 use super::Expanded;
 use super::fields::{self, Placed, layout_ty, layout_value, size_align};
 use super::view::{self, Names, accessor, accessor_mut};
+use crate::common::{Heads, Linked};
 use crate::model::{Field, Input, Style};
 
 /// The layout impls and view type of a struct.
@@ -27,9 +28,14 @@ pub fn expand(input: &Input<'_>, fields: &[Field<'_>], style: Style) -> Expanded
         .map(|(_, e)| accessor(&e.field.member).to_string())
         .collect();
     let sizes = placed.in_layout().map(|(_, e)| size_align(e.field));
+    let linked = placed.tail();
+    let node = match linked {
+        Some(_) => quote!(__node),
+        None => quote!(self),
+    };
     let writes = placed.writes(|e| {
         let m = &e.field.member;
-        quote!(&self.#m)
+        quote!(&#node.#m)
     });
     let checks = placed.checks();
     let facts = fields::layout_facts(
@@ -57,20 +63,65 @@ pub fn expand(input: &Input<'_>, fields: &[Field<'_>], style: Style) -> Expanded
             quote!(&& <#ty as __bw::layout::Layout>::TRIVIAL_VIEW)
         }
     });
-    let hints = placed.data().map(|(_, e)| {
+    let hints = placed.head().map(|(_, e)| {
         let m = &e.field.member;
         let ty = layout_ty(e.field);
         if e.field.out_of_line {
             quote!(+ <#ty as __bw::layout::Layout>::SIZE + <#ty as __bw::layout::Layout>::ALIGN
-                + __bw::layout::Layout::out_of_line_hint(&self.#m))
+                + __bw::layout::Layout::out_of_line_hint(&#node.#m))
         } else {
-            let value = layout_value(e.field, quote!(&self.#m));
+            let value = layout_value(e.field, quote!(&#node.#m));
             quote!(+ __bw::layout::Layout::out_of_line_hint(#value))
         }
     });
     let plain = plain_proof(fields, &layout_const, &quote!(PLAIN));
     let in_place = plain_proof(fields, &layout_const, &quote!(IN_PLACE));
-    let construct = placed.construct(quote!(Self), style);
+    let (write, hint, check, construct) = match linked {
+        None => (
+            quote!(#(#writes)*),
+            quote!(0 #(#hints)*),
+            quote!(#(#checks)* __bw::__private::Ok(())),
+            placed.construct(quote!(Self), style),
+        ),
+        Some((tail, tail_at)) => {
+            let link = crate::common::link(tail);
+            let next = &tail.member;
+            let rebuild = linked_rebuild(&placed, fields, style, &link, &tail_at);
+            (
+                quote! {
+                    let mut __next = __bw::__private::Some((self, __at));
+                    while let __bw::__private::Some((__node, __at)) = __next {
+                        #(#writes)*
+                        __next = #link::write(&__node.#next, __w, #tail_at);
+                    }
+                },
+                quote! {
+                    let mut __hint: usize = 0;
+                    let mut __next = __bw::__private::Some(self);
+                    while let __bw::__private::Some(__node) = __next {
+                        __next = #link::next(&__node.#next);
+                        let __link = match __next {
+                            __bw::__private::Some(_) => <Self as __bw::layout::Layout>::SIZE + <Self as __bw::layout::Layout>::ALIGN,
+                            __bw::__private::None => 0,
+                        };
+                        __hint = __hint.saturating_add(__link #(#hints)*);
+                    }
+                    __hint
+                },
+                quote! {
+                    let mut __at = __at;
+                    loop {
+                        #(#checks)*
+                        match #link::check(__buf, #tail_at, __cx)? {
+                            __bw::__private::Step::End(()) => return __bw::__private::Ok(()),
+                            __bw::__private::Step::Node(__next) => __at = __next,
+                        }
+                    }
+                },
+                rebuild,
+            )
+        }
+    };
     let (de_impl, _, de_where) = names.de_generics.split_for_impl();
 
     let accessors = placed.data().map(|(slot, e)| {
@@ -104,15 +155,21 @@ pub fn expand(input: &Input<'_>, fields: &[Field<'_>], style: Style) -> Expanded
             }
         }
     });
+    // A tail link shows whether a node follows, not the rest of the list
+    // (which would recurse once per node).
     let debug_fields = placed.data().map(|(slot, e)| {
         let name = accessor(&e.field.member);
         let label = &field_names[slot];
-        quote!(.field(#label, (&__bw::__private::DebugOr(&self.#name())).debug_or()))
+        if e.field.tail {
+            quote!(.field(#label, &__bw::__private::LinkDebug(self.#name().is_some())))
+        } else {
+            quote!(.field(#label, (&__bw::__private::DebugOr(&self.#name())).debug_or()))
+        }
     });
     // Generic views need bounds on their fields' views; concrete ones need
     // none (and must have none, or a recursive type's bound never ends).
     let generic = input.generics.type_params().next().is_some();
-    let debug_bounds = placed.data().filter(|_| generic).map(|(_, e)| {
+    let debug_bounds = placed.head().filter(|_| generic).map(|(_, e)| {
         let ty = layout_ty(e.field);
         quote!(<#ty as __bw::layout::Layout>::View<'__v>: __bw::__private::Debug,)
     });
@@ -158,11 +215,11 @@ pub fn expand(input: &Input<'_>, fields: &[Field<'_>], style: Style) -> Expanded
             #facts
             #[inline]
             fn write(&self, __w: &mut __bw::layout::Writer, __at: usize) {
-                #(#writes)*
+                #write
             }
             #[inline]
             fn out_of_line_hint(&self) -> usize {
-                0 #(#hints)*
+                #hint
             }
             #[inline]
             fn check(
@@ -170,8 +227,7 @@ pub fn expand(input: &Input<'_>, fields: &[Field<'_>], style: Style) -> Expanded
                 __at: usize,
                 __cx: &mut __bw::__private::Check,
             ) -> __bw::__private::Result<(), __bw::Error> {
-                #(#checks)*
-                __bw::__private::Ok(())
+                #check
             }
             #view_fns
         }
@@ -230,7 +286,7 @@ fn plain_proof(
         return quote!(__bw::__private::Plain::NO);
     }
     let conditions = fields.iter().enumerate().map(|(i, f)| {
-        let ty = f.ty;
+        let ty = &f.ty;
         let m = &f.member;
         quote! {
             && <#ty as __bw::layout::Layout>::#claim.is_plain()
@@ -238,7 +294,7 @@ fn plain_proof(
         }
     });
     let sizes = fields.iter().map(|f| {
-        let ty = f.ty;
+        let ty = &f.ty;
         quote!(+ <#ty as __bw::layout::Layout>::SIZE)
     });
     quote! {{
@@ -261,4 +317,44 @@ fn plain_proof(
             )
         }
     }}
+}
+
+/// The value rebuilt from the image at `__at` (`FromLayout`) of a struct
+/// whose last field links to the next node: a loop over the nodes that
+/// keeps each node's head in a heap `Vec` until the chain ends, then the
+/// rebuild from the last node back.
+fn linked_rebuild(
+    placed: &Placed<'_, '_>,
+    fields: &[Field<'_>],
+    style: Style,
+    link: &TokenStream,
+    tail_at: &TokenStream,
+) -> TokenStream {
+    let linked = [Linked {
+        path: quote!(Self),
+        style,
+        fields,
+    }];
+    let heads = Heads::new(&linked);
+    let declare = heads.declare();
+    let read_head = linked[0].read_head(&placed.head_values());
+    let end = linked[0].build(&quote!(__link));
+    let push = heads.push(0);
+    let rebuild = heads.rebuild();
+    quote!({
+        #declare
+        let mut __at = __at;
+        let mut __last = loop {
+            #read_head
+            match #link::rebuild(__buf, #tail_at, __cx)? {
+                __bw::__private::Step::End(__link) => break #end,
+                __bw::__private::Step::Node(__next) => {
+                    #push
+                    __at = __next;
+                }
+            }
+        };
+        #rebuild
+        __last
+    })
 }

@@ -9,7 +9,7 @@ use syn::Ident;
 use super::Expanded;
 use super::fields::{self, Placed, layout_ty};
 use super::view::{self, Names};
-use crate::common::{bindings, pattern};
+use crate::common::{Heads, Linked, bindings, pattern};
 use crate::model::{Input, UnionVariant};
 use barewire_schema::case::snake_case;
 
@@ -58,6 +58,8 @@ pub fn expand(input: &Input<'_>, variants: &[UnionVariant<'_>]) -> Expanded {
     }
     let facts = fields::layout_facts(&hints, &facts);
 
+    let name = &input.schema_name;
+    let linked = placed.iter().any(|p| p.tail().is_some());
     let writes = variants.iter().zip(&placed).map(|(v, p)| {
         let vi = v.ident;
         let tag = v.tag;
@@ -67,22 +69,93 @@ pub fn expand(input: &Input<'_>, variants: &[UnionVariant<'_>]) -> Expanded {
             let b = &binds[e.index];
             quote!(#b)
         });
+        // In a linked union each arm gives the node to write next.
+        let next = match p.tail() {
+            Some((tail, at)) => {
+                let link = crate::common::link(tail);
+                let b = v
+                    .fields
+                    .iter()
+                    .zip(&binds)
+                    .find(|(f, _)| f.tail)
+                    .map(|(_, b)| b);
+                quote!(#link::write(#b, __w, #at))
+            }
+            None if linked => quote!(__bw::__private::None),
+            None => quote!(),
+        };
         quote!(Self::#vi #pat => {
             __bw::__private::write_tag(__w, __at, #width, #tag);
             #(#fields)*
+            #next
         })
     });
     let checks = variants.iter().zip(&placed).map(|(v, p)| {
         let tag = v.tag;
         let fields = p.checks();
-        quote!(#tag => { #(#fields)* __bw::__private::Ok(()) })
+        match p.tail() {
+            Some((tail, at)) => {
+                let link = crate::common::link(tail);
+                quote!(#tag => { #(#fields)* #link::check(__buf, #at, __cx)? })
+            }
+            None if linked => quote!(#tag => { #(#fields)* __bw::__private::Step::End(()) }),
+            None => quote!(#tag => { #(#fields)* __bw::__private::Ok(()) }),
+        }
     });
-    let from = variants.iter().zip(&placed).map(|(v, p)| {
-        let vi = v.ident;
-        let tag = v.tag;
-        let construct = p.construct(quote!(Self::#vi), v.style);
-        quote!(#tag => #construct)
-    });
+    let error = quote! {
+        __bw::__private::Err(__bw::Error::UnknownUnionTag {
+            offset: __at,
+            tag: __tag,
+            type_name: #name,
+        })
+    };
+    let unknown = quote!(__tag => return #error,);
+    let (write, check, from_layout) = if linked {
+        (
+            quote! {
+                let mut __next = __bw::__private::Some((self, __at));
+                while let __bw::__private::Some((__node, __at)) = __next {
+                    __next = match __node { #(#writes)* };
+                }
+            },
+            quote! {
+                let mut __at = __at;
+                loop {
+                    let __step = match __bw::__private::read_tag(__buf, __at, #width) {
+                        #(#checks)*
+                        #unknown
+                    };
+                    match __step {
+                        __bw::__private::Step::End(()) => return __bw::__private::Ok(()),
+                        __bw::__private::Step::Node(__next) => __at = __next,
+                    }
+                }
+            },
+            linked_rebuild(variants, &placed, width, &unknown),
+        )
+    } else {
+        let from = variants.iter().zip(&placed).map(|(v, p)| {
+            let vi = v.ident;
+            let tag = v.tag;
+            let construct = p.construct(quote!(Self::#vi), v.style);
+            quote!(#tag => #construct)
+        });
+        (
+            quote!(match self { #(#writes)* }),
+            quote! {
+                match __bw::__private::read_tag(__buf, __at, #width) {
+                    #(#checks)*
+                    __tag => #error,
+                }
+            },
+            quote! {
+                __bw::__private::Ok(match __bw::__private::read_tag(__buf, __at, #width) {
+                    #(#from,)*
+                    #unknown
+                })
+            },
+        )
+    };
 
     let (de_impl, _, de_where) = names.de_generics.split_for_impl();
     let accessors = variants.iter().zip(&placed).map(|(v, p)| accessor(v, p));
@@ -111,7 +184,6 @@ pub fn expand(input: &Input<'_>, variants: &[UnionVariant<'_>]) -> Expanded {
             }
         })
     });
-    let name = &input.schema_name;
     let view_name_str = input.layout_name.to_string();
     let view_fns = view::view_fns(&input.layout_name);
     let constants = view::constants(
@@ -147,21 +219,14 @@ pub fn expand(input: &Input<'_>, variants: &[UnionVariant<'_>]) -> Expanded {
             type ViewMut<'__v> = #mutable;
             #facts
             fn write(&self, __w: &mut __bw::layout::Writer, __at: usize) {
-                match self { #(#writes)* }
+                #write
             }
             fn check(
                 __buf: &[u8],
                 __at: usize,
                 __cx: &mut __bw::__private::Check,
             ) -> __bw::__private::Result<(), __bw::Error> {
-                match __bw::__private::read_tag(__buf, __at, #width) {
-                    #(#checks)*
-                    __tag => __bw::__private::Err(__bw::Error::UnknownUnionTag {
-                        offset: __at,
-                        tag: __tag,
-                        type_name: #name,
-                    }),
-                }
+                #check
             }
             #view_fns
         }
@@ -172,14 +237,7 @@ pub fn expand(input: &Input<'_>, variants: &[UnionVariant<'_>]) -> Expanded {
                 __at: usize,
                 __cx: &mut __bw::__private::Check,
             ) -> __bw::__private::Result<Self, __bw::Error> {
-                __bw::__private::Ok(match __bw::__private::read_tag(__buf, __at, #width) {
-                    #(#from,)*
-                    __tag => return __bw::__private::Err(__bw::Error::UnknownUnionTag {
-                        offset: __at,
-                        tag: __tag,
-                        type_name: #name,
-                    }),
-                })
+                #from_layout
             }
         }
 
@@ -269,5 +327,69 @@ fn accessor(v: &UnionVariant<'_>, p: &Placed<'_, '_>) -> TokenStream {
                 }
             }
         }
+    }
+}
+
+/// The `FromLayout` body of a union with a member whose last field links
+/// to the next node: a loop over the nodes; a member without a link ends
+/// the chain, a linked member keeps its head in a heap `Vec` until the
+/// chain ends, then the rebuild from the last node back.
+fn linked_rebuild(
+    variants: &[UnionVariant<'_>],
+    placed: &[Placed<'_, '_>],
+    width: usize,
+    unknown: &TokenStream,
+) -> TokenStream {
+    let linked: Vec<Linked<'_, '_>> = variants
+        .iter()
+        .zip(placed)
+        .filter(|(_, p)| p.tail().is_some())
+        .map(|(v, _)| {
+            let vi = v.ident;
+            Linked {
+                path: quote!(Self::#vi),
+                style: v.style,
+                fields: &v.fields,
+            }
+        })
+        .collect();
+    let heads = Heads::new(&linked);
+    let declare = heads.declare();
+    let mut index = 0..;
+    let arms = variants.iter().zip(placed).map(|(v, p)| {
+        let tag = v.tag;
+        let Some((tail, at)) = p.tail() else {
+            let vi = v.ident;
+            let construct = p.construct(quote!(Self::#vi), v.style);
+            return quote!(#tag => break #construct,);
+        };
+        let i = index.next().unwrap_or(0);
+        let link = crate::common::link(tail);
+        let read_head = linked[i].read_head(&p.head_values());
+        let end = linked[i].build(&quote!(__link));
+        let push = heads.push(i);
+        quote!(#tag => {
+            #read_head
+            match #link::rebuild(__buf, #at, __cx)? {
+                __bw::__private::Step::End(__link) => break #end,
+                __bw::__private::Step::Node(__next) => {
+                    #push
+                    __at = __next;
+                }
+            }
+        })
+    });
+    let rebuild = heads.rebuild();
+    quote! {
+        #declare
+        let mut __at = __at;
+        let mut __last = loop {
+            match __bw::__private::read_tag(__buf, __at, #width) {
+                #(#arms)*
+                #unknown
+            }
+        };
+        #rebuild
+        __bw::__private::Ok(__last)
     }
 }
