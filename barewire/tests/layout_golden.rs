@@ -1,0 +1,165 @@
+//! Golden layout images: the exact bytes `to_layout` writes for a few
+//! representative values, derived by hand from `docs/format.md` part 2, as
+//! the wire side has exact-byte tests. A change to any of them changes the
+//! image format: images written before would no longer read.
+
+use std::collections::BTreeMap;
+
+use barewire::Bare;
+
+/// The image of `value`, checked against `expected`, and read back.
+fn golden<T>(value: &T, expected: &[u8])
+where
+    T: barewire::Layout + for<'a> barewire::layout::FromLayout<'a> + PartialEq + std::fmt::Debug,
+{
+    let image = barewire::to_layout(value);
+    assert_eq!(&image[..], expected, "image of {value:?}");
+    assert_eq!(&barewire::layout::to_owned::<T>(&image).unwrap(), value);
+}
+
+#[derive(Bare, Debug, PartialEq)]
+struct Record {
+    a: u8,
+    b: u32,
+    name: String,
+}
+
+#[derive(Bare, Debug, PartialEq)]
+#[bare(order = "declared")]
+struct Declared {
+    a: u8,
+    b: u32,
+}
+
+#[derive(Bare, Debug, PartialEq)]
+enum Shape {
+    Circle(u32),
+    Square(u8),
+}
+
+#[derive(Bare, Debug, PartialEq, Clone, Copy)]
+enum Mode {
+    Off,
+    On,
+    Auto = 300,
+}
+
+#[derive(Bare, Debug, PartialEq)]
+struct Shared {
+    #[bare(intern)]
+    a: String,
+    #[bare(intern)]
+    b: String,
+}
+
+#[derive(Bare, Debug, PartialEq)]
+struct Pointed {
+    #[bare(out_of_line)]
+    inner: u32,
+    tail: u8,
+}
+
+#[test]
+fn structs_in_decreasing_alignment_with_an_inline_string() {
+    // b (align 4) at 0, name (8 bytes, align 4) at 4, a at 12; size 16.
+    golden(
+        &Record {
+            a: 7,
+            b: 42,
+            name: "hello".into(),
+        },
+        &[
+            42, 0, 0, 0, // b
+            b'h', b'e', b'l', b'l', b'o', 0xff, 0xff, 0xff, // name, inline
+            7, 0, 0, 0, // a, padding
+        ],
+    );
+    // Declared order: a at 0, b at 4.
+    golden(&Declared { a: 1, b: 2 }, &[1, 0, 0, 0, 2, 0, 0, 0]);
+}
+
+#[test]
+fn a_string_out_of_line() {
+    // 13 bytes: 0x80 | 13, then the offset from position 4 of the string
+    // (position 8) to its bytes at 16.
+    golden(
+        &Record {
+            a: 7,
+            b: 42,
+            name: "hello, world!".into(),
+        },
+        &[
+            42, 0, 0, 0, // b
+            0x8d, 0, 0, 0, 8, 0, 0, 0, // name: length 13, offset +8
+            7, 0, 0, 0, // a, padding
+            b'h', b'e', b'l', b'l', b'o', b',', b' ', b'w', b'o', b'r', b'l', b'd', b'!',
+        ],
+    );
+}
+
+#[test]
+fn interned_strings_share_their_bytes() {
+    let text = "a long repeated text";
+    let mut expected = vec![
+        0x80 | 20,
+        0,
+        0,
+        0,
+        12,
+        0,
+        0,
+        0, // a: offset from 4 to 16
+        0x80 | 20,
+        0,
+        0,
+        0,
+        4,
+        0,
+        0,
+        0, // b: offset from 12 to the same 16
+    ];
+    expected.extend_from_slice(text.as_bytes());
+    golden(
+        &Shared {
+            a: text.into(),
+            b: text.into(),
+        },
+        &expected,
+    );
+}
+
+#[test]
+fn spans_options_pointers_and_maps() {
+    // A span: offset to the items right after it, then the count.
+    golden(
+        &vec![1u16, 2, 3],
+        &[8, 0, 0, 0, 3, 0, 0, 0, 1, 0, 2, 0, 3, 0],
+    );
+    // An empty span: offset 0, count 0.
+    golden(&Vec::<u16>::new(), &[0, 0, 0, 0, 0, 0, 0, 0]);
+    // An option: the tag byte, the value at its alignment.
+    golden(&Some(5u32), &[1, 0, 0, 0, 5, 0, 0, 0]);
+    golden(&None::<u32>, &[0, 0, 0, 0, 0, 0, 0, 0]);
+    // A box: an offset to the value; an optional box: all zero when absent.
+    golden(&Box::new(42u32), &[4, 0, 0, 0, 42, 0, 0, 0]);
+    golden(&None::<Box<u32>>, &[0, 0, 0, 0]);
+    // An out-of-line field: a pointer in the struct, the value after it.
+    golden(
+        &Pointed { inner: 9, tail: 3 },
+        &[8, 0, 0, 0, 3, 0, 0, 0, 9, 0, 0, 0],
+    );
+    // A map: a span of (key, value) entries sorted by key, each a struct in
+    // declaration order.
+    let map = BTreeMap::from([(2u8, 20u16), (1, 10)]);
+    golden(&map, &[8, 0, 0, 0, 2, 0, 0, 0, 1, 0, 10, 0, 2, 0, 20, 0]);
+}
+
+#[test]
+fn unions_and_enums() {
+    // Tag width 1, payload at 4 (the largest member alignment), size 8.
+    golden(&Shape::Circle(9), &[0, 0, 0, 0, 9, 0, 0, 0]);
+    golden(&Shape::Square(3), &[1, 0, 0, 0, 3, 0, 0, 0]);
+    // An enum whose largest value is 300: two bytes.
+    golden(&Mode::Auto, &[0x2c, 0x01]);
+    golden(&Mode::On, &[1, 0]);
+}
