@@ -347,6 +347,49 @@ fn an_owned_list_has_the_bytes_schema_and_layout_of_a_box_list() {
     );
     let view = barewire::view::<Node<'_>>(&image).unwrap();
     assert_eq!(view.next().unwrap().value().as_str().unwrap(), "tail");
+
+    // An `Owned` of a pool encodes and lays out as a box too.
+    let pool = barewire_pool::Pool::new();
+    let in_pool = pool.alloc(0x0102_0304u32);
+    assert_eq!(
+        barewire::to_vec(&in_pool),
+        barewire::to_vec(&Box::new(0x0102_0304u32))
+    );
+    assert_eq!(
+        &barewire::to_layout(&in_pool)[..],
+        &barewire::to_layout(&Box::new(0x0102_0304u32))[..]
+    );
+}
+
+#[test]
+fn a_decoded_owned_list_drops_without_recursion_and_deep_input_is_an_error() {
+    // As deep as the default limits allow: decoded, then dropped through the
+    // arena's drop queue (constant stack).
+    let depth = if cfg!(miri) { 20 } else { 200 };
+    let mut boxed = BoxList::Nil;
+    for i in 0..depth {
+        boxed = BoxList::Cons(i, Box::new(boxed));
+    }
+    let bytes = barewire::to_vec(&boxed);
+    let arena = Arena::new();
+    let list: List<'_> = from_slice_in(&arena, &bytes).unwrap();
+    assert_eq!(barewire::to_vec(&list), bytes);
+    drop(list);
+    // Hostile nesting (200,000 `Cons` without an end) is an error, not a
+    // stack overflow.
+    let nodes = if cfg!(miri) { 2_000 } else { 200_000 };
+    let hostile: Vec<u8> = std::iter::repeat_n([1u8, 0, 0, 0, 0], nodes)
+        .flatten()
+        .collect();
+    assert!(matches!(
+        from_slice_in::<List<'_>, _>(&arena, &hostile),
+        Err(Error::DepthLimit { .. } | Error::StackLimit { .. })
+    ));
+    let mut b = boxed;
+    // (The heap twin's own drop recurses; take it apart in a loop.)
+    while let BoxList::Cons(_, next) = b {
+        b = *next;
+    }
 }
 
 /// Counts its drops.

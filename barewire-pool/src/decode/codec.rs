@@ -38,7 +38,8 @@ impl<'de: 'a, 'a> Decode<'de> for ArenaString<'a> {
     #[inline(always)]
     fn decode(r: &mut Reader<'de>) -> Result<Self, Error> {
         if r.context_holds_input() {
-            return r.str().map(ArenaString::in_arena);
+            let s = r.str()?;
+            return Ok(ArenaString::in_arena(s));
         }
         decode_copy(r)
     }

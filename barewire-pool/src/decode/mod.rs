@@ -136,6 +136,7 @@ impl ArenaLike for Region<'_> {}
 /// # Ok::<(), barewire::Error>(())
 /// ```
 #[inline]
+#[cfg_attr(feature = "track", track_caller)]
 pub fn from_slice_in<'a, T, A>(arena: &'a A, bytes: &[u8]) -> Result<T, Error>
 where
     T: Decode<'a>,
@@ -161,6 +162,7 @@ where
 /// assert_eq!(lists[1], [2, 3]);
 /// # Ok::<(), barewire::Error>(())
 /// ```
+#[cfg_attr(feature = "track", track_caller)]
 pub fn from_slice_in_with<'a, T, A>(arena: &'a A, bytes: &[u8], limits: Limits) -> Result<T, Error>
 where
     T: Decode<'a>,

@@ -28,6 +28,10 @@ use crate::error::AllocError;
 /// front). Dropping it drops its items; the memory comes back with the
 /// arena.
 ///
+/// For `data` (`Vec<u8>` in the heap twin), a `&'a [u8]` field is faster:
+/// under [`from_slice_in`](crate::from_slice_in) it borrows the arena's
+/// copy of the message, where an `ArenaVec<u8>` decodes byte by byte.
+///
 /// Decoding one needs an arena (a reader without one gives
 /// [`barewire::Error::NoArena`]); a full fixed arena gives
 /// [`barewire::Error::ArenaFull`], never a panic.
