@@ -137,8 +137,8 @@
 //! | `Vec<T>` | [`ArenaVec<'a, T>`](ArenaVec) | allocated in the arena, its length checked against the input first |
 //! | `Box<T>` | [`Owned<'a, T>`](Owned) | allocated in the arena (dropped without recursion) |
 //!
-//! The value borrows the arena, not the input; a decode makes no global
-//! allocation; a fixed arena that runs out gives
+//! The value borrows the arena, not the input; a decode into an arena with
+//! room makes no global allocation; a fixed arena that runs out gives
 //! `barewire::Error::ArenaFull`, and an arena type decoded without an arena
 //! (`barewire::from_slice`) gives `barewire::Error::NoArena`, never a
 //! panic. Everything is given back at once by [`Arena::reset`] or the end

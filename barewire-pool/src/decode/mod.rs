@@ -6,7 +6,7 @@
 //! ([`barewire::Reader::with_context`]): strings and `data` borrow from the
 //! copy, lists and boxes are allocated in the arena. Nothing goes to the
 //! global heap (unless the type itself asks for it, with a `String` or `Vec`
-//! field), the value borrows only the arena (not the input, which can be
+//! field, or a growing arena takes a new chunk), the value borrows only the arena (not the input, which can be
 //! reused at once), and everything is given back when the arena is reset or
 //! the region ends.
 //!
@@ -81,8 +81,9 @@ impl ArenaLike for Region<'_> {}
 /// that copy: strings ([`ArenaString`], or `&str`) and `data` (`&[u8]`)
 /// borrow from it, lists ([`ArenaVec`]) and boxes ([`Owned`](crate::Owned))
 /// are allocated in the arena. So the value borrows the arena, not `bytes`
-/// (the input buffer can be reused at once), a decode makes no global
-/// allocation (unless `T` has `String`, `Vec` or `Box` fields of its own),
+/// (the input buffer can be reused at once), a decode into an arena with
+/// room makes no global allocation (unless `T` has `String`, `Vec` or
+/// `Box` fields of its own; a growing arena without room takes a chunk),
 /// and everything is given back at the arena's [`reset`](Arena::reset) or
 /// the region's end (a failed decode's too).
 ///
