@@ -476,3 +476,34 @@ fn arena_vec_capacity_errors_are_values() {
     let err = ArenaString::try_new_in("seventeen bytes!!", &arena).unwrap_err();
     assert_eq!(err.requested, 17);
 }
+
+#[derive(Bare, Debug, Clone, Copy, PartialEq)]
+struct Point {
+    x: i32,
+    y: i32,
+}
+
+#[test]
+fn lists_of_plain_items_decode_as_one_copy_with_the_same_values() {
+    let arena = Arena::new();
+    let numbers: Vec<u64> = (0..1000).map(|i| i * 0x0101_0101).collect();
+    let bytes = barewire::to_vec(&numbers);
+    let back: ArenaVec<'_, u64> = from_slice_in(&arena, &bytes).unwrap();
+    assert_eq!(back, numbers);
+    let points: Vec<Point> = (0..50).map(|i| Point { x: i, y: -i }).collect();
+    let bytes = barewire::to_vec(&points);
+    let back: ArenaVec<'_, Point> = from_slice_in(&arena, &bytes).unwrap();
+    assert_eq!(back, points);
+    let blobs = vec![vec![1u8, 2, 3], vec![], vec![255; 40]];
+    let bytes = barewire::to_vec(&blobs);
+    let back: ArenaVec<'_, ArenaVec<'_, u8>> = from_slice_in(&arena, &bytes).unwrap();
+    assert_eq!(back.len(), 3);
+    assert!(back.iter().zip(&blobs).all(|(a, b)| a == b));
+    // A count one item past the input is an error, before anything is read.
+    let mut short = barewire::to_vec(&vec![7u32; 3]);
+    short.truncate(short.len() - 1);
+    assert!(matches!(
+        from_slice_in::<ArenaVec<'_, u32>, _>(&arena, &short),
+        Err(Error::UnexpectedEnd { offset: 0, .. })
+    ));
+}

@@ -134,6 +134,25 @@ impl<'de: 'a, 'a, T: Decode<'de>> Decode<'de> for ArenaVec<'a, T> {
         let fits = r.remaining() / size_of::<T>().max(1);
         let mut out = ArenaVec::with_capacity_in_arena(count.min(fits), arena)
             .map_err(|e| arena_full(offset, e))?;
+        let claim = <T as Decode<'de>>::PLAIN;
+        if claim.is_plain() && size_of::<T>() != 0 {
+            // Plain items: their wire bytes are their memory, one copy (the
+            // count was checked against the input, so `take` fits).
+            let size = size_of::<T>();
+            let bytes = r.take((count as u64).saturating_mul(size as u64))?;
+            if !out
+                .extend_plain(bytes, claim)
+                .map_err(|e| arena_full(offset, e))?
+            {
+                return Err(Error::UnexpectedEnd {
+                    offset,
+                    needed: (count as u64).saturating_mul(size as u64),
+                    available: bytes.len(),
+                });
+            }
+            r.leave();
+            return Ok(out);
+        }
         for _ in 0..count {
             let item = T::decode(r)?;
             out.try_push(item).map_err(|e| arena_full(offset, e))?;

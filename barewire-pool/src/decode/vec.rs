@@ -5,9 +5,11 @@
 use core::alloc::Layout;
 use core::fmt;
 use core::marker::PhantomData;
-use core::mem::{self, size_of};
+use core::mem::{self, MaybeUninit, size_of};
 use core::ops::{Deref, DerefMut};
 use core::ptr::{self, NonNull};
+
+use barewire::plain::{FromWire, Plain};
 
 use crate::arena::Arena;
 use crate::decode::ArenaLike;
@@ -28,9 +30,10 @@ use crate::error::AllocError;
 /// front). Dropping it drops its items; the memory comes back with the
 /// arena.
 ///
-/// For `data` (`Vec<u8>` in the heap twin), a `&'a [u8]` field is faster:
-/// under [`from_slice_in`](crate::from_slice_in) it borrows the arena's
-/// copy of the message, where an `ArenaVec<u8>` decodes byte by byte.
+/// Lists of plain numbers (and of derived records of them) decode as one
+/// copy, as `Vec<T>`'s do. For `data`, a `&'a [u8]` field takes no copy at
+/// all: under [`from_slice_in`](crate::from_slice_in) it borrows the
+/// arena's copy of the message.
 ///
 /// Decoding one needs an arena (a reader without one gives
 /// [`barewire::Error::NoArena`]); a full fixed arena gives
@@ -366,6 +369,45 @@ impl<'a, T> ArenaVec<'a, T> {
         // `'a` (invariants 1, 2); 2. unique: this vector was their only
         // owner and is gone without dropping them.
         unsafe { core::slice::from_raw_parts_mut(this.ptr.as_ptr(), this.len) }
+    }
+
+    /// Appends the items whose wire bytes are `bytes`, as one copy, when the
+    /// claim says plain and `bytes` is a whole number of items: `Ok(true)`.
+    /// `Ok(false)`, with nothing appended, otherwise.
+    #[cfg_attr(feature = "track", track_caller)]
+    pub(crate) fn extend_plain(
+        &mut self,
+        bytes: &[u8],
+        claim: Plain<T, FromWire>,
+    ) -> Result<bool, AllocError> {
+        let size = size_of::<T>();
+        if !claim.is_plain() || size == 0 || bytes.len() % size != 0 {
+            return Ok(false);
+        }
+        let count = bytes.len() / size;
+        self.try_reserve(count)?;
+        // SAFETY: 1. `count <= cap - len` after the reserve, so the `count`
+        // slots after `len` lie in the buffer (type invariant 1), aligned
+        // for `T`; 2. they are not initialized items (invariant 2) and
+        // nothing else refers to them, so a unique slice of `MaybeUninit`
+        // over them is valid.
+        let spare = unsafe {
+            core::slice::from_raw_parts_mut(
+                self.ptr.as_ptr().add(self.len).cast::<MaybeUninit<T>>(),
+                count,
+            )
+        };
+        match claim.init_from_bytes(bytes, spare) {
+            Some(items) => {
+                // `init_from_bytes` initialized all `count` slots (it
+                // returns them only then): invariant 2 holds with them
+                // counted.
+                debug_assert_eq!(items.len(), count);
+                self.len += count;
+                Ok(true)
+            }
+            None => Ok(false),
+        }
     }
 
     /// Grows the buffer to hold at least `additional` more items: to twice
