@@ -23,7 +23,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Every target in fuzz/Cargo.toml (the `seeds` binary is not one).
-ALL_TARGETS=(wire_owned wire_borrowed wire_stream layout_view layout_roundtrip
+ALL_TARGETS=(wire_owned wire_borrowed arena_decode wire_stream layout_view layout_roundtrip
   schema_parse file_header frame_decoder ipc_receiver value_decode value_json
   serde_bridge varint_frames)
 

@@ -42,6 +42,12 @@ fn take_id(counter: &AtomicU64) -> u64 {
 /// repeats; a slot whose generation would wrap around is retired instead of
 /// reused, so a stale handle can never match a later value.
 ///
+/// A handle has no BARE encoding or layout, unlike [`Owned`](crate::Owned)
+/// (which has `Box<T>`'s): its value is reached only through its pool
+/// (`pool.get(handle)`), which an encoder does not have, and its pool
+/// identity and generation mean nothing to another process. Encode the
+/// value (`pool.get(h)?`), or an index of your own.
+///
 /// ```
 /// use barewire_pool::{HandleError, Pool};
 ///

@@ -32,6 +32,9 @@
 //!   scopes ([`diag::global`]).
 //! * [`par_batches`]: batched parallel processing with a scratch region per
 //!   batch.
+//! * Decoding into an arena: [`from_slice_in`] decodes a message into an
+//!   arena or region, with [`ArenaString`], [`ArenaVec`] and [`Owned`] in
+//!   place of `String`, `Vec` and `Box` (see "Decoding into an arena").
 //! * Zero-copy images: [`Arena::alloc_image`] writes a value's barewire
 //!   layout image into an arena or region (64-byte aligned), where
 //!   `barewire::view` reads it in place (see "Pools that hold images").
@@ -163,6 +166,61 @@
 //! assert_eq!(arena.bytes_in_use(), 0);
 //! ```
 //!
+//! # Decoding into an arena
+//!
+//! [`from_slice_in`] decodes a BARE message into an [`Arena`] or a
+//! [`Region`]: it copies the message into the arena once, then decodes it
+//! with the arena as the reader's context. A type meant for it uses the
+//! arena types where its twin uses the heap, and `#[derive(Bare)]` treats
+//! them alike (the same wire bytes, schema and layout):
+//!
+//! | heap | arena | decoded as |
+//! |---|---|---|
+//! | `String` | [`ArenaString<'a>`](ArenaString) (or `&'a str`) | borrowed from the arena's copy of the message |
+//! | `Vec<u8>` | `&'a [u8]` | borrowed from the copy |
+//! | `Vec<T>` | [`ArenaVec<'a, T>`](ArenaVec) | allocated in the arena, its length checked against the input first |
+//! | `Box<T>` | [`Owned<'a, T>`](Owned) | allocated in the arena (dropped without recursion) |
+//!
+//! The value borrows the arena, not the input; a decode into an arena with
+//! room makes no global allocation; a fixed arena that runs out gives
+//! `barewire::Error::ArenaFull`, and an arena type decoded without an arena
+//! (`barewire::from_slice`) gives `barewire::Error::NoArena`, never a
+//! panic. Everything is given back at once by [`Arena::reset`] or the end
+//! of a region, so a server can decode each message of a stream into one
+//! region and reset it for the next:
+//!
+//! ```
+//! use barewire::Bare;
+//! use barewire_pool::{Arena, ArenaString, ArenaVec, from_slice_in};
+//!
+//! #[derive(Bare)]
+//! struct Request<'a> {
+//!     path: ArenaString<'a>,
+//!     headers: ArenaVec<'a, (ArenaString<'a>, ArenaString<'a>)>,
+//!     body: &'a [u8],
+//! }
+//!
+//! // What the client sent: the same bytes as its `String`/`Vec` twin's.
+//! let requests: Vec<Vec<u8>> = (0..3)
+//!     .map(|i| {
+//!         let headers = vec![("host".to_string(), format!("h{i}"))];
+//!         barewire::to_vec(&(format!("/item/{i}"), headers, vec![i as u8; 3]))
+//!     })
+//!     .collect();
+//!
+//! let mut arena = Arena::with_capacity_fixed(16 << 10);
+//! let mut region = arena.region();
+//! for bytes in &requests {
+//!     let request: Request<'_> = from_slice_in(&region, bytes)?;
+//!     assert!(request.path.starts_with("/item/"));
+//!     assert_eq!(request.headers[0].0, "host");
+//!     assert_eq!(request.body.len(), 3);
+//!     drop(request); // it holds a list, which has a drop: end it first
+//!     region.reset(); // every byte of this request is given back
+//! }
+//! # Ok::<(), barewire::Error>(())
+//! ```
+//!
 //! # Features
 //!
 //! * `track`: per-call-site allocation counts through `#[track_caller]`, for
@@ -173,6 +231,7 @@
 
 mod arena;
 mod blit;
+mod decode;
 pub mod diag;
 mod drop_queue;
 mod error;
@@ -187,6 +246,7 @@ mod stamp;
 
 pub use arena::Arena;
 pub use blit::Blit;
+pub use decode::{ArenaLike, ArenaString, ArenaVec, from_slice_in, from_slice_in_with};
 pub use diag::{Report, Stats};
 pub use error::{AllocError, CapacityError};
 pub use handle::{Handle, HandleError};

@@ -39,6 +39,15 @@ enum Home<'p, T> {
 /// same allocator) does not recurse: nested drops are queued by the allocator
 /// and run in a loop, so a million-node list drops in constant stack.
 ///
+/// On the wire and in a layout an `Owned<'p, T>` is a `Box<T>`: the same
+/// BARE bytes, schema and image, so a list linked with `Owned` reads and
+/// writes the messages of its twin linked with `Box`. It decodes into the
+/// arena (or region) of [`from_slice_in`](crate::from_slice_in); a decode
+/// without one is `barewire::Error::NoArena`. A [`Pool`] is not a decode
+/// target (a message needs room for more types than a pool holds): decode
+/// into an arena and move values into a pool where they must be freed one
+/// by one.
+///
 /// An `Owned` is not `Send` or `Sync`: its allocator is used from one
 /// thread. Sending one is a single compile error that names `Owned`
 /// (`tests/ui/owned_not_send.rs`); send the value (`into_inner`), a copy, or

@@ -170,6 +170,14 @@ impl<'a> Region<'a> {
         self.arena.bytes_in_use() - self.start.bytes_in_use
     }
 
+    /// The arena the region allocates from, for the decode into a region
+    /// (`crate::decode`): what is allocated there through this borrow is
+    /// given back when the region ends or is reset, as the region's own
+    /// allocations are.
+    pub(crate) fn arena_ref(&self) -> &Arena {
+        self.arena
+    }
+
     /// Bytes in use in the whole arena, the parent's included.
     ///
     /// ```

@@ -297,6 +297,46 @@ pub enum Error {
         /// What was being checked.
         what: &'static str,
     },
+    /// A value that lives in an arena (`barewire_pool::ArenaString`,
+    /// `ArenaVec`, `Owned`) was decoded or rebuilt without one: decode it
+    /// with `barewire_pool::from_slice_in`, which gives the decode its arena
+    /// (see [`Reader::with_context`](crate::Reader::with_context)).
+    ///
+    /// ```
+    /// let err = barewire::Error::NoArena { offset: 3 };
+    /// assert_eq!(
+    ///     err.to_string(),
+    ///     "the value at byte 3 lives in an arena, but the decode has none (decode with barewire_pool::from_slice_in)"
+    /// );
+    /// ```
+    #[error(
+        "the value at byte {offset} lives in an arena, but the decode has none (decode with barewire_pool::from_slice_in)"
+    )]
+    NoArena {
+        /// Where the value starts.
+        offset: usize,
+    },
+    /// The arena a value is decoded into has no room for it: a fixed arena
+    /// that is full, or a growing one the system cannot grow.
+    ///
+    /// ```
+    /// let err = barewire::Error::ArenaFull { offset: 0, requested: 64, remaining: 8 };
+    /// assert_eq!(
+    ///     err.to_string(),
+    ///     "the arena has no room for the value at byte 0: 64 bytes requested, 8 remain"
+    /// );
+    /// ```
+    #[error(
+        "the arena has no room for the value at byte {offset}: {requested} bytes requested, {remaining} remain"
+    )]
+    ArenaFull {
+        /// Where the value starts (0 for the copy of the whole message).
+        offset: usize,
+        /// The bytes the allocation asked for.
+        requested: usize,
+        /// The bytes left in the arena's current chunk.
+        remaining: usize,
+    },
 }
 
 /// A schema error keeps its line, column and message.

@@ -283,6 +283,59 @@ impl<T, C: AnyBytesValid> Plain<T, C> {
         true
     }
 
+    /// Fills `out` with the items whose bytes (wire bytes for [`FromWire`],
+    /// inline layouts for [`ReadInPlace`]) are `bytes`, as one copy, and
+    /// returns them initialized: for list types of other crates that decode
+    /// plain items into memory of their own (`barewire_pool::ArenaVec`).
+    /// `None`, with nothing written, when the claim does not say plain, `T`
+    /// is zero-sized, or `bytes` is not exactly `out.len()` items.
+    ///
+    /// ```
+    /// use core::mem::MaybeUninit;
+    ///
+    /// let claim = <u16 as barewire::Decode>::PLAIN;
+    /// let mut slots = [MaybeUninit::<u16>::uninit(); 2];
+    /// let items = claim.init_from_bytes(&[1, 0, 2, 1], &mut slots).unwrap();
+    /// assert_eq!(items, [1, 0x0102]);
+    /// assert!(claim.init_from_bytes(&[1, 0, 2], &mut slots).is_none());
+    /// // Not plain: `bool`'s claim says no, whatever the bytes.
+    /// let mut flags = [MaybeUninit::<bool>::uninit(); 1];
+    /// assert!(<bool as barewire::Decode>::PLAIN.init_from_bytes(&[1], &mut flags).is_none());
+    /// ```
+    #[inline]
+    pub fn init_from_bytes<'o>(
+        self,
+        bytes: &[u8],
+        out: &'o mut [MaybeUninit<T>],
+    ) -> Option<&'o mut [T]> {
+        let size = size_of::<T>();
+        if !self.plain || size == 0 || Some(bytes.len()) != out.len().checked_mul(size) {
+            return None;
+        }
+        // SAFETY:
+        // 1. bounds: `out` is `out.len() * size == bytes.len()` bytes
+        //    (checked above), and `bytes` has that many;
+        // 2. alignment: the copy is bytewise, and `out` is a slice of
+        //    `MaybeUninit<T>`, aligned for `T`;
+        // 3. validity: the claim is `FromWire` or `ReadInPlace` and says
+        //    plain, so every `size` bytes are a valid `T` (condition 3 of
+        //    both): after the copy every item of `out` is initialized, and
+        //    `MaybeUninit<T>` has `T`'s layout, so `out` reads as `[T]`;
+        // 4. aliasing: `bytes` is a shared borrow that cannot overlap `out`,
+        //    an exclusive one; the result reborrows `out` for `'o`.
+        unsafe {
+            core::ptr::copy_nonoverlapping(
+                bytes.as_ptr(),
+                out.as_mut_ptr().cast::<u8>(),
+                bytes.len(),
+            );
+            Some(core::slice::from_raw_parts_mut(
+                out.as_mut_ptr().cast::<T>(),
+                out.len(),
+            ))
+        }
+    }
+
     /// The `[T; N]` whose wire bytes are `bytes`, as one copy. `None` when
     /// the claim does not say plain or `bytes` is not `N` items long.
     #[inline]
@@ -362,6 +415,35 @@ mod tests {
         let arrays = [[1u16, 2], [3, 4]];
         let claim = Plain::<u16, IntoLayout>::NUMBER.array::<2>();
         assert_eq!(claim.bytes_of(&arrays).unwrap(), [1, 0, 2, 0, 3, 0, 4, 0]);
+    }
+
+    #[test]
+    fn items_initialized_from_bytes_only_when_plain_and_whole() {
+        use core::mem::MaybeUninit;
+        let claim = Plain::<u32, FromWire>::NUMBER;
+        let bytes = [1u8, 0, 0, 0, 2, 0, 0, 0];
+        let mut two = [MaybeUninit::<u32>::uninit(); 2];
+        assert_eq!(
+            claim.init_from_bytes(&bytes, &mut two),
+            Some(&mut [1u32, 2][..])
+        );
+        let mut three = [MaybeUninit::<u32>::uninit(); 3];
+        assert!(claim.init_from_bytes(&bytes, &mut three).is_none());
+        assert!(claim.init_from_bytes(&bytes[..7], &mut two).is_none());
+        assert!(
+            Plain::<u32, FromWire>::NO
+                .init_from_bytes(&bytes, &mut two)
+                .is_none()
+        );
+        let mut none: [MaybeUninit<u32>; 0] = [];
+        assert_eq!(
+            claim.init_from_bytes(&[], &mut none).map(|s| s.len()),
+            Some(0)
+        );
+        let mut units = [MaybeUninit::<()>::uninit(); 2];
+        // SAFETY: `()` has no bytes: any (no) bytes are a valid `()`.
+        let unit = unsafe { Plain::<(), FromWire>::new_unchecked(true) };
+        assert!(unit.init_from_bytes(&[], &mut units).is_none());
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! `log`: 10,000 web-server log records.
 
 use barewire::Bare;
+use barewire_pool::{ArenaString, ArenaVec};
 use serde::{Deserialize, Serialize};
 
 use crate::rng::{Rng, Sum};
@@ -109,20 +110,41 @@ impl Logs<String> {
     }
 }
 
+/// The dataset decoded into an arena (`barewire_pool::from_slice_in`): the
+/// twin of [`Logs`] whose strings and list live in the arena. The same wire
+/// bytes, schema and layout as `Logs<String>`.
+#[derive(Bare, Debug, PartialEq)]
+pub struct ArenaLogs<'a> {
+    /// The records.
+    pub logs: ArenaVec<'a, Log<ArenaString<'a>>>,
+}
+
+/// Reads every field of `logs` (strings by length) into a checksum.
+fn read_logs<'x, S: AsRef<str> + 'x>(logs: impl Iterator<Item = &'x Log<S>>) -> u64 {
+    let mut s = Sum::default();
+    for log in logs {
+        s.add(u64::from(u32::from_le_bytes(log.address)));
+        s.str(log.user.as_ref());
+        s.str(log.request.as_ref());
+        s.str(log.referrer.as_ref());
+        s.str(log.agent.as_ref());
+        s.add(u64::from(log.code));
+        s.add(log.size);
+    }
+    s.0
+}
+
 impl<S: AsRef<str>> Logs<S> {
     /// Reads every field (strings by length) into a checksum.
     pub fn read(&self) -> u64 {
-        let mut s = Sum::default();
-        for log in &self.logs {
-            s.add(u64::from(u32::from_le_bytes(log.address)));
-            s.str(log.user.as_ref());
-            s.str(log.request.as_ref());
-            s.str(log.referrer.as_ref());
-            s.str(log.agent.as_ref());
-            s.add(u64::from(log.code));
-            s.add(log.size);
-        }
-        s.0
+        read_logs(self.logs.iter())
+    }
+}
+
+impl ArenaLogs<'_> {
+    /// Reads every field, as [`Logs::read`] does.
+    pub fn read(&self) -> u64 {
+        read_logs(self.logs.iter())
     }
 }
 

@@ -233,8 +233,26 @@ empty! {
 
 // ---- lists ----------------------------------------------------------------
 
-/// Writes a list repr at `at` and its items.
-fn write_list<T: Layout>(items: &[T], w: &mut Writer, at: usize) {
+/// Writes `items` as a list: its span (offset and length) at `at`, its
+/// items out of line. The layout of `Vec<T>`, for list types of other
+/// crates (`barewire_pool::ArenaVec` writes itself with it), so that they
+/// give the same image bytes.
+///
+/// ```
+/// use barewire::layout::{Layout, Writer, write_list};
+///
+/// let items: &[u16] = &[1, 2];
+/// let mut w = Writer::with_capacity(64);
+/// let at = w.alloc(<Vec<u16> as Layout>::SIZE, <Vec<u16> as Layout>::ALIGN);
+/// write_list(items, &mut w, at);
+/// assert_eq!(&w.finish()[..], &barewire::to_layout(&items.to_vec())[..]);
+/// ```
+///
+/// # Panics
+///
+/// When the list has 2^32 items or more, or the image would exceed
+/// [`MAX_IMAGE_SIZE`](super::MAX_IMAGE_SIZE), as [`to_layout`](super::to_layout) does.
+pub fn write_list<T: Layout>(items: &[T], w: &mut Writer, at: usize) {
     if items.is_empty() {
         return;
     }

@@ -60,6 +60,7 @@ use crate::error::Error;
 use crate::limits::Limits;
 
 pub use buf::{LayoutBuf, MAX_ALIGN, MAX_IMAGE_SIZE, Writer};
+pub use impls::write_list;
 pub use map::{BareMap, LayoutKey};
 pub use string::{BareStr, INLINE_STR, MAX_STR_LEN};
 pub use views::{BareArray, BareSpan, BareSpanMut, Scalar, ScalarLayout};

@@ -1,4 +1,6 @@
-//! The decoding cursor and its limits.
+//! The decoding cursor, its limits and its context.
+
+use core::any::Any;
 
 use crate::error::Error;
 use crate::limits::{Limits, Nesting};
@@ -32,6 +34,12 @@ pub struct Reader<'de> {
     /// memory instead of copying.
     #[cfg(feature = "bytes")]
     source: Option<&'de bytes::Bytes>,
+    /// What [`with_context`](Self::with_context) gave: something decode
+    /// impls find by its type (the arena of `barewire_pool::from_slice_in`).
+    context: Option<&'de dyn Any>,
+    /// Whether the input is memory the context holds (see
+    /// [`holding_input`](Self::holding_input)).
+    context_holds_input: bool,
 }
 
 impl<'de> Reader<'de> {
@@ -52,7 +60,94 @@ impl<'de> Reader<'de> {
             limits,
             #[cfg(feature = "bytes")]
             source: None,
+            context: None,
+            context_holds_input: false,
         }
+    }
+
+    /// A reader over `input` with a *decode context*: a value that
+    /// [`Decode`](crate::Decode) impls ask for by its type with
+    /// [`context`](Self::context), for what the input alone does not give
+    /// them. The types of `barewire_pool` that live in an arena
+    /// (`ArenaString`, `ArenaVec`, `Owned`) find their arena here;
+    /// `barewire_pool::from_slice_in` builds such a reader.
+    ///
+    /// The context is any `'static` type, borrowed for the input's
+    /// lifetime: what a decode builds from it may live that long.
+    ///
+    /// ```
+    /// use barewire::{Decode, Error, Limits, Reader};
+    ///
+    /// /// A `u8` that counts in a context.
+    /// struct Counted(u8);
+    /// impl<'de> Decode<'de> for Counted {
+    ///     fn decode(r: &mut Reader<'de>) -> Result<Self, Error> {
+    ///         if let Some(count) = r.context::<std::cell::Cell<u32>>() {
+    ///             count.set(count.get() + 1);
+    ///         }
+    ///         u8::decode(r).map(Counted)
+    ///     }
+    /// }
+    ///
+    /// let count = std::cell::Cell::new(0u32);
+    /// let mut r = Reader::with_context(&[2, 7, 9], Limits::DEFAULT, &count);
+    /// let items: Vec<Counted> = Decode::decode(&mut r)?;
+    /// assert_eq!((items.len(), count.get()), (2, 2));
+    /// assert!(r.context::<String>().is_none()); // another type: none
+    /// # Ok::<(), barewire::Error>(())
+    /// ```
+    #[inline]
+    pub fn with_context(input: &'de [u8], limits: Limits, context: &'de dyn Any) -> Self {
+        let mut r = Self::with_limits(input, limits);
+        r.context = Some(context);
+        r
+    }
+
+    /// Says that the input is memory the context holds, for as long as the
+    /// context is borrowed (`barewire_pool::from_slice_in` first copies the
+    /// message into its arena): a type that keeps its bytes in the context
+    /// may then borrow them from the input instead of copying them. A
+    /// statement for such types only; it changes nothing else (whatever
+    /// borrows from the input is valid for `'de` in any case).
+    ///
+    /// ```
+    /// let owner = String::from("holds the input");
+    /// let r = barewire::Reader::with_context(&[], barewire::Limits::DEFAULT, &owner);
+    /// assert!(!r.context_holds_input());
+    /// assert!(r.holding_input().context_holds_input());
+    /// ```
+    #[inline]
+    #[must_use]
+    pub fn holding_input(mut self) -> Self {
+        self.context_holds_input = self.context.is_some();
+        self
+    }
+
+    /// The decode context, if the reader has one of type `C` (see
+    /// [`with_context`](Self::with_context)).
+    ///
+    /// ```
+    /// let limit = 10u32;
+    /// let r = barewire::Reader::with_context(&[], barewire::Limits::DEFAULT, &limit);
+    /// assert_eq!(r.context::<u32>(), Some(&10));
+    /// assert_eq!(r.context::<u64>(), None);
+    /// assert_eq!(barewire::Reader::new(&[]).context::<u32>(), None);
+    /// ```
+    #[inline]
+    pub fn context<C: Any>(&self) -> Option<&'de C> {
+        self.context?.downcast_ref::<C>()
+    }
+
+    /// Whether the input is memory the context holds (see
+    /// [`holding_input`](Self::holding_input)); never without a context.
+    ///
+    /// ```
+    /// let r = barewire::Reader::new(&[]).holding_input();
+    /// assert!(!r.context_holds_input());
+    /// ```
+    #[inline]
+    pub fn context_holds_input(&self) -> bool {
+        self.context_holds_input
     }
 
     /// A reader over a `bytes::Bytes` (feature `bytes`): `Bytes` fields

@@ -389,6 +389,19 @@ const TARGETS: &[Target] = &[
         (format::BAREWIRE, op::DECODE_BORROWED),
         1.2,
     ),
+    // Issue 14: decoding into an arena, against barewire's own decodes.
+    target(
+        Some("log"),
+        (format::BAREWIRE, op::DECODE_ARENA),
+        (format::BAREWIRE, op::DECODE),
+        0.5,
+    ),
+    target(
+        Some("log"),
+        (format::BAREWIRE, op::DECODE_ARENA),
+        (format::BAREWIRE, op::DECODE_BORROWED),
+        1.3,
+    ),
     size_target(
         None,
         (format::LAYOUT, op::ENCODE),

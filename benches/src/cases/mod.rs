@@ -7,9 +7,11 @@
 //! [`Case`]s; either is called from [`cases`].
 //!
 //! By concern: [`dataset`] (what the cases need of a dataset), [`wire`]
-//! (barewire, serde_bare, the serde bridge, bincode, postcard), [`rkyv`](mod@rkyv),
-//! [`layout`] (barewire's zero-copy layout), and here the table itself.
+//! (barewire, serde_bare, the serde bridge, bincode, postcard), [`arena`]
+//! (barewire decoding into an arena), [`rkyv`](mod@rkyv), [`layout`]
+//! (barewire's zero-copy layout), and here the table itself.
 
+pub mod arena;
 pub mod dataset;
 pub mod layout;
 pub mod pool;
@@ -64,6 +66,9 @@ pub mod op {
     pub const DECODE: &str = "decode";
     /// Deserialize with strings borrowed from the input.
     pub const DECODE_BORROWED: &str = "decode borrowed";
+    /// Deserialize into an arena (`barewire_pool::from_slice_in`): strings
+    /// and lists in the arena, which is reset before each run.
+    pub const DECODE_ARENA: &str = "decode into arena";
     /// Access in place without validation, then read every field.
     pub const ACCESS: &str = "access+read";
     /// Validate, access in place, then read every field.
@@ -127,7 +132,16 @@ pub const DATASETS: [&str; 4] = ["log", "mesh", "minecraft", "corpus"];
 /// unknown name.
 pub fn dataset_cases(name: &str) -> Option<Vec<Case>> {
     Some(match name {
-        "log" => cases::<Logs<String>>(),
+        "log" => {
+            let mut all = cases::<Logs<String>>();
+            // Beside barewire's owned and borrowed decodes.
+            let at = all
+                .iter()
+                .position(|c| c.format == format::BAREWIRE && c.op == op::DECODE_BORROWED)
+                .map_or(all.len(), |i| i + 1);
+            all.insert(at, arena::arena_log_case());
+            all
+        }
         "mesh" => cases::<Mesh>(),
         "minecraft" => cases::<Players<String>>(),
         "corpus" => cases::<Corpus>(),

@@ -123,7 +123,7 @@ fn main() {
     let go = vectors.map(go_bare).unwrap_or_default();
 
     // Wire decoders.
-    for target in ["wire_owned", "wire_borrowed", "layout_roundtrip"] {
+    for target in ["wire_owned", "wire_borrowed", "arena_decode", "layout_roundtrip"] {
         let mut s = Seeds::new(&out, target);
         for c in &canons {
             s.add("canon", &to_vec(c));
