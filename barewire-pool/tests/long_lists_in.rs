@@ -77,6 +77,7 @@ fn label(i: usize) -> String {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "a million nodes: minutes under Miri")]
 fn a_million_node_union_list_decodes_into_an_arena() {
     on_2mib_stack(|| {
         let mut list = HeapList::Empty;
@@ -102,6 +103,7 @@ fn a_million_node_union_list_decodes_into_an_arena() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "a million nodes: minutes under Miri")]
 fn a_million_node_struct_chain_decodes_into_a_region_per_message() {
     on_2mib_stack(|| {
         // The message, node by node: `value`, then `next` (1: present; the
