@@ -113,6 +113,20 @@ pub fn link(f: &Field<'_>) -> TokenStream {
     quote!(<#ty as __bw::__private::Link<Self>>)
 }
 
+/// The link to `__last` made by the wire decoder, which may allocate it in
+/// the reader's arena: `DecodeLink::decode_to(__last, __r)?`.
+pub fn wire_link_to(f: &Field<'_>) -> TokenStream {
+    let ty = &f.ty;
+    quote!(<#ty as __bw::__private::DecodeLink<'__de, Self>>::decode_to(__last, __r)?)
+}
+
+/// The link to `__last` made by a layout rebuild (`FromLayout`), which has
+/// no arena: `Link::to(Box::new(__last))?`.
+pub fn layout_link_to(f: &Field<'_>) -> TokenStream {
+    let link = link(f);
+    quote!(#link::to(__bw::__private::Box::new(__last))?)
+}
+
 /// One member of a chain whose fields end in a tail link: a struct, or one
 /// union member. How the rebuild of a chain is written, shared by the wire
 /// decoder and the layout's `FromLayout`: each node's fields before the
@@ -223,10 +237,13 @@ impl<'l, 'f, 'a> Heads<'l, 'f, 'a> {
 
     /// Builds the nodes whose heads were pushed, last first, each linking
     /// to `__last`, the node after it; `__last` is then the first node.
-    pub fn rebuild(&self) -> TokenStream {
+    /// `to(tail)` is the expression of the link to `__last` of a node whose
+    /// tail link is the field `tail` (it may use `?`): [`wire_link_to`] or
+    /// [`layout_link_to`].
+    pub fn rebuild(&self, to: impl Fn(&Field<'_>) -> TokenStream) -> TokenStream {
         let link_to = |l: &Linked<'_, '_>| {
-            let tail = tail(l.fields).map(link).unwrap_or_default();
-            l.build(&quote!(#tail::to(__bw::__private::Box::new(__last))))
+            let value = tail(l.fields).map(&to).unwrap_or_default();
+            l.build(&value)
         };
         if let [only] = self.linked {
             let build = link_to(only);

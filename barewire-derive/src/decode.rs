@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use crate::bound;
-use crate::common::{Heads, Linked, link, tail, wire_plain_proof};
+use crate::common::{Heads, Linked, link, tail, wire_link_to, wire_plain_proof};
 use crate::model::{Field, Input, Shape, Style, UnionVariant};
 
 /// The `impl Decode<'__de>` of the input.
@@ -157,7 +157,7 @@ fn linked_struct(member: Linked<'_, '_>) -> TokenStream {
     let heads = Heads::new(&linked);
     let declare = heads.declare();
     let node = linked_node(&heads, 0, &linked[0]);
-    let rebuild = heads.rebuild();
+    let rebuild = heads.rebuild(wire_link_to);
     quote!({
         #declare
         let mut __last = loop { #node };
@@ -197,7 +197,7 @@ fn linked_union(variants: &[UnionVariant<'_>], name: &str) -> TokenStream {
             quote!(#tag => break #construct,)
         }
     });
-    let rebuild = heads.rebuild();
+    let rebuild = heads.rebuild(wire_link_to);
     quote! {
         #declare
         let mut __last = loop {

@@ -40,16 +40,21 @@ use proc_macro::TokenStream;
 /// **Recursive types.** A last field on the wire of type `Box<Self>` (in a
 /// union member) or `Option<Box<Self>>` (in a struct or a union member),
 /// `Self` spelled `Self` or as the type's name with its own parameters, is
-/// a tail link: the generated encode, size hint, decode, layout write,
-/// check and rebuild walk a chain of them in a loop (the decoders keep each
-/// node's other fields in a heap `Vec` and build the boxes from the end),
-/// so lists of any length take constant stack and count against no depth
-/// limit. Any other recursion recurses, bounded by `Limits::max_depth` and
-/// `Limits::max_stack`. The derive adds no `Drop` (that would forbid moving
-/// fields out of the type), and Rust drops a `Box` chain recursively, so
-/// give a long list a `Drop` that detaches each tail with `take()` in a
-/// loop: the "Recursive types of any length" section of the `barewire`
-/// crate docs shows it.
+/// a tail link, and so is `Owned<'p, Self>` or `Option<Owned<'p, Self>>` in
+/// the same places: any path whose last segment is `Owned`, with one
+/// lifetime and `Self`, is taken for `barewire_pool::Owned` (a type named
+/// `Owned` in that position must be barewire_pool's), whose decode moves
+/// each node into the reader's arena. The generated encode, size hint,
+/// decode, layout write, check and rebuild walk a chain of tail links in a
+/// loop (the decoders keep each node's other fields in a heap `Vec` and
+/// build the links from the end), so lists of any length take constant
+/// stack and count against no depth limit. Any other recursion recurses,
+/// bounded by `Limits::max_depth` and `Limits::max_stack`. The derive adds
+/// no `Drop` (that would forbid moving fields out of the type), and Rust
+/// drops a `Box` chain recursively, so give a long list a `Drop` that
+/// detaches each tail with `take()` in a loop: the "Recursive types of any
+/// length" section of the `barewire` crate docs shows it (an `Owned` chain
+/// drops without recursion by itself).
 #[proc_macro_derive(Bare, attributes(bare))]
 pub fn derive_bare(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as syn::DeriveInput);

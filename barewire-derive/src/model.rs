@@ -99,7 +99,8 @@ pub struct Field<'a> {
     /// gives the field's layout, through its `Layout` proxy type.
     pub with_layout: bool,
     /// The tail link of a chain: the last field on the wire, of type
-    /// `Box<Self>` or `Option<Box<Self>>` (see [`mark_tail`]). Generated
+    /// `Box<Self>` or `Option<Box<Self>>`, or barewire_pool's
+    /// `Owned<'p, Self>` or `Option<Owned<'p, Self>>` (see [`mark_tail`]). Generated
     /// code follows it in a loop instead of recursing.
     pub tail: bool,
 }
@@ -337,7 +338,8 @@ fn parse_enum<'a>(cx: &Ctxt, data: &'a syn::DataEnum, input: &DeriveInput) -> Sh
 }
 
 /// Marks the tail link of `fields`: the last field on the wire, when it is
-/// an `Option<Box<Self>>` (or, with `boxed`, a `Box<Self>`), `Self` spelled
+/// an `Option<Box<Self>>` or `Option<Owned<'x, Self>>` (or, with `boxed`, a
+/// `Box<Self>` or `Owned<'x, Self>`), `Self` spelled
 /// `Self` or as the input's name with its own parameters in order, and has
 /// no `with`, `out_of_line` or `intern` hint. Wire and layout are those of
 /// the field's type either way; only the generated code changes (a loop).
@@ -359,12 +361,42 @@ fn mark_tail(fields: &mut [Field<'_>], input: &DeriveInput, boxed: bool) {
 }
 
 /// `T` and whether the link is optional, for a field of type `Box<T>` or
-/// `Option<Box<T>>` (the std paths of either, too).
+/// `Option<Box<T>>` (the std paths of either, too), or `Owned<'x, T>` or
+/// `Option<Owned<'x, T>>` (any path ending in `Owned`: the derive docs say
+/// it must be barewire_pool's).
 fn link_target(ty: &Type) -> Option<(&Type, bool)> {
+    let required = |ty| single_arg(ty, "Box", &["std", "alloc"], "boxed").or_else(|| owned_arg(ty));
     if let Some(inner) = single_arg(ty, "Option", &["std", "core"], "option") {
-        return single_arg(inner, "Box", &["std", "alloc"], "boxed").map(|t| (t, true));
+        return required(inner).map(|t| (t, true));
     }
-    single_arg(ty, "Box", &["std", "alloc"], "boxed").map(|t| (t, false))
+    required(ty).map(|t| (t, false))
+}
+
+/// The type argument of `Owned<'x, T>`, spelled with any path whose last
+/// segment is `Owned` (`Owned`, `barewire_pool::Owned`), with one lifetime
+/// and one type argument, in that order.
+fn owned_arg(ty: &Type) -> Option<&Type> {
+    let Type::Path(p) = strip(ty) else {
+        return None;
+    };
+    if p.qself.is_some() {
+        return None;
+    }
+    let segs: Vec<_> = p.path.segments.iter().collect();
+    let (last, path) = segs.split_last()?;
+    if last.ident != "Owned" || path.iter().any(|s| !s.arguments.is_none()) {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
+    match args.args.iter().collect::<Vec<_>>().as_slice() {
+        [
+            syn::GenericArgument::Lifetime(_),
+            syn::GenericArgument::Type(t),
+        ] => Some(t),
+        _ => None,
+    }
 }
 
 /// The one type argument of `name<T>`, spelled `name` or `krate::module::name`
@@ -531,6 +563,58 @@ mod tests {
                 vec![false, false]
             ]
         );
+    }
+
+    #[test]
+    fn owned_links_are_tail_links() {
+        let t = tails(syn::parse_quote! {
+            enum L<'p> { E, A(i32, Owned<'p, L<'p>>), B(Option<barewire_pool::Owned<'p, Self>>), C(Owned<'p, Self>, u8) }
+        });
+        assert_eq!(
+            t,
+            [vec![], vec![false, true], vec![true], vec![false, false]]
+        );
+        let t = tails(syn::parse_quote! {
+            struct N<'p> { v: i32, next: Option<::barewire_pool::Owned<'p, N<'p>>> }
+        });
+        assert_eq!(t, [[false, true]]);
+        // Not the type itself, a struct's required link, or not one
+        // lifetime then the type.
+        for input in [
+            quote::quote!(
+                struct N<'p> {
+                    next: Option<Owned<'p, Other>>,
+                }
+            ),
+            quote::quote!(
+                struct N<'p> {
+                    next: Owned<'p, Self>,
+                }
+            ),
+            quote::quote!(
+                struct N<'p> {
+                    next: Option<Owned<Self>>,
+                }
+            ),
+            quote::quote!(
+                struct N<'p> {
+                    next: Option<Owned<'p, Self, u8>>,
+                }
+            ),
+            quote::quote!(
+                struct N<'p> {
+                    next: Option<a<u8>::Owned<'p, Self>>,
+                }
+            ),
+            quote::quote!(
+                struct N<'p> {
+                    next: Option<<X as Y>::Owned<'p, Self>>,
+                }
+            ),
+        ] {
+            let input: syn::DeriveInput = syn::parse2(input).unwrap();
+            assert_eq!(tails(input.clone()), [[false]], "{}", quote::quote!(#input));
+        }
     }
 
     #[test]

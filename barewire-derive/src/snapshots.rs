@@ -156,6 +156,20 @@ fn linked_union() {
 }
 
 #[test]
+fn owned_linked_union() {
+    snapshot(
+        "owned_linked_union",
+        syn::parse_quote! {
+            pub enum List<'p> {
+                Empty,
+                Node(i32, barewire_pool::Owned<'p, List<'p>>),
+            }
+        },
+        false,
+    );
+}
+
+#[test]
 fn linked_struct() {
     snapshot(
         "linked_struct",

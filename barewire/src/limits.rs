@@ -26,7 +26,8 @@ pub struct Limits {
     /// a layout check *recurses*.
     ///
     /// A tail link of a derived type (a last field `Box<Self>` or
-    /// `Option<Box<Self>>`, see the crate docs) is followed in a loop and
+    /// `Option<Box<Self>>`, or barewire_pool's `Owned` in place of the box,
+    /// see the crate docs) is followed in a loop and
     /// counts nothing, so a list of any length stays at the depth of its
     /// first node, and the default accepts every value `to_vec` and
     /// `to_layout` write within [`max_size`](Self::max_size) unless it

@@ -1,14 +1,18 @@
 //! The founding design's linked list kept in a typed pool: each node owns
 //! the next one through an `Owned` link into the same `Pool`. Such a pool
 //! borrows itself, so it lives in `Pool::scope`, which frees it when the
-//! closure ends; a million nodes are built, walked and dropped in constant
-//! stack. Then the pool's diagnostics report.
+//! closure ends; a million nodes are built, walked, written as a layout
+//! image (the `Owned` link is a tail link of `#[derive(Bare)]`, so writing
+//! and checking loop instead of recursing), read in place from the image,
+//! and dropped in constant stack. Then the pool's diagnostics report.
 //!
 //! Run with `cargo run -p barewire-examples --example pool_linked_list`.
 
 use barewire_pool::{Owned, Pool, Scoped};
 
 /// `enum List { Empty, Node(i32, next) }`, each node owned by the one before.
+/// On the wire and in an image it is the `Box`-linked list's twin.
+#[derive(barewire::Bare)]
 enum List<'p> {
     Empty,
     Node(i32, Owned<'p, List<'p>>),
@@ -45,6 +49,20 @@ fn main() {
             pool.capacity()
         );
         assert_eq!(total, i64::from(NODES) * i64::from(NODES + 1) / 2);
+
+        // The list as a layout image, checked once and read in place.
+        let image = barewire::to_layout(&*head);
+        let view = barewire::view::<List>(&image).expect("a valid image");
+        let (mut in_image, mut at) = (0i64, view);
+        while let Some((value, next)) = at.as_node() {
+            in_image += i64::from(value);
+            at = next;
+        }
+        println!(
+            "layout image: {} bytes, sum read in place = {in_image}",
+            image.len()
+        );
+        assert_eq!(in_image, total);
 
         // Dropping the head drops every node without recursing (the pool
         // queues nested drops) and gives each slot back at once.

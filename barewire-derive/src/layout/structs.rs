@@ -340,7 +340,7 @@ fn linked_rebuild(
     let read_head = linked[0].read_head(&placed.head_values());
     let end = linked[0].build(&quote!(__link));
     let push = heads.push(0);
-    let rebuild = heads.rebuild();
+    let rebuild = heads.rebuild(crate::common::layout_link_to);
     quote!({
         #declare
         let mut __at = __at;

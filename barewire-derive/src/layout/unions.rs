@@ -379,7 +379,7 @@ fn linked_rebuild(
             }
         })
     });
-    let rebuild = heads.rebuild();
+    let rebuild = heads.rebuild(crate::common::layout_link_to);
     quote! {
         #declare
         let mut __at = __at;

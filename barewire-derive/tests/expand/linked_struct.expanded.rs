@@ -82,9 +82,10 @@ const _: () = {
                         value: __head.1,
                         next: <Option<
                             Box<Node<'a, T>>,
-                        > as __bw::__private::Link<
+                        > as __bw::__private::DecodeLink<
+                            '__de,
                             Self,
-                        >>::to(__bw::__private::Box::new(__last)),
+                        >>::decode_to(__last, __r)?,
                         visited: __bw::__private::Default::default(),
                     };
                 }
@@ -374,7 +375,7 @@ const _: () = {
                             Box<Node<'a, T>>,
                         > as __bw::__private::Link<
                             Self,
-                        >>::to(__bw::__private::Box::new(__last)),
+                        >>::to(__bw::__private::Box::new(__last))?,
                         visited: __bw::__private::Default::default(),
                     };
                 }

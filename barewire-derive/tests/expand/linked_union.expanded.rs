@@ -96,9 +96,10 @@ const _: () = {
                     __head.0,
                     <Box<
                         List<T>,
-                    > as __bw::__private::Link<
+                    > as __bw::__private::DecodeLink<
+                        '__de,
                         Self,
-                    >>::to(__bw::__private::Box::new(__last)),
+                    >>::decode_to(__last, __r)?,
                 );
             }
             __bw::__private::Ok(__last)
@@ -358,7 +359,7 @@ const _: () = {
                         List<T>,
                     > as __bw::__private::Link<
                         Self,
-                    >>::to(__bw::__private::Box::new(__last)),
+                    >>::to(__bw::__private::Box::new(__last))?,
                 );
             }
             __bw::__private::Ok(__last)

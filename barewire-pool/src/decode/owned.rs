@@ -7,6 +7,14 @@
 //! [`Error::NoArena`], as is rebuilding one from an image
 //! (`layout::to_owned` has no arena).
 //!
+//! `Owned<'p, Self>` and `Option<Owned<'p, Self>>` are *tail links* of
+//! `#[derive(Bare)]` as `Box<Self>` and `Option<Box<Self>>` are: as the last
+//! field of a struct (the optional only) or of a union member they are
+//! followed in a loop, so a list of a million nodes linked with `Owned`
+//! encodes, writes, checks and decodes into an arena in constant stack,
+//! counting no level of `Limits::max_depth`; its bytes and image are those
+//! of its `Box`-linked twin.
+//!
 //! A [`Pool<T>`](crate::Pool) is not a decode target: a message needs room
 //! for more than one type (its lists, strings and other boxes), and a pool
 //! holds one; decode into an arena or region and move values into a pool
@@ -15,7 +23,9 @@
 //! (`pool.get(handle)`), which an `Encode` impl does not have; encode the
 //! value itself.
 
-use barewire::__private::{Builder, Check, LayoutFacts, write_boxed};
+use barewire::__private::{
+    Builder, Check, DecodeLink, LayoutFacts, Link, RequiredLink, Step, write_boxed,
+};
 use barewire::layout::{FromLayout, Layout, Writer};
 use barewire::schema::{Describe, Type};
 use barewire::{Decode, Encode, Error, Reader};
@@ -123,5 +133,68 @@ impl<T: Layout> Layout for Owned<'_, T> {
 impl<'de, T: Layout> FromLayout<'de> for Owned<'_, T> {
     fn from_layout(_: &'de [u8], at: usize, _: &mut Check) -> Result<Self, Error> {
         Err(Error::NoArena { offset: at })
+    }
+}
+
+/// A tail link of a derived type (see the module docs): `Box<T>`'s link,
+/// except that it cannot be rebuilt from an image ([`Error::NoArena`], as
+/// `FromLayout`) and that reading one needs the reader's arena.
+impl<T> Link<T> for Owned<'_, T> {
+    /// Never called by derived code ([`rebuild`](Link::rebuild) fails
+    /// first): there is no arena to move the box into.
+    fn to(_: Box<T>) -> Result<Self, Error> {
+        Err(Error::NoArena { offset: 0 })
+    }
+    #[inline]
+    fn next(&self) -> Option<&T> {
+        Some(self)
+    }
+    #[inline]
+    fn encode(&self, _out: &mut Vec<u8>) -> Option<&T> {
+        Some(self)
+    }
+    const WIRE_SIZE: usize = 0;
+    /// The next node follows; [`Error::NoArena`] at once without an arena
+    /// (as `Owned`'s `Decode`), not after the rest of the list.
+    #[inline]
+    fn decode(r: &mut Reader<'_>) -> Result<Step<Self>, Error> {
+        match r.context::<crate::Arena>() {
+            Some(_) => Ok(Step::Node(r.position())),
+            None => Err(Error::NoArena {
+                offset: r.position(),
+            }),
+        }
+    }
+    #[inline]
+    fn check(buf: &[u8], at: usize, cx: &mut Check) -> Result<Step<()>, Error>
+    where
+        T: Layout,
+    {
+        <Box<T> as Link<T>>::check(buf, at, cx)
+    }
+    /// Always [`Error::NoArena`] at the pointer, as `FromLayout`.
+    #[inline]
+    fn rebuild(_: &[u8], at: usize, _: &mut Check) -> Result<Step<Self>, Error>
+    where
+        T: Layout,
+    {
+        Err(Error::NoArena { offset: at })
+    }
+}
+
+/// Never zero in an image, no wire bytes: `Option<Owned<'p, T>>` is a link
+/// too.
+impl<T> RequiredLink<T> for Owned<'_, T> {}
+
+/// Moves the decoded node into the reader's arena; an arena with no room is
+/// [`Error::ArenaFull`] at the reader's position (the end of the list: the
+/// nodes are linked from the last back).
+impl<'de: 'p, 'p, T> DecodeLink<'de, T> for Owned<'p, T> {
+    #[inline]
+    fn decode_to(next: T, r: &mut Reader<'de>) -> Result<Self, Error> {
+        let arena = arena_of(r)?;
+        arena
+            .try_alloc(next)
+            .map_err(|e| arena_full(r.position(), e))
     }
 }
