@@ -323,7 +323,8 @@ impl<'s> ser::Serializer for &'s mut Serializer {
             })
         }
     }
-    /// A map from an iterator of entries, as [`collect_seq`](Self::collect_seq).
+    /// A map from an iterator of entries, written as `collect_seq` writes a
+    /// sequence.
     #[inline]
     fn collect_map<K, V, I>(self, iter: I) -> Result<(), Error>
     where
