@@ -665,7 +665,7 @@ fn main() {
         }
     }
     println!(
-        "### targets (issues 4 and 7)\n\n| dataset | target | median per-round ratio (sizes: ratio) | |\n|---|---|--:|---|\n{targets}"
+        "### targets\n\n| dataset | target | median per-round ratio (sizes: ratio) | |\n|---|---|--:|---|\n{targets}"
     );
     let mut rows: Vec<String> = json
         .lines()
