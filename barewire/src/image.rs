@@ -208,15 +208,11 @@ impl<T: Layout, B: StableBuffer> Image<T, B> {
     /// ```
     #[inline]
     pub fn view(&self) -> T::View<'_> {
-        // SAFETY: `view_unchecked` requires an image `view` accepts:
-        // 1. `new` ran `view_with`'s check (alignment and structure) on
-        //    `self.buffer.stable_bytes()` and returned an `Image` only if
-        //    it passed;
-        // 2. `B: StableBuffer` guarantees this call returns the same
-        //    address, length and contents as that call did, since the
-        //    buffer has been held only by value and by `&` since (`Image`
-        //    never gives out `&mut B`); so these are the checked bytes.
-        unsafe { layout::view_unchecked::<T>(self.buffer.stable_bytes()) }
+        // `new` ran `view_with`'s check (alignment and structure) on
+        // `self.buffer.stable_bytes()`, and `B: StableBuffer` gives back the
+        // same address, length and contents on every call (`Image` never
+        // gives out `&mut B`), so the view is of the checked bytes.
+        layout::view_unchecked::<T>(self.buffer.stable_bytes())
     }
 
     /// Checks the UTF-8 of every string as well, and returns the view.
@@ -301,10 +297,9 @@ impl<'a, T: Layout> Image<T, &'a [u8]> {
     /// ```
     #[inline]
     pub fn into_view(self) -> T::View<'a> {
-        // SAFETY: as in `view`: `new` checked these very bytes (a shared
-        // borrow for `'a`, so they are the same bytes at the same address
-        // for all of `'a`, which is what `StableBuffer for &[u8]` states).
-        unsafe { layout::view_unchecked::<T>(self.buffer) }
+        // As in `view`: `new` checked these very bytes (a shared borrow for
+        // `'a`, the same bytes at the same address for all of `'a`).
+        layout::view_unchecked::<T>(self.buffer)
     }
 
     /// Checks the image like [`new`](Image::new) and the UTF-8 of every

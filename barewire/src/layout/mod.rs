@@ -254,15 +254,26 @@ pub fn check_full<T: Layout>(bytes: &[u8]) -> Result<T::View<'_>, Error> {
     Ok(T::view(bytes, 0))
 }
 
-/// The view of the root of an image without checking it.
+/// The view of the root of an image without the structural check: O(1).
 ///
-/// # Safety
+/// Not `unsafe`: every read through a view is bounds-checked (views contain
+/// no `unsafe` code), so no image, however malformed, makes a view read
+/// outside `bytes` or produce an invalid value. What the check buys is
+/// *meaningful* reads: on an image [`view`] would refuse, a read may return
+/// a meaningless value (a string may be `Err`) or panic (an enum value out
+/// of range, `as_slice` on misaligned items, an offset out of bounds). Use
+/// it for images you wrote or checked before, for example one whose
+/// checksum matched (`ImageFile::verify`); use [`view`] for bytes from
+/// elsewhere.
 ///
-/// `bytes` must be an image of a `T` that [`view`] would accept (for example
-/// one written by [`to_layout`] for a `T` and not changed since). The views
-/// never read outside `bytes` even then, but they may panic or return
-/// meaningless values on an image that would fail the check.
-pub unsafe fn view_unchecked<T: Layout>(bytes: &[u8]) -> T::View<'_> {
+/// ```
+/// let image = barewire::to_layout(&(7u16, "hi".to_string()));
+/// let view = barewire::view_unchecked::<(u16, String)>(&image);
+/// assert_eq!(view.0, 7);
+/// assert_eq!(view.1.as_str()?, "hi");
+/// # Ok::<(), barewire::Error>(())
+/// ```
+pub fn view_unchecked<T: Layout>(bytes: &[u8]) -> T::View<'_> {
     T::view(bytes, 0)
 }
 

@@ -351,21 +351,14 @@ impl<T: Layout + Describe> ImageFile<T> {
         Image::new(self.bytes)
     }
 
-    /// The view of the root without the structural check: O(1).
-    ///
-    /// # Safety
-    ///
-    /// The image must be one [`view`](Self::view) accepts, as for
-    /// [`barewire::view_unchecked`](crate::layout::view_unchecked): for example an
-    /// image written by barewire for this `T` whose [`verify`](Self::verify)
-    /// passed. Views never read outside the image even otherwise, but may
-    /// panic or return meaningless values.
-    pub unsafe fn view_unchecked(&self) -> T::View<'_> {
-        // SAFETY: `view_unchecked` requires an image `view` accepts:
-        // 1. the caller guarantees it (this function's `# Safety`), and
-        // 2. `self.image()` is that image, unchanged while borrowed (for a
-        //    mapped file, by `open`'s contract).
-        unsafe { crate::layout::view_unchecked::<T>(self.image()) }
+    /// The view of the root without the structural check: O(1). For an
+    /// image known good, for example one written by barewire for this `T`
+    /// whose [`verify`](Self::verify) passed. As with
+    /// [`barewire::view_unchecked`](crate::layout::view_unchecked), reads
+    /// never leave the image, but on an image [`view`](Self::view) would
+    /// refuse they may panic or return meaningless values.
+    pub fn view_unchecked(&self) -> T::View<'_> {
+        crate::layout::view_unchecked::<T>(self.image())
     }
 
     /// Hashes the whole image and compares it with the header's checksum:

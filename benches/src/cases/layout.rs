@@ -20,9 +20,9 @@ pub fn layout_cases<D: LayoutDataset>(data: &Rc<D>, out: &mut Vec<Case>) {
     assert!(back == **data, "{}: layout round trip differs", D::NAME);
     let scalar = data.scalar();
     {
-        // SAFETY: `image` was written by `to_layout` for a `D` just above
-        // and is not changed.
-        let unchecked = unsafe { barewire::view_unchecked::<D>(&image) };
+        // `image` was written by `to_layout` for a `D` just above and is
+        // not changed: the unchecked view reads what was written.
+        let unchecked = barewire::view_unchecked::<D>(&image);
         assert_eq!(
             D::scalar_view(&unchecked),
             scalar,
@@ -90,10 +90,10 @@ fn view_cases<D: LayoutDataset>(
     let n = image.len();
     let i = image.clone();
     out.push(Case::new(format::LAYOUT, ops.0, n, move || {
-        // SAFETY: `i` holds the image `to_layout` wrote for `D` in
-        // `layout_cases`, which `view` checked before this case was built;
-        // it is never modified.
-        let v = unsafe { barewire::view_unchecked::<D>(black_box(&i[..])) };
+        // `i` holds the image `to_layout` wrote for `D` in `layout_cases`,
+        // which `view` checked before this case was built; it is never
+        // modified.
+        let v = barewire::view_unchecked::<D>(black_box(&i[..]));
         read(&v) as usize
     }));
     let i = image.clone();
