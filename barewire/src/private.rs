@@ -53,10 +53,15 @@ pub const fn max(a: usize, b: usize) -> usize {
     if a > b { a } else { b }
 }
 
-/// Writes a string whose identical copies are stored once.
+/// Writes a field with interning on (`#[bare(intern)]`): each distinct
+/// string in it, at any depth, is stored once in the image.
 #[inline]
-pub fn write_interned(w: &mut crate::layout::Writer, at: usize, s: &str) {
-    crate::layout::write_interned_str(w, at, s.as_bytes());
+pub fn write_interned<T: crate::layout::Layout + ?Sized>(
+    value: &T,
+    w: &mut crate::layout::Writer,
+    at: usize,
+) {
+    w.interning(|w| value.write(w, at));
 }
 
 /// An owned copy of `s`.

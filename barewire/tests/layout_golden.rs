@@ -163,3 +163,40 @@ fn unions_and_enums() {
     golden(&Mode::Auto, &[0x2c, 0x01]);
     golden(&Mode::On, &[1, 0]);
 }
+
+#[derive(Bare, Debug, PartialEq)]
+struct Tagged {
+    #[bare(intern)]
+    tags: Vec<String>,
+    #[bare(intern)]
+    note: Option<String>,
+    #[bare(intern)]
+    labels: BTreeMap<String, String>,
+}
+
+#[test]
+fn intern_reaches_strings_in_lists_options_and_maps() {
+    let long = "a string longer than eight bytes";
+    let value = Tagged {
+        tags: vec![long.into(), long.into(), "short".into()],
+        note: Some(long.into()),
+        labels: BTreeMap::from([(long.to_string(), long.to_string())]),
+    };
+    let image = barewire::to_layout(&value);
+    // Five out-of-line copies of `long` are written once.
+    let copies = image
+        .windows(long.len())
+        .filter(|w| *w == long.as_bytes())
+        .count();
+    assert_eq!(copies, 1);
+    assert_eq!(barewire::layout::to_owned::<Tagged>(&image).unwrap(), value);
+    let view = barewire::layout::check_full::<Tagged>(&image).unwrap();
+    assert_eq!(view.tags().get(1).unwrap().as_str().unwrap(), long);
+    // Without the hint, each has its copy.
+    let plain = barewire::to_layout(&(value.tags.clone(), value.note.clone()));
+    let copies = plain
+        .windows(long.len())
+        .filter(|w| *w == long.as_bytes())
+        .count();
+    assert_eq!(copies, 3);
+}

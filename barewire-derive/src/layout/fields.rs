@@ -147,7 +147,7 @@ impl<'f, 'a> Placed<'f, 'a> {
                 if f.out_of_line {
                     quote!(__bw::__private::write_boxed(#value, __w, #at);)
                 } else if f.intern {
-                    quote!(__bw::__private::write_interned(__w, #at, __bw::__private::AsRef::<str>::as_ref(#value));)
+                    quote!(__bw::__private::write_interned(#value, __w, #at);)
                 } else {
                     quote!(__bw::layout::Layout::write(#value, __w, #at);)
                 }

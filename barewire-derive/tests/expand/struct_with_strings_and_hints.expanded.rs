@@ -171,9 +171,9 @@ const _: () = {
                 __at + <LogEntryLayout<'a, ()>>::__LAYOUT.offsets[0usize],
             );
             __bw::__private::write_interned(
+                &self.request,
                 __w,
                 __at + <LogEntryLayout<'a, ()>>::__LAYOUT.offsets[1usize],
-                __bw::__private::AsRef::<str>::as_ref(&self.request),
             );
             __bw::__private::write_boxed(
                 &self.body,

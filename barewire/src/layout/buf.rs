@@ -263,6 +263,9 @@ impl PartialEq for LayoutBuf {
 pub struct Writer {
     buf: LayoutBuf,
     interned: BTreeMap<Vec<u8>, usize>,
+    /// Inside [`interning`](Self::interning): every string written is
+    /// stored once per distinct content.
+    interning: bool,
 }
 
 impl Writer {
@@ -280,6 +283,7 @@ impl Writer {
         Writer {
             buf,
             interned: BTreeMap::new(),
+            interning: false,
         }
     }
 
@@ -355,6 +359,38 @@ impl Writer {
     /// [`intern`](Self::intern), if any.
     pub fn interned(&self, bytes: &[u8]) -> Option<usize> {
         self.interned.get(bytes).copied()
+    }
+
+    /// Runs `write` with interning on: every string it writes (at any depth:
+    /// list items, map keys and values, options, nested structs) whose
+    /// bytes an interned string already holds points to those bytes instead
+    /// of a copy. What `#[bare(intern)]` on a field does.
+    ///
+    /// ```
+    /// use barewire::layout::{Layout, Writer};
+    ///
+    /// let names = vec!["a name longer than eight".to_string(); 3];
+    /// let mut w = Writer::with_capacity(0);
+    /// let at = w.alloc(<Vec<String>>::SIZE, <Vec<String>>::ALIGN);
+    /// w.interning(|w| names.write(w, at));
+    /// let image = w.finish();
+    /// // One copy of the 24 bytes, not three.
+    /// assert!(image.len() < barewire::to_layout(&names).len() - 40);
+    /// assert_eq!(barewire::layout::to_owned::<Vec<String>>(&image)?, names);
+    /// # Ok::<(), barewire::Error>(())
+    /// ```
+    pub fn interning<R>(&mut self, write: impl FnOnce(&mut Writer) -> R) -> R {
+        let outer = core::mem::replace(&mut self.interning, true);
+        let result = write(self);
+        self.interning = outer;
+        result
+    }
+
+    /// Whether strings written now are interned (see
+    /// [`interning`](Self::interning)).
+    #[inline]
+    pub(crate) fn is_interning(&self) -> bool {
+        self.interning
     }
 
     /// Remembers that `bytes` are at `at`, for later interned strings.

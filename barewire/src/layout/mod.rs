@@ -171,12 +171,6 @@ pub struct FieldLayout {
     pub padding_after: usize,
 }
 
-/// Writes a string at `at`, sharing the bytes of an identical string written
-/// before with this function (`#[bare(intern)]`).
-pub(crate) fn write_interned_str(w: &mut Writer, at: usize, s: &[u8]) {
-    string::write_str(w, at, s, true);
-}
-
 /// Checks the start of an image for the root type `T`: alignment of the
 /// buffer's address and room for the root's inline part.
 fn check_root<T: Layout>(bytes: &[u8]) -> Result<(), Error> {

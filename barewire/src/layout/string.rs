@@ -181,6 +181,7 @@ pub(crate) fn write_str(w: &mut Writer, at: usize, s: &[u8], intern: bool) {
         "string of {} bytes is longer than a layout can hold",
         s.len()
     );
+    let intern = intern || w.is_interning();
     let len = s.len();
     let head = [
         0x80 | (len & 0x3f) as u8,
