@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::model::{Field, Style};
+use crate::model::{Field, Style, UnionVariant};
 
 /// The `Plain` constant of a struct: plain when every field is plain (per
 /// `trait_path`), none is skipped, the target is little-endian, and the
@@ -142,7 +142,24 @@ pub struct Linked<'f, 'a> {
     pub fields: &'f [Field<'a>],
 }
 
-impl Linked<'_, '_> {
+impl<'f, 'a> Linked<'f, 'a> {
+    /// The members of a union whose fields end in a tail link, in
+    /// declaration order.
+    pub fn of_union(variants: &'f [UnionVariant<'a>]) -> Vec<Linked<'f, 'a>> {
+        variants
+            .iter()
+            .filter(|v| tail(&v.fields).is_some())
+            .map(|v| {
+                let vi = v.ident;
+                Linked {
+                    path: quote!(Self::#vi),
+                    style: v.style,
+                    fields: &v.fields,
+                }
+            })
+            .collect()
+    }
+
     /// The fields of the head: on the wire, before the link.
     fn head(&self) -> impl Iterator<Item = &Field<'_>> {
         self.fields.iter().filter(|f| !f.skip && !f.tail)

@@ -170,18 +170,7 @@ fn linked_struct(member: Linked<'_, '_>) -> TokenStream {
 /// next node: a loop over the nodes; a member without a link ends the
 /// chain, a linked member keeps its head until the chain ends.
 fn linked_union(variants: &[UnionVariant<'_>], name: &str) -> TokenStream {
-    let linked: Vec<Linked<'_, '_>> = variants
-        .iter()
-        .filter(|v| tail(&v.fields).is_some())
-        .map(|v| {
-            let vi = v.ident;
-            Linked {
-                path: quote!(Self::#vi),
-                style: v.style,
-                fields: &v.fields,
-            }
-        })
-        .collect();
+    let linked = Linked::of_union(variants);
     let heads = Heads::new(&linked);
     let declare = heads.declare();
     let mut index = 0..;

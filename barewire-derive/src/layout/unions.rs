@@ -340,19 +340,7 @@ fn linked_rebuild(
     width: usize,
     unknown: &TokenStream,
 ) -> TokenStream {
-    let linked: Vec<Linked<'_, '_>> = variants
-        .iter()
-        .zip(placed)
-        .filter(|(_, p)| p.tail().is_some())
-        .map(|(v, _)| {
-            let vi = v.ident;
-            Linked {
-                path: quote!(Self::#vi),
-                style: v.style,
-                fields: &v.fields,
-            }
-        })
-        .collect();
+    let linked = Linked::of_union(variants);
     let heads = Heads::new(&linked);
     let declare = heads.declare();
     let mut index = 0..;
