@@ -52,6 +52,36 @@ impl Serializer {
         self.out
     }
 
+    /// The items of `iter` with their count first: the count from an exact
+    /// size hint (else `Unsupported { what: unknown }`), then each item
+    /// written by `write`, counted in a register and checked against the
+    /// hint at the end (the prefix is out when a lying iterator shows).
+    #[inline(always)]
+    fn write_counted<I: Iterator>(
+        &mut self,
+        iter: I,
+        unknown: &'static str,
+        mut write: impl FnMut(&mut Self, I::Item) -> Result<(), Error>,
+    ) -> Result<(), Error> {
+        let len = match iter.size_hint() {
+            (lower, Some(upper)) if lower == upper => lower,
+            _ => return Err(Error::Unsupported { what: unknown }),
+        };
+        write_uint(&mut self.out, len as u64);
+        let mut written = 0usize;
+        for item in iter {
+            write(self, item)?;
+            written += 1;
+        }
+        if written == len {
+            Ok(())
+        } else {
+            Err(Error::Unsupported {
+                what: LYING_ITERATOR,
+            })
+        }
+    }
+
     #[inline]
     fn tag(&mut self, variant_index: u32) {
         write_uint(&mut self.out, u64::from(variant_index));
@@ -296,35 +326,19 @@ impl<'s> ser::Serializer for &'s mut Serializer {
         false
     }
     /// A sequence from an iterator (how serde writes `Vec`, slices and
-    /// sets): the length from an exact size hint, then the items with one
-    /// count kept in a register, checked against the length at the end.
+    /// sets): the length from an exact size hint, then the items, counted
+    /// and checked against that length at the end.
     #[inline]
     fn collect_seq<I>(self, iter: I) -> Result<(), Error>
     where
         I: IntoIterator,
         I::Item: Serialize,
     {
-        let iter = iter.into_iter();
-        let len = match iter.size_hint() {
-            (lower, Some(upper)) if lower == upper => lower,
-            _ => return Err(Error::Unsupported { what: UNKNOWN_SEQ }),
-        };
-        write_uint(&mut self.out, len as u64);
-        let mut written = 0usize;
-        for item in iter {
-            item.serialize(&mut *self)?;
-            written += 1;
-        }
-        if written == len {
-            Ok(())
-        } else {
-            Err(Error::Unsupported {
-                what: LYING_ITERATOR,
-            })
-        }
+        self.write_counted(iter.into_iter(), UNKNOWN_SEQ, |ser, item| {
+            item.serialize(ser)
+        })
     }
-    /// A map from an iterator of entries, written as `collect_seq` writes a
-    /// sequence.
+    /// A map from an iterator of entries, written as a sequence is.
     #[inline]
     fn collect_map<K, V, I>(self, iter: I) -> Result<(), Error>
     where
@@ -332,25 +346,10 @@ impl<'s> ser::Serializer for &'s mut Serializer {
         V: Serialize,
         I: IntoIterator<Item = (K, V)>,
     {
-        let iter = iter.into_iter();
-        let len = match iter.size_hint() {
-            (lower, Some(upper)) if lower == upper => lower,
-            _ => return Err(Error::Unsupported { what: UNKNOWN_MAP }),
-        };
-        write_uint(&mut self.out, len as u64);
-        let mut written = 0usize;
-        for (key, value) in iter {
-            key.serialize(&mut *self)?;
-            value.serialize(&mut *self)?;
-            written += 1;
-        }
-        if written == len {
-            Ok(())
-        } else {
-            Err(Error::Unsupported {
-                what: LYING_ITERATOR,
-            })
-        }
+        self.write_counted(iter.into_iter(), UNKNOWN_MAP, |ser, (key, value)| {
+            key.serialize(&mut *ser)?;
+            value.serialize(ser)
+        })
     }
 }
 
