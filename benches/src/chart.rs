@@ -36,18 +36,8 @@ const WIDTH_PX: u32 = 1100;
 /// write_svg("target/compare.svg".as_ref(), &bars).unwrap();
 /// ```
 pub fn write_svg(path: &Path, bars: &[Bar]) -> Result<(), String> {
-    let mut datasets: Vec<&str> = Vec::new();
-    for b in bars {
-        if !datasets.contains(&b.dataset.as_str()) {
-            datasets.push(&b.dataset);
-        }
-    }
-    let mut formats: Vec<&str> = Vec::new();
-    for b in bars {
-        if !formats.contains(&b.format.as_str()) {
-            formats.push(&b.format);
-        }
-    }
+    let datasets = first_seen(bars.iter().map(|b| b.dataset.as_str()));
+    let formats = first_seen(bars.iter().map(|b| b.format.as_str()));
     let panels: Vec<Vec<&Bar>> = datasets
         .iter()
         .map(|d| {
@@ -70,6 +60,17 @@ pub fn write_svg(path: &Path, bars: &[Bar]) -> Result<(), String> {
         draw_panel(&area, dataset, panel, &formats).map_err(|e| e.to_string())?;
     }
     rest.present().map_err(|e| e.to_string())
+}
+
+/// The distinct `names`, in the order they first appear.
+fn first_seen<'a>(names: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
+    let mut out: Vec<&str> = Vec::new();
+    for name in names {
+        if !out.contains(&name) {
+            out.push(name);
+        }
+    }
+    out
 }
 
 type Area<'a> = DrawingArea<SVGBackend<'a>, plotters::coord::Shift>;
