@@ -9,7 +9,7 @@ use core::ptr::{self, NonNull};
 use std::alloc;
 
 use super::Arena;
-use crate::diag::{Counters, Site, SiteKind};
+use crate::diag::{Site, SiteKind};
 use crate::error::AllocError;
 
 /// Smallest chunk a growing arena asks the system for.
@@ -140,12 +140,13 @@ impl Arena {
         }
     }
 
-    /// The per-call diagnostics: one counter, plus the call site with the
-    /// `track` feature.
+    /// The per-call diagnostics: nothing by default; one counter with the
+    /// `count` feature, plus the call site with the `track` feature.
     #[inline(always)]
     fn note_alloc(&self, layout: Layout, site: Option<Site>, kind: SiteKind) {
         let _ = (layout, site, kind);
-        Counters::bump(&self.counters.allocations);
+        #[cfg(feature = "count")]
+        crate::diag::Counters::bump(&self.counters.allocations);
         #[cfg(feature = "track")]
         if let Some(site) = site {
             self.counters.note_site(site, layout.size(), kind);

@@ -218,7 +218,9 @@ impl Arena {
     /// ```
     /// let arena = barewire_pool::Arena::new();
     /// arena.alloc(0u16);
-    /// assert_eq!(arena.stats().allocations, 1);
+    /// assert_eq!(arena.stats().bytes_in_use, 2);
+    /// // With the `count` feature (or `track`) only:
+    /// assert_eq!(arena.stats().allocations, cfg!(feature = "count").then_some(1));
     /// ```
     pub fn stats(&self) -> Stats {
         let in_use = self.bytes_in_use();
@@ -229,7 +231,7 @@ impl Arena {
             peak_bytes: c.peak.get(),
             capacity: self.capacity(),
             fixed: self.fixed.is_some(),
-            allocations: c.allocations.get(),
+            allocations: cfg!(feature = "count").then(|| c.allocations.get()),
             frees: c.frees.get(),
             resets: c.resets.get(),
             regions: c.regions.get(),

@@ -257,7 +257,7 @@ impl<T> Pool<T> {
     /// let pool = barewire_pool::Pool::new();
     /// drop(pool.alloc(1u32));
     /// let s = pool.stats();
-    /// assert_eq!((s.allocations, s.frees, s.peak_bytes), (1, 1, 4));
+    /// assert_eq!((s.allocations, s.frees, s.peak_bytes), (Some(1), 1, 4));
     /// ```
     pub fn stats(&self) -> Stats {
         let size = mem::size_of::<T>();
@@ -267,7 +267,7 @@ impl<T> Pool<T> {
             peak_bytes: self.peak_live.get() * size,
             capacity: self.slots.get() as usize * size,
             fixed: false,
-            allocations: c.allocations.get(),
+            allocations: Some(c.allocations.get()),
             frees: c.frees.get(),
             resets: 0,
             regions: 0,
