@@ -279,6 +279,166 @@ impl<T: Layout, B: StableBuffer> Image<T, B> {
     }
 }
 
+/// A buffer whose bytes can be changed in place but never moved or
+/// resized while it is held: what [`ImageMut`] needs to check an image once
+/// and keep trusting its structure while scalars are set.
+///
+/// Implemented for `Vec<u8>`, `Box<[u8]>`, `&mut [u8]` and [`LayoutBuf`].
+///
+/// ```
+/// use barewire::image::StableBufferMut;
+/// let mut v = vec![1u8, 2, 3];
+/// v.stable_bytes_mut()[0] = 9;
+/// assert_eq!(v, [9, 2, 3]);
+/// ```
+///
+/// # Safety
+///
+/// As for [`StableBuffer`], and: every call of
+/// [`stable_bytes_mut`](Self::stable_bytes_mut) returns a slice with the
+/// same address and length as [`stable_bytes`](StableBuffer::stable_bytes),
+/// and the contents change only through the slices it returns.
+pub unsafe trait StableBufferMut: StableBuffer {
+    /// The bytes, mutably: the same address and length on every call.
+    fn stable_bytes_mut(&mut self) -> &mut [u8];
+}
+
+// SAFETY (for the impls below): each derefs to the bytes it owns or
+// borrows outside of itself, the same slice as `stable_bytes`, and neither
+// call can reallocate, grow or shrink them.
+
+// SAFETY: see above (`&mut Vec` derefs to its heap allocation; only
+// `ImageMut` holds the vector, and it never calls `push` or `reserve`).
+unsafe impl StableBufferMut for Vec<u8> {
+    #[inline]
+    fn stable_bytes_mut(&mut self) -> &mut [u8] {
+        self
+    }
+}
+// SAFETY: see above (heap allocation of a fixed length).
+unsafe impl StableBufferMut for Box<[u8]> {
+    #[inline]
+    fn stable_bytes_mut(&mut self) -> &mut [u8] {
+        self
+    }
+}
+// SAFETY: see above (aligned heap allocation; `DerefMut` gives its bytes).
+unsafe impl StableBufferMut for LayoutBuf {
+    #[inline]
+    fn stable_bytes_mut(&mut self) -> &mut [u8] {
+        self
+    }
+}
+// SAFETY: borrowed bytes keep their address and length for the borrow;
+// through `&&mut [u8]` they cannot change.
+unsafe impl StableBuffer for &mut [u8] {
+    #[inline]
+    fn stable_bytes(&self) -> &[u8] {
+        self
+    }
+}
+// SAFETY: see above (the same borrowed slice, reborrowed).
+unsafe impl StableBufferMut for &mut [u8] {
+    #[inline]
+    fn stable_bytes_mut(&mut self) -> &mut [u8] {
+        self
+    }
+}
+
+/// A layout image of a `T` checked once for in-place updates, then updated
+/// any number of times: [`view_mut`](Self::view_mut) and
+/// [`view`](Self::view) cost nothing after [`new`](Self::new).
+///
+/// `new` runs the check of [`layout::view_mut`]: everything
+/// [`check_full`](crate::layout::check_full) checks, and that no two values
+/// of the image, and no value and a string, share bytes. Only scalars can
+/// be set through a mutable view, so the image stays valid however they are
+/// set, and the check never needs to run again.
+///
+/// ```
+/// use barewire::ImageMut;
+///
+/// #[derive(barewire::Bare)]
+/// struct Player { score: u32, name: String }
+///
+/// let image = barewire::to_layout(&vec![
+///     Player { score: 1, name: "ann".into() },
+///     Player { score: 2, name: "bob".into() },
+/// ]);
+/// let mut image = ImageMut::<Vec<Player>, _>::new(image)?; // checked once
+/// for _ in 0..10 {
+///     let mut players = image.view_mut(); // O(1)
+///     let mut p = players.get_mut(1).unwrap();
+///     let score = p.score_mut().get();
+///     p.score_mut().set(score + 1);
+/// }
+/// assert_eq!(image.view().get(1).unwrap().score(), 12);
+/// let image: barewire::LayoutBuf = image.into_inner();
+/// # Ok::<(), barewire::Error>(())
+/// ```
+pub struct ImageMut<T, B> {
+    buffer: B,
+    _type: PhantomData<fn() -> T>,
+}
+
+impl<T, B> core::fmt::Debug for ImageMut<T, B> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("ImageMut")
+            .field("type", &core::any::type_name::<T>())
+            .field("buffer", &core::any::type_name::<B>())
+            .finish()
+    }
+}
+
+impl<T: Layout, B: StableBufferMut> ImageMut<T, B> {
+    /// Checks `buffer` for in-place updates of a `T` (see the type's docs)
+    /// and keeps it. O(image); two bits of scratch memory per image byte.
+    ///
+    /// ```
+    /// let mut bytes = barewire::to_layout(&vec![1u16, 2]);
+    /// let mut image = barewire::ImageMut::<Vec<u16>, &mut [u8]>::new(&mut bytes)?;
+    /// image.view_mut().get_mut(0).unwrap().set(5);
+    /// assert_eq!(image.view().get(0), Some(5));
+    /// # Ok::<(), barewire::Error>(())
+    /// ```
+    pub fn new(buffer: B) -> Result<Self, Error> {
+        layout::check_exclusive::<T>(buffer.stable_bytes(), Limits::DEFAULT)?;
+        Ok(ImageMut {
+            buffer,
+            _type: PhantomData,
+        })
+    }
+
+    /// The mutable view of the root: no check, O(1).
+    #[inline]
+    pub fn view_mut(&mut self) -> T::ViewMut<'_> {
+        // `new` ran `view_mut`'s check on these bytes; `B: StableBufferMut`
+        // gives back the same address and length on every call, and the
+        // contents changed since only through mutable views, which set
+        // scalars that share no bytes with any tag, length or offset.
+        T::view_mut(self.buffer.stable_bytes_mut(), 0)
+    }
+
+    /// The view of the root: no check, O(1).
+    #[inline]
+    pub fn view(&self) -> T::View<'_> {
+        // As in `view_mut`.
+        layout::view_unchecked::<T>(self.buffer.stable_bytes())
+    }
+
+    /// The image bytes.
+    #[inline]
+    pub fn bytes(&self) -> &[u8] {
+        self.buffer.stable_bytes()
+    }
+
+    /// Gives the buffer back.
+    #[inline]
+    pub fn into_inner(self) -> B {
+        self.buffer
+    }
+}
+
 /// Rebuilds the value of an image that passed the structural check (as
 /// [`layout::to_owned`] does after its check).
 fn rebuild<'a, T: FromLayout<'a>>(bytes: &'a [u8], limits: Limits) -> Result<T, Error> {

@@ -44,7 +44,7 @@ pub use barewire_derive::{Bare, Layout, include_schema};
 pub use error::Error;
 #[cfg(feature = "bytes")]
 pub use ext::from_bytes;
-pub use image::Image;
+pub use image::{Image, ImageMut};
 pub use layout::{
     FromLayout, Layout, LayoutBuf, to_layout, to_layout_into, view, view_mut, view_unchecked,
 };

@@ -91,6 +91,7 @@ fn check_target<T: Layout>(buf: &[u8], at: usize, cx: &mut Check) -> Result<Step
     }
     let target = follow(buf, at)?;
     check_inline(buf, target, T::SIZE, T::ALIGN)?;
+    cx.claim(target, T::SIZE)?;
     cx.visit(1, at)?;
     Ok(Step::Node(target))
 }

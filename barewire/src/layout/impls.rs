@@ -639,6 +639,7 @@ pub fn check_boxed<T: Layout>(buf: &[u8], at: usize, cx: &mut Check) -> Result<(
     }
     let target = follow(buf, at)?;
     check_inline(buf, target, T::SIZE, T::ALIGN)?;
+    cx.claim(target, T::SIZE)?;
     cx.enter(at)?;
     cx.visit(1, at)?;
     T::check(buf, target, cx)?;

@@ -165,6 +165,7 @@ pub(crate) fn check_map<K: LayoutKey, V: Layout>(
         offset: at,
         reason: "map entries are misaligned or run past the end of the image",
     })?;
+    cx.claim(start, total)?;
     cx.enter(start)?;
     cx.visit(len as u64, start)?;
     for i in 0..len {

@@ -214,7 +214,9 @@ pub(crate) fn check_str(buf: &[u8], at: usize, utf8: bool, cx: &mut Check) -> Re
     let bytes = BareStr::new(buf, at).as_bytes()?;
     if utf8 {
         let start = bytes.as_ptr() as usize - buf.as_ptr() as usize;
-        cx.check_utf8(buf, start, bytes.len(), at)
+        // The repr's first byte tells an out-of-line string (see the format).
+        let out_of_line = buf.get(at).is_some_and(|b| b & 0xc0 == 0x80);
+        cx.check_utf8(buf, start, bytes.len(), at, out_of_line)
     } else {
         Ok(())
     }

@@ -45,6 +45,7 @@ pub(crate) fn check_span<T: Layout>(
         offset: at,
         reason: "list items are misaligned or run past the end of the image",
     })?;
+    cx.claim(start, size)?;
     check_items::<T>(buf, start, len, cx)?;
     Ok((start, len))
 }
