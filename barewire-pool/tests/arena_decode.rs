@@ -100,10 +100,10 @@ fn twins_have_the_same_bytes_schema_and_layout() {
     assert_eq!(&image[..], &barewire::to_layout(&owned)[..]);
     let view = barewire::view::<BatchIn<'_>>(&image).unwrap();
     let twin = barewire::view::<Batch>(&image).unwrap();
-    let names: barewire::layout::BareSpan<'_, ArenaString<'_>> = view.names();
+    let names: barewire::layout::SpanView<'_, ArenaString<'_>> = view.names();
     assert_eq!(names.len(), 3);
     let first = view.entries().get(0).unwrap();
-    let key: barewire::layout::BareStr<'_> = first.key();
+    let key: barewire::layout::StrView<'_> = first.key();
     assert_eq!(key.as_str().unwrap(), "first key, longer than eight bytes");
     assert_eq!(first.values().iter().collect::<Vec<_>>(), [1, 2, 300_000]);
     assert_eq!(twin.entries().get(1).unwrap().key().as_str().unwrap(), "k");

@@ -62,7 +62,7 @@ fn derived_records_of_numbers_read_as_a_slice() {
 fn records_with_a_bool_do_not_claim_any_bytes() {
     // A `bool` accepts only 0 and 1, so a record holding one cannot be read
     // from arbitrary bytes: no claim (and `as_slice` does not build for it:
-    // the compile_fail example in `BareSpan::as_slice`'s docs).
+    // the compile_fail example in `SpanView::as_slice`'s docs).
     assert!(!<Flagged as barewire::Layout>::IN_PLACE.is_plain());
     assert!(!<bool as barewire::Layout>::IN_PLACE.is_plain());
 }

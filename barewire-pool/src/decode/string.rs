@@ -13,7 +13,7 @@ use crate::error::AllocError;
 /// decoded with [`from_slice_in`](crate::from_slice_in).
 ///
 /// `#[derive(Bare)]` handles it as it handles `String`: the same wire bytes,
-/// the same schema (`str`) and the same layout (a `BareStr` in place), so a
+/// the same schema (`str`) and the same layout (read in place as a `StrView`), so a
 /// type with `ArenaString` fields and its twin with `String` fields read and
 /// write each other's messages and images.
 ///

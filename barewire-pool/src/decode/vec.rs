@@ -20,8 +20,8 @@ use crate::error::AllocError;
 /// [`from_slice_in`](crate::from_slice_in).
 ///
 /// `#[derive(Bare)]` handles it as it handles `Vec<T>`: the same wire bytes,
-/// the same schema (`list<T>`, or `data` for `u8`) and the same layout (a
-/// `BareSpan<T>` in place).
+/// the same schema (`list<T>`, or `data` for `u8`) and the same layout (read in place
+/// as a `SpanView<T>`).
 ///
 /// It grows like a `Vec` (to twice its capacity), in the arena: the old
 /// buffer is not freed but given back with the arena's reset or the

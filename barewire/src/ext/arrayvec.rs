@@ -84,7 +84,7 @@ impl<'a, T: crate::layout::FromLayout<'a>, const CAP: usize> crate::layout::From
     for ArrayVec<T, CAP>
 {
     fn from_layout(buf: &'a [u8], at: usize, cx: &mut crate::layout::Check) -> Result<Self, Error> {
-        if crate::layout::BareSpan::<T>::new(buf, at).len() > CAP {
+        if crate::layout::SpanView::<T>::new(buf, at).len() > CAP {
             return Err(over_capacity(at));
         }
         let items: Vec<T> = crate::layout::impls::list_from_layout(buf, at, cx)?;

@@ -87,7 +87,7 @@ impl<'a, T: crate::layout::FromLayout<'a>, const N: usize> crate::layout::FromLa
     for Vec<T, N>
 {
     fn from_layout(buf: &'a [u8], at: usize, cx: &mut crate::layout::Check) -> Result<Self, Error> {
-        if crate::layout::BareSpan::<T>::new(buf, at).len() > N {
+        if crate::layout::SpanView::<T>::new(buf, at).len() > N {
             return Err(over_capacity(at));
         }
         let items: alloc::vec::Vec<T> = crate::layout::impls::list_from_layout(buf, at, cx)?;

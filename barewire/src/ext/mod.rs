@@ -3,10 +3,10 @@
 //! `uuid`, `bytes`, `smallvec`, `arrayvec`, `indexmap`, `hashbrown`,
 //! `heapless`. See the README's "Using barewire with ..." section.
 
-/// `Layout` of a bounded string type, as `str` (a [`BareStr`] in place),
+/// `Layout` of a bounded string type, as `str` (read in place as a [`StrView`]),
 /// and `FromLayout` with its capacity checked.
 ///
-/// [`BareStr`]: crate::layout::BareStr
+/// [`StrView`]: crate::layout::StrView
 #[cfg(any(feature = "arrayvec", feature = "heapless"))]
 macro_rules! string_layout {
     (impl[$($g:tt)*] $t:ty, $cap:expr, |$s:ident| $build:expr) => {
@@ -14,8 +14,8 @@ macro_rules! string_layout {
             const SIZE: usize = <&str as crate::layout::Layout>::SIZE;
             const ALIGN: usize = <&str as crate::layout::Layout>::ALIGN;
             const TRIVIAL_VIEW: bool = <&str as crate::layout::Layout>::TRIVIAL_VIEW;
-            type View<'a> = crate::layout::BareStr<'a>;
-            type ViewMut<'a> = crate::layout::BareStr<'a>;
+            type View<'a> = crate::layout::StrView<'a>;
+            type ViewMut<'a> = crate::layout::StrView<'a>;
             #[inline]
             fn write(&self, w: &mut crate::layout::Writer, at: usize) {
                 crate::layout::Layout::write(&self.as_str(), w, at);
@@ -33,11 +33,11 @@ macro_rules! string_layout {
                 <&str as crate::layout::Layout>::check(buf, at, cx)
             }
             #[inline]
-            fn view(buf: &[u8], at: usize) -> crate::layout::BareStr<'_> {
+            fn view(buf: &[u8], at: usize) -> crate::layout::StrView<'_> {
                 <&str as crate::layout::Layout>::view(buf, at)
             }
             #[inline]
-            fn view_mut(buf: &mut [u8], at: usize) -> crate::layout::BareStr<'_> {
+            fn view_mut(buf: &mut [u8], at: usize) -> crate::layout::StrView<'_> {
                 <&str as crate::layout::Layout>::view_mut(buf, at)
             }
         }

@@ -8,7 +8,7 @@ use core::marker::PhantomData;
 use super::facts::LayoutFacts;
 use super::map::LayoutKey;
 use super::views::{
-    BareArray, BareSpan, BareSpanMut, Scalar, ScalarLayout, check_items, check_span, span_range,
+    ArrayView, Scalar, ScalarLayout, SpanView, SpanViewMut, check_items, check_span, span_range,
     write_span,
 };
 use super::{Check, FromLayout, Layout, Writer, check_inline, follow, follow_unchecked, read4};
@@ -321,8 +321,8 @@ macro_rules! lists {
         impl<$($g)*> Layout for $t {
             const SIZE: usize = 8;
             const ALIGN: usize = 4;
-            type View<'a> = BareSpan<'a, $item>;
-            type ViewMut<'a> = BareSpanMut<'a, $item>;
+            type View<'a> = SpanView<'a, $item>;
+            type ViewMut<'a> = SpanViewMut<'a, $item>;
             fn layout_facts(facts: &mut LayoutFacts) {
                 if facts.enter::<Self>("") {
                     <$item>::layout_facts(facts);
@@ -341,13 +341,13 @@ macro_rules! lists {
                 check_span::<$item>(buf, at, cx).map(|_| ())
             }
             #[inline]
-            fn view(buf: &[u8], at: usize) -> BareSpan<'_, $item> {
-                BareSpan::new(buf, at)
+            fn view(buf: &[u8], at: usize) -> SpanView<'_, $item> {
+                SpanView::new(buf, at)
             }
             #[inline]
-            fn view_mut(buf: &mut [u8], at: usize) -> BareSpanMut<'_, $item> {
+            fn view_mut(buf: &mut [u8], at: usize) -> SpanViewMut<'_, $item> {
                 let (start, len) = span_range(buf, at);
-                BareSpanMut::from_parts(buf, start, len)
+                SpanViewMut::from_parts(buf, start, len)
             }
         }
     )*};
@@ -439,7 +439,7 @@ impl<'a, T: FromLayout<'a>> FromLayout<'a> for Box<[T]> {
 
 impl<'a: 'b, 'b> FromLayout<'a> for &'b [u8] {
     fn from_layout(buf: &'a [u8], at: usize, _: &mut Check) -> Result<Self, Error> {
-        Ok(BareSpan::<u8>::new(buf, at).as_bytes())
+        Ok(SpanView::<u8>::new(buf, at).as_bytes())
     }
 }
 
@@ -450,8 +450,8 @@ impl<T: Layout, const N: usize> Layout for [T; N] {
     const IN_PLACE: Plain<Self, ReadInPlace> = T::IN_PLACE.array();
     const TRIVIAL: bool = T::TRIVIAL;
     const TRIVIAL_VIEW: bool = T::TRIVIAL_VIEW;
-    type View<'a> = BareArray<'a, T, N>;
-    type ViewMut<'a> = BareSpanMut<'a, T>;
+    type View<'a> = ArrayView<'a, T, N>;
+    type ViewMut<'a> = SpanViewMut<'a, T>;
     fn layout_facts(facts: &mut LayoutFacts) {
         if facts.enter::<Self>("") {
             T::layout_facts(facts);
@@ -478,12 +478,12 @@ impl<T: Layout, const N: usize> Layout for [T; N] {
         check_items::<T>(buf, at, N, cx)
     }
     #[inline]
-    fn view(buf: &[u8], at: usize) -> BareArray<'_, T, N> {
-        BareArray::new(buf, at)
+    fn view(buf: &[u8], at: usize) -> ArrayView<'_, T, N> {
+        ArrayView::new(buf, at)
     }
     #[inline]
-    fn view_mut(buf: &mut [u8], at: usize) -> BareSpanMut<'_, T> {
-        BareSpanMut::from_parts(buf, at, N)
+    fn view_mut(buf: &mut [u8], at: usize) -> SpanViewMut<'_, T> {
+        SpanViewMut::from_parts(buf, at, N)
     }
 }
 

@@ -1,4 +1,4 @@
-//! `map<K><V>` in a layout: sorted entries behind a span, the `BareMap`
+//! `map<K><V>` in a layout: sorted entries behind a span, the `MapView`
 //! view with lookup by binary search, and the `Layout` impls of the maps.
 
 use alloc::collections::BTreeMap;
@@ -67,27 +67,27 @@ pub(crate) const fn entry_layout<K: Layout, V: Layout>() -> (usize, usize, usize
 /// assert_eq!(view.len(), 2);
 /// # Ok::<(), barewire::Error>(())
 /// ```
-pub struct BareMap<'a, K, V> {
+pub struct MapView<'a, K, V> {
     buf: &'a [u8],
     start: usize,
     len: usize,
     _entries: PhantomData<fn() -> (K, V)>,
 }
 
-impl<K, V> Clone for BareMap<'_, K, V> {
+impl<K, V> Clone for MapView<'_, K, V> {
     fn clone(&self) -> Self {
         *self
     }
 }
-impl<K, V> Copy for BareMap<'_, K, V> {}
+impl<K, V> Copy for MapView<'_, K, V> {}
 
-impl<'a, K: LayoutKey, V: Layout> BareMap<'a, K, V> {
+impl<'a, K: LayoutKey, V: Layout> MapView<'a, K, V> {
     const ENTRY: (usize, usize, usize) = entry_layout::<K, V>();
 
     #[inline]
     pub(crate) fn new(buf: &'a [u8], at: usize) -> Self {
         let (start, len) = span_range(buf, at);
-        BareMap {
+        MapView {
             buf,
             start,
             len,
@@ -134,7 +134,7 @@ impl<'a, K: LayoutKey, V: Layout> BareMap<'a, K, V> {
     }
 }
 
-impl<'a, K: LayoutKey, V: Layout> fmt::Debug for BareMap<'a, K, V>
+impl<'a, K: LayoutKey, V: Layout> fmt::Debug for MapView<'a, K, V>
 where
     K::View<'a>: fmt::Debug,
     V::View<'a>: fmt::Debug,
@@ -226,8 +226,8 @@ macro_rules! map_layouts {
         impl<$($g)*> Layout for $t {
             const SIZE: usize = 8;
             const ALIGN: usize = 4;
-            type View<'a> = BareMap<'a, K, V>;
-            type ViewMut<'a> = BareMap<'a, K, V>;
+            type View<'a> = MapView<'a, K, V>;
+            type ViewMut<'a> = MapView<'a, K, V>;
             fn layout_facts(facts: &mut LayoutFacts) {
                 if facts.enter::<Self>("") {
                     K::layout_facts(facts);
@@ -244,12 +244,12 @@ macro_rules! map_layouts {
                 check_map::<K, V>(buf, at, cx)
             }
             #[inline]
-            fn view(buf: &[u8], at: usize) -> BareMap<'_, K, V> {
-                BareMap::new(buf, at)
+            fn view(buf: &[u8], at: usize) -> MapView<'_, K, V> {
+                MapView::new(buf, at)
             }
             #[inline]
-            fn view_mut(buf: &mut [u8], at: usize) -> BareMap<'_, K, V> {
-                BareMap::new(buf, at)
+            fn view_mut(buf: &mut [u8], at: usize) -> MapView<'_, K, V> {
+                MapView::new(buf, at)
             }
         }
     )*};

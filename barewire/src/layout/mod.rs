@@ -31,7 +31,7 @@
 //! [`view`] checks the structure of the whole image before it
 //! returns: every list, map and pointer target in bounds and aligned, every
 //! `bool` 0 or 1, every enum value and union tag known, map keys sorted.
-//! Strings are checked when they are read: a [`BareStr`] checks that its bytes
+//! Strings are checked when they are read: a [`StrView`] checks that its bytes
 //! lie in the image (`as_bytes`) and are UTF-8 (`as_str`), so viewing a large
 //! image and reading a few numbers never pays for its strings. [`check_full`]
 //! checks every string up front as well. The work of a check is bounded by the
@@ -61,9 +61,9 @@ use crate::limits::Limits;
 
 pub use buf::{LayoutBuf, MAX_ALIGN, MAX_IMAGE_SIZE, Writer};
 pub use impls::write_list;
-pub use map::{BareMap, LayoutKey};
-pub use string::{BareStr, INLINE_STR, MAX_STR_LEN};
-pub use views::{BareArray, BareSpan, BareSpanMut, Scalar, ScalarLayout};
+pub use map::{LayoutKey, MapView};
+pub use string::{INLINE_STR, MAX_STR_LEN, StrView};
+pub use views::{ArrayView, Scalar, ScalarLayout, SpanView, SpanViewMut};
 
 /// A type with a fixed-offset, aligned in-place form.
 ///
@@ -89,7 +89,7 @@ pub trait Layout {
     const PLAIN: Plain<Self, IntoLayout> = Plain::NO;
     /// Whether any inline bytes are a valid value whose memory is its
     /// layout, so that a list of it in an image reads as `&[Self]`
-    /// ([`BareSpan::as_slice`]). Leave the default ([`Plain::NO`]); the
+    /// ([`SpanView::as_slice`]). Leave the default ([`Plain::NO`]); the
     /// derives prove it where it holds.
     const IN_PLACE: Plain<Self, ReadInPlace> = Plain::NO;
     /// The layout table of a derived struct: each field's name, offset, size,
@@ -109,7 +109,7 @@ pub trait Layout {
     const TRIVIAL_VIEW: bool = Self::TRIVIAL;
 
     /// What reading a value in place gives: the value itself for scalars, a
-    /// view (such as [`BareStr`] or a derived `FooLayout`) otherwise.
+    /// view (such as [`StrView`] or a derived `FooLayout`) otherwise.
     type View<'a>;
     /// What reading a value in place through a mutable view gives: a
     /// [`Scalar`] for scalars, so they can be set; read-only views otherwise.

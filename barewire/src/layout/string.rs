@@ -1,4 +1,4 @@
-//! `str` in a layout: the 8-byte `BareStr` repr (short strings inline), its
+//! `str` in a layout: the 8-byte `StrView` repr (short strings inline), its
 //! view, and the `Layout` impls of the string types.
 
 use alloc::boxed::Box;
@@ -10,10 +10,10 @@ use super::map::LayoutKey;
 use super::{Check, FromLayout, Layout, Writer, follow};
 use crate::error::Error;
 
-/// Strings of at most this many bytes are stored inline in a [`BareStr`].
+/// Strings of at most this many bytes are stored inline in a [`StrView`].
 pub const INLINE_STR: usize = 8;
 
-/// The largest string a [`BareStr`] can hold out of line (2^30 - 1 bytes).
+/// The largest string a [`StrView`] can hold out of line (2^30 - 1 bytes).
 pub const MAX_STR_LEN: usize = (1 << 30) - 1;
 
 /// A view of a `str` in an image: 8 bytes, aligned to 4.
@@ -33,7 +33,7 @@ pub const MAX_STR_LEN: usize = (1 << 30) - 1;
 /// # Ok::<(), barewire::Error>(())
 /// ```
 #[derive(Clone, Copy)]
-pub struct BareStr<'a> {
+pub struct StrView<'a> {
     buf: &'a [u8],
     at: usize,
 }
@@ -77,10 +77,10 @@ fn inline_len(repr: [u8; INLINE_STR]) -> Option<usize> {
     (word & tail == tail).then_some(len)
 }
 
-impl<'a> BareStr<'a> {
+impl<'a> StrView<'a> {
     #[inline]
     pub(crate) fn new(buf: &'a [u8], at: usize) -> Self {
-        BareStr { buf, at }
+        StrView { buf, at }
     }
 
     #[inline]
@@ -145,23 +145,23 @@ impl<'a> BareStr<'a> {
     }
 }
 
-impl fmt::Debug for BareStr<'_> {
+impl fmt::Debug for StrView<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match (self.as_str(), self.as_bytes()) {
             (Ok(s), _) => fmt::Debug::fmt(s, f),
-            (Err(_), Ok(bytes)) => write!(f, "BareStr(invalid UTF-8: {bytes:?})"),
-            (Err(e), Err(_)) => write!(f, "BareStr({e})"),
+            (Err(_), Ok(bytes)) => write!(f, "StrView(invalid UTF-8: {bytes:?})"),
+            (Err(e), Err(_)) => write!(f, "StrView({e})"),
         }
     }
 }
 
-impl PartialEq<str> for BareStr<'_> {
+impl PartialEq<str> for StrView<'_> {
     fn eq(&self, other: &str) -> bool {
         self.as_bytes().is_ok_and(|b| b == other.as_bytes())
     }
 }
 
-impl PartialEq<&str> for BareStr<'_> {
+impl PartialEq<&str> for StrView<'_> {
     fn eq(&self, other: &&str) -> bool {
         self.as_bytes().is_ok_and(|b| b == other.as_bytes())
     }
@@ -211,7 +211,7 @@ pub(crate) fn write_str(w: &mut Writer, at: usize, s: &[u8], intern: bool) {
 /// work budget, so aliased strings cost no more than the image's size).
 #[inline]
 pub(crate) fn check_str(buf: &[u8], at: usize, utf8: bool, cx: &mut Check) -> Result<(), Error> {
-    let bytes = BareStr::new(buf, at).as_bytes()?;
+    let bytes = StrView::new(buf, at).as_bytes()?;
     if utf8 {
         let start = bytes.as_ptr() as usize - buf.as_ptr() as usize;
         // The repr's first byte tells an out-of-line string (see the format).
@@ -228,8 +228,8 @@ macro_rules! strings {
             const SIZE: usize = 8;
             const ALIGN: usize = 4;
             const TRIVIAL_VIEW: bool = true;
-            type View<'a> = BareStr<'a>;
-            type ViewMut<'a> = BareStr<'a>;
+            type View<'a> = StrView<'a>;
+            type ViewMut<'a> = StrView<'a>;
             #[inline]
             fn write(&self, w: &mut Writer, at: usize) {
                 write_str(w, at, self.as_bytes(), false);
@@ -245,12 +245,12 @@ macro_rules! strings {
                 if cx.strings() { check_str(buf, at, true, cx) } else { Ok(()) }
             }
             #[inline]
-            fn view(buf: &[u8], at: usize) -> BareStr<'_> {
-                BareStr::new(buf, at)
+            fn view(buf: &[u8], at: usize) -> StrView<'_> {
+                StrView::new(buf, at)
             }
             #[inline]
-            fn view_mut(buf: &mut [u8], at: usize) -> BareStr<'_> {
-                BareStr::new(buf, at)
+            fn view_mut(buf: &mut [u8], at: usize) -> StrView<'_> {
+                StrView::new(buf, at)
             }
         }
 
@@ -286,12 +286,12 @@ strings!(String, Box<str>, &str);
 /// The bytes of a string key (empty if they do not lie inside the image).
 #[inline]
 fn key_bytes(buf: &[u8], at: usize) -> &[u8] {
-    BareStr::new(buf, at).as_bytes().unwrap_or(&[])
+    StrView::new(buf, at).as_bytes().unwrap_or(&[])
 }
 
 /// The string at `at`, UTF-8 checked, charged to the output budget.
 fn str_from_layout<'a>(buf: &'a [u8], at: usize, cx: &mut Check) -> Result<&'a str, Error> {
-    let s = BareStr::new(buf, at);
+    let s = StrView::new(buf, at);
     cx.output(s.len() as u64, at)?;
     s.as_str()
 }
@@ -313,7 +313,7 @@ impl<'a: 'b, 'b> FromLayout<'a> for &'b str {
     /// budget, so an image that references one long string many times
     /// cannot make a rebuild take quadratic time.
     fn from_layout(buf: &'a [u8], at: usize, cx: &mut Check) -> Result<Self, Error> {
-        let s = BareStr::new(buf, at);
+        let s = StrView::new(buf, at);
         cx.work(s.len(), at, "checking the UTF-8 of strings")?;
         s.as_str()
     }

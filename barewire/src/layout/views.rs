@@ -7,7 +7,7 @@ use core::marker::PhantomData;
 use super::{Check, Layout, Writer, check_inline, follow, follow_unchecked, read4};
 use crate::error::Error;
 
-// ---- BareSpan -----------------------------------------------------------------
+// ---- SpanView -----------------------------------------------------------------
 
 /// Reads the `(start, len)` of a span repr at `at` in a checked image.
 #[inline]
@@ -81,21 +81,21 @@ pub(crate) fn check_items<T: Layout>(
 /// assert_eq!(list.iter().sum::<f32>(), 7.5);
 /// # Ok::<(), barewire::Error>(())
 /// ```
-pub struct BareSpan<'a, T> {
+pub struct SpanView<'a, T> {
     buf: &'a [u8],
     start: usize,
     len: usize,
     _items: PhantomData<fn() -> T>,
 }
 
-impl<T> Clone for BareSpan<'_, T> {
+impl<T> Clone for SpanView<'_, T> {
     fn clone(&self) -> Self {
         *self
     }
 }
-impl<T> Copy for BareSpan<'_, T> {}
+impl<T> Copy for SpanView<'_, T> {}
 
-impl<'a, T: Layout> BareSpan<'a, T> {
+impl<'a, T: Layout> SpanView<'a, T> {
     #[inline]
     pub(crate) fn new(buf: &'a [u8], at: usize) -> Self {
         let (start, len) = span_range(buf, at);
@@ -104,7 +104,7 @@ impl<'a, T: Layout> BareSpan<'a, T> {
 
     #[inline]
     pub(crate) fn from_parts(buf: &'a [u8], start: usize, len: usize) -> Self {
-        BareSpan {
+        SpanView {
             buf,
             start,
             len,
@@ -143,7 +143,7 @@ impl<'a, T: Layout> BareSpan<'a, T> {
     }
 }
 
-impl<'a, T: Layout> BareSpan<'a, T> {
+impl<'a, T: Layout> SpanView<'a, T> {
     /// The items as a slice, for items whose layout is their memory and
     /// that any bytes make valid: little-endian numbers (`&[f32]`,
     /// `&[u64]`, ...) on little-endian targets, arrays of them, and derived
@@ -197,7 +197,7 @@ impl<'a, T: Layout> BareSpan<'a, T> {
     }
 }
 
-impl<'a, T: Layout> fmt::Debug for BareSpan<'a, T>
+impl<'a, T: Layout> fmt::Debug for SpanView<'a, T>
 where
     T::View<'a>: fmt::Debug,
 {
@@ -208,17 +208,17 @@ where
 
 /// A mutable view of a list or array in an image: its scalars can be set in
 /// place; its length cannot change.
-pub struct BareSpanMut<'a, T> {
+pub struct SpanViewMut<'a, T> {
     buf: &'a mut [u8],
     start: usize,
     len: usize,
     _items: PhantomData<fn() -> T>,
 }
 
-impl<'a, T: Layout> BareSpanMut<'a, T> {
+impl<'a, T: Layout> SpanViewMut<'a, T> {
     #[inline]
     pub(crate) fn from_parts(buf: &'a mut [u8], start: usize, len: usize) -> Self {
-        BareSpanMut {
+        SpanViewMut {
             buf,
             start,
             len,
@@ -246,12 +246,12 @@ impl<'a, T: Layout> BareSpanMut<'a, T> {
 
     /// A read-only view of the same list.
     #[inline]
-    pub fn as_view(&self) -> BareSpan<'_, T> {
-        BareSpan::from_parts(self.buf, self.start, self.len)
+    pub fn as_view(&self) -> SpanView<'_, T> {
+        SpanView::from_parts(self.buf, self.start, self.len)
     }
 }
 
-// ---- BareArray ----------------------------------------------------------------
+// ---- ArrayView ----------------------------------------------------------------
 
 /// A view of a fixed-length array in an image: its `N` items inline.
 ///
@@ -262,22 +262,22 @@ impl<'a, T: Layout> BareSpanMut<'a, T> {
 /// assert_eq!(array.iter().collect::<Vec<_>>(), [7, 8, 9]);
 /// # Ok::<(), barewire::Error>(())
 /// ```
-pub struct BareArray<'a, T, const N: usize> {
-    span: BareSpan<'a, T>,
+pub struct ArrayView<'a, T, const N: usize> {
+    span: SpanView<'a, T>,
 }
 
-impl<T, const N: usize> Clone for BareArray<'_, T, N> {
+impl<T, const N: usize> Clone for ArrayView<'_, T, N> {
     fn clone(&self) -> Self {
         *self
     }
 }
-impl<T, const N: usize> Copy for BareArray<'_, T, N> {}
+impl<T, const N: usize> Copy for ArrayView<'_, T, N> {}
 
-impl<'a, T: Layout, const N: usize> BareArray<'a, T, N> {
+impl<'a, T: Layout, const N: usize> ArrayView<'a, T, N> {
     #[inline]
     pub(crate) fn new(buf: &'a [u8], at: usize) -> Self {
-        BareArray {
-            span: BareSpan::from_parts(buf, at, N),
+        ArrayView {
+            span: SpanView::from_parts(buf, at, N),
         }
     }
 
@@ -311,7 +311,7 @@ impl<'a, T: Layout, const N: usize> BareArray<'a, T, N> {
     }
 }
 
-impl<'a, const N: usize> BareArray<'a, u8, N> {
+impl<'a, const N: usize> ArrayView<'a, u8, N> {
     /// The bytes as an array reference (`data[N]`).
     #[inline]
     pub fn as_array(&self) -> &'a [u8; N] {
@@ -322,7 +322,7 @@ impl<'a, const N: usize> BareArray<'a, u8, N> {
     }
 }
 
-impl<'a, T: Layout, const N: usize> BareArray<'a, T, N> {
+impl<'a, T: Layout, const N: usize> ArrayView<'a, T, N> {
     /// The items as a slice, for plain little-endian numbers.
     #[inline]
     pub fn as_slice(&self) -> &'a [T] {
@@ -330,7 +330,7 @@ impl<'a, T: Layout, const N: usize> BareArray<'a, T, N> {
     }
 }
 
-impl<'a, T: Layout, const N: usize> fmt::Debug for BareArray<'a, T, N>
+impl<'a, T: Layout, const N: usize> fmt::Debug for ArrayView<'a, T, N>
 where
     T::View<'a>: fmt::Debug,
 {
