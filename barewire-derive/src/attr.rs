@@ -50,6 +50,9 @@ impl<T> Slot<T> {
     }
 }
 
+/// The largest `capacity = N` (barewire's `__private::MAX_CAPACITY_HINT`).
+const MAX_CAPACITY: u64 = 1 << 24;
+
 /// Every key of `#[bare(...)]`, in the order [`Attrs::written`] names them.
 pub const KEYS: &[&str] = &[
     "crate",
@@ -62,6 +65,7 @@ pub const KEYS: &[&str] = &[
     "align",
     "out_of_line",
     "intern",
+    "capacity",
     "field",
     "padding",
     "list",
@@ -94,6 +98,8 @@ pub struct Attrs {
     pub out_of_line: Slot<()>,
     /// `intern`: identical strings written once in the layout.
     pub intern: Slot<()>,
+    /// `capacity = N`: the decoded list, string or map has room for `N`.
+    pub capacity: Slot<u64>,
     /// `field = N`: a `#[derive(Layout)]` field's position on the wire.
     pub field: Slot<u64>,
     /// `padding`: a `#[derive(Layout)]` filler field.
@@ -128,7 +134,7 @@ impl Place {
         match self {
             Place::Container => "`crate`, `rename`, `bound`, `layout`, `order`, `align`, `map_key`",
             Place::Field => {
-                "`rename`, `skip`, `list`, `with`, `with_layout`, `align`, `out_of_line`, `intern` (and in #[derive(Layout)]: `field`, `padding`)"
+                "`rename`, `skip`, `list`, `with`, `with_layout`, `align`, `out_of_line`, `intern`, `capacity` (and in #[derive(Layout)]: `field`, `padding`)"
             }
             Place::Variant => "`rename`, `tag`",
         }
@@ -154,6 +160,7 @@ impl Place {
                     | "align"
                     | "out_of_line"
                     | "intern"
+                    | "capacity"
                     | "field"
                     | "padding"
             ),
@@ -187,6 +194,7 @@ pub fn parse(cx: &Ctxt, attrs: &[Attribute], place: Place) -> Attrs {
         align: Slot::new(),
         out_of_line: Slot::new(),
         intern: Slot::new(),
+        capacity: Slot::new(),
         field: Slot::new(),
         padding: Slot::new(),
         list: Slot::new(),
@@ -287,6 +295,20 @@ pub fn parse(cx: &Ctxt, attrs: &[Attribute], place: Place) -> Attrs {
                             )
                         })?;
                     out.align.push(span, lit.span(), align);
+                }
+                "capacity" => {
+                    let lit: LitInt = meta.value()?.parse()?;
+                    let n = lit
+                        .base10_parse::<u64>()
+                        .ok()
+                        .filter(|n| (1..=MAX_CAPACITY).contains(n))
+                        .ok_or_else(|| {
+                            syn::Error::new(
+                                lit.span(),
+                                format!("`capacity` is a number of items from 1 to {MAX_CAPACITY} (2^24): the decoder reserves that much on every decode"),
+                            )
+                        })?;
+                    out.capacity.push(span, lit.span(), n);
                 }
                 "with" => {
                     let lit: LitStr = meta.value()?.parse()?;

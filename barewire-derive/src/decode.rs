@@ -1,7 +1,7 @@
 //! Generates `Decode`.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::{format_ident, quote, quote_spanned};
 
 use crate::bound;
 use crate::common::{Heads, Linked, link, tail, wire_link_to, wire_plain_proof};
@@ -122,7 +122,14 @@ fn decode_field(f: &Field<'_>) -> TokenStream {
             let decode = crate::common::adapter_fn(f, path, "decode");
             quote!(#decode(__r)?)
         }
-        None => quote!(__bw::Decode::decode(__r)?),
+        None => match f.capacity {
+            Some((n, span)) => {
+                let ty = &f.ty;
+                let n = n as usize;
+                quote_spanned!(span=> <#ty as __bw::__private::Reserving<'__de>>::decode_reserving(__r, #n)?)
+            }
+            None => quote!(__bw::Decode::decode(__r)?),
+        },
     }
 }
 

@@ -86,6 +86,9 @@ pub struct Field<'a> {
     pub out_of_line: bool,
     /// Identical strings written once in the layout.
     pub intern: bool,
+    /// `capacity = N`: decoded with room for `N` items, and the span of the
+    /// attribute's value (trait errors point there).
+    pub capacity: Option<(u64, proc_macro2::Span)>,
     /// Explicit padding of a `#[derive(Layout)]` struct: in the layout, not
     /// on the wire (also `skip`).
     pub padding: bool,
@@ -241,6 +244,7 @@ fn parse_fields<'a>(cx: &Ctxt, fields: &'a Fields, input: &DeriveInput) -> (Vec<
                 align: attrs.align.get().map_or(1, |a| a.value),
                 out_of_line: attrs.out_of_line.is_set(),
                 intern: attrs.intern.is_set(),
+                capacity: attrs.capacity.get().map(|c| (c.value, c.span)),
                 padding,
                 wire_index: attrs.field.get().map_or(i as u64, |f| f.value),
                 with: attrs.with.get().map(|w| respan_path(&w.value, w.span)),

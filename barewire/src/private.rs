@@ -23,6 +23,7 @@ pub use crate::layout::impls::{check_boxed, write_boxed};
 pub use crate::link::{DecodeLink, Link, LinkDebug, RequiredLink, Step};
 pub use crate::plain::{FromWire, IntoLayout, IntoWire, Plain, ReadInPlace};
 pub use crate::schema::describe::{Builder, VariantShape, enum_kind, struct_kind, union_kind};
+pub use crate::wire::reserve::{MAX_CAPACITY_HINT, Reserving};
 pub use core::clone::Clone;
 pub use core::cmp::{Ord, Ordering};
 pub use core::convert::AsRef;

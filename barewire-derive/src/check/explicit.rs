@@ -84,6 +84,12 @@ pub fn plain_fields(cx: &Ctxt, input: &Input<'_>) {
                 "an explicit layout holds only plain data: no `out_of_line` or `intern`",
             );
         }
+        if let Some(c) = f.attrs.capacity.get() {
+            cx.error_at(
+                c.key,
+                "an explicit layout holds only plain data, with nothing to reserve: remove `capacity`",
+            );
+        }
     }
 }
 

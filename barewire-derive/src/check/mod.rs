@@ -139,6 +139,12 @@ fn skipped_field_hints(cx: &Ctxt, input: &Input<'_>) {
                 "a skipped field has no layout: remove `skip` or the layout hints",
             );
         }
+        if let Some(c) = a.capacity.get() {
+            cx.error_at(
+                c.key,
+                "a skipped field is not decoded: remove `capacity` or `skip`",
+            );
+        }
         if let Some(r) = a.rename.get() {
             cx.error_at(
                 r.key,
@@ -166,6 +172,12 @@ fn adapter_fields(cx: &Ctxt, input: &Input<'_>) {
             cx.error_at(
                 with.key,
                 "a skipped field is not on the wire: remove `with` or `skip`",
+            );
+        }
+        if let Some(c) = a.capacity.get() {
+            cx.error_at(
+                c.key,
+                "the adapter (`with`) decodes this field: reserve in its `decode`, and remove `capacity`",
             );
         }
         if input.explicit {

@@ -18,6 +18,34 @@ pub fn layout_ty(f: &Field<'_>) -> TokenStream {
     }
 }
 
+/// The field's hints as `LayoutTable` shows them (`FieldLayout::hints`):
+/// what each changes in the image, or that it changes nothing there.
+pub fn table_hints(f: &Field<'_>) -> String {
+    let mut parts = Vec::new();
+    if f.align > 1 {
+        parts.push(format!("align={}", f.align));
+    }
+    if f.out_of_line {
+        parts.push("out_of_line".to_string());
+    }
+    if f.intern {
+        parts.push("intern".to_string());
+    }
+    if let Some((n, _)) = f.capacity {
+        parts.push(format!("capacity={n}"));
+    }
+    if f.with.is_some() {
+        parts.push(if f.with_layout { "with_layout" } else { "with" }.to_string());
+    }
+    if f.padding {
+        parts.push("padding".to_string());
+    }
+    if f.tail {
+        parts.push("tail".to_string());
+    }
+    parts.join(" ")
+}
+
 /// `value` (an expression of type `&F`) as the layout takes it: a
 /// reference to the adapter's proxy, `&module::to_layout(value)`, or itself.
 pub fn layout_value(f: &Field<'_>, value: TokenStream) -> TokenStream {

@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::Expanded;
-use super::fields::{self, Placed, layout_ty, layout_value, size_align};
+use super::fields::{self, Placed, layout_ty, layout_value, size_align, table_hints};
 use super::view::{self, Names, accessor, accessor_mut};
 use crate::common::{Heads, Linked};
 use crate::model::{Field, Input, Style};
@@ -28,6 +28,10 @@ pub fn expand(input: &Input<'_>, fields: &[Field<'_>], style: Style) -> Expanded
         .map(|(_, e)| accessor(&e.field.member).to_string())
         .collect();
     let sizes = placed.in_layout().map(|(_, e)| size_align(e.field));
+    let field_hints: Vec<String> = placed
+        .in_layout()
+        .map(|(_, e)| table_hints(e.field))
+        .collect();
     let linked = placed.tail();
     let node = match linked {
         Some(_) => quote!(__node),
@@ -209,7 +213,7 @@ pub fn expand(input: &Input<'_>, fields: &[Field<'_>], style: Style) -> Expanded
             const PLAIN: __bw::__private::Plain<Self, __bw::__private::IntoLayout> = #plain;
             const IN_PLACE: __bw::__private::Plain<Self, __bw::__private::ReadInPlace> = #in_place;
             const FIELDS: &'static [__bw::layout::FieldLayout] =
-                &#layout_const.fields([#(#field_names),*], [#(#sizes),*]);
+                &#layout_const.fields([#(#field_names),*], [#(#sizes),*], [#(#field_hints),*]);
             type View<'__v> = #shared;
             type ViewMut<'__v> = #mutable;
             #facts

@@ -175,6 +175,7 @@ const _: () = {
                         ),
                     ),
                 ],
+                ["", "padding", ""],
             );
         type View<'__v> = HeaderLayout<&'__v [u8]>;
         type ViewMut<'__v> = HeaderLayout<&'__v mut [u8]>;

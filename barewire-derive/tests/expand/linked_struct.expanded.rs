@@ -206,6 +206,7 @@ const _: () = {
                         ),
                     ),
                 ],
+                ["", "", "tail"],
             );
         type View<'__v> = NodeLayout<'a, &'__v [u8], T>;
         type ViewMut<'__v> = NodeLayout<'a, &'__v mut [u8], T>;

@@ -178,6 +178,7 @@ const _: () = {
                         ),
                     ),
                 ],
+                ["", ""],
             );
         type View<'__v> = PointLayout<&'__v [u8]>;
         type ViewMut<'__v> = PointLayout<&'__v mut [u8]>;

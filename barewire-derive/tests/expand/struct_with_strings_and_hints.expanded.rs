@@ -152,6 +152,7 @@ const _: () = {
                         ),
                     ),
                 ],
+                ["", "intern", "out_of_line", ""],
             );
         type View<'__v> = LogEntryLayout<'a, &'__v [u8]>;
         type ViewMut<'__v> = LogEntryLayout<'a, &'__v mut [u8]>;

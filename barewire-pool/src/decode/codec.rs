@@ -8,7 +8,7 @@
 
 use core::mem::size_of;
 
-use barewire::__private::{Builder, Check, LayoutFacts};
+use barewire::__private::{Builder, Check, LayoutFacts, Reserving};
 use barewire::layout::{FromLayout, Layout, Writer, write_list};
 use barewire::schema::{Describe, Type};
 use barewire::{Decode, Encode, Error, MapKey, Reader};
@@ -126,40 +126,60 @@ impl<T: Encode> Encode for ArenaVec<'_, T> {
 impl<'de: 'a, 'a, T: Decode<'de>> Decode<'de> for ArenaVec<'a, T> {
     #[inline]
     fn decode(r: &mut Reader<'de>) -> Result<Self, Error> {
-        let arena = arena_of(r)?;
-        // Enter first, so a depth error points at the list's start.
-        r.enter()?;
-        let offset = r.position();
-        let count = r.length_in_memory(T::MIN_SIZE, size_of::<T>())?;
-        let fits = r.remaining() / size_of::<T>().max(1);
-        let mut out = ArenaVec::with_capacity_in_arena(count.min(fits), arena)
-            .map_err(|e| arena_full(offset, e))?;
-        let claim = <T as Decode<'de>>::PLAIN;
-        if claim.is_plain() && size_of::<T>() != 0 {
-            // Plain items: their wire bytes are their memory, one copy (the
-            // count was checked against the input, so `take` fits).
-            let size = size_of::<T>();
-            let bytes = r.take((count as u64).saturating_mul(size as u64))?;
-            if !out
-                .extend_plain(bytes, claim)
-                .map_err(|e| arena_full(offset, e))?
-            {
-                return Err(Error::UnexpectedEnd {
-                    offset,
-                    needed: (count as u64).saturating_mul(size as u64),
-                    available: bytes.len(),
-                });
-            }
-            r.leave();
-            return Ok(out);
-        }
-        for _ in 0..count {
-            let item = T::decode(r)?;
-            out.try_push(item).map_err(|e| arena_full(offset, e))?;
+        decode_vec(r, 0)
+    }
+}
+
+/// `#[bare(capacity = N)]` on an `ArenaVec` field: the vector is made with
+/// room for `N` items in the arena (a fixed arena without that room is
+/// `Error::ArenaFull`).
+impl<'de: 'a, 'a, T: Decode<'de>> Reserving<'de> for ArenaVec<'a, T> {
+    #[inline]
+    fn decode_reserving(r: &mut Reader<'de>, capacity: usize) -> Result<Self, Error> {
+        decode_vec(r, capacity)
+    }
+}
+
+/// The decode of an [`ArenaVec`] in the reader's arena, made with room for
+/// at least `capacity` items.
+#[inline]
+fn decode_vec<'de: 'a, 'a, T: Decode<'de>>(
+    r: &mut Reader<'de>,
+    capacity: usize,
+) -> Result<ArenaVec<'a, T>, Error> {
+    let arena = arena_of(r)?;
+    // Enter first, so a depth error points at the list's start.
+    r.enter()?;
+    let offset = r.position();
+    let count = r.length_in_memory(T::MIN_SIZE, size_of::<T>())?;
+    let fits = r.remaining() / size_of::<T>().max(1);
+    let mut out = ArenaVec::with_capacity_in_arena(count.min(fits).max(capacity), arena)
+        .map_err(|e| arena_full(offset, e))?;
+    let claim = <T as Decode<'de>>::PLAIN;
+    if claim.is_plain() && size_of::<T>() != 0 {
+        // Plain items: their wire bytes are their memory, one copy (the
+        // count was checked against the input, so `take` fits).
+        let size = size_of::<T>();
+        let bytes = r.take((count as u64).saturating_mul(size as u64))?;
+        if !out
+            .extend_plain(bytes, claim)
+            .map_err(|e| arena_full(offset, e))?
+        {
+            return Err(Error::UnexpectedEnd {
+                offset,
+                needed: (count as u64).saturating_mul(size as u64),
+                available: bytes.len(),
+            });
         }
         r.leave();
-        Ok(out)
+        return Ok(out);
     }
+    for _ in 0..count {
+        let item = T::decode(r)?;
+        out.try_push(item).map_err(|e| arena_full(offset, e))?;
+    }
+    r.leave();
+    Ok(out)
 }
 
 impl<T: Describe> Describe for ArenaVec<'_, T> {

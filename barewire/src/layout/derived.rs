@@ -73,11 +73,12 @@ impl<const N: usize> StructLayout<N> {
     }
 
     /// The field table: names in declaration order with their offsets,
-    /// sizes, alignments and the padding after each.
+    /// sizes, alignments, the padding after each, and their hints.
     pub const fn fields(
         &self,
         names: [&'static str; N],
         sizes: [(usize, usize); N],
+        hints: [&'static str; N],
     ) -> [FieldLayout; N] {
         let mut out = [FieldLayout {
             name: "",
@@ -85,6 +86,7 @@ impl<const N: usize> StructLayout<N> {
             size: 0,
             align: 0,
             padding_after: 0,
+            hints: "",
         }; N];
         let mut k = 0;
         while k < N {
@@ -101,6 +103,7 @@ impl<const N: usize> StructLayout<N> {
                 size: sizes[i].0,
                 align: sizes[i].1,
                 padding_after: next - end,
+                hints: hints[i],
             };
             k += 1;
         }

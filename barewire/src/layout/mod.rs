@@ -169,6 +169,13 @@ pub struct FieldLayout {
     pub align: usize,
     /// Padding bytes after it (before the next field in memory, or the end).
     pub padding_after: usize,
+    /// The field's `#[bare(...)]` hints and what the derive made of them,
+    /// space-separated (empty if none): `align=N`, `out_of_line` (a 4-byte
+    /// pointer in place of the value), `intern` (equal strings share bytes),
+    /// `capacity=N` (decoders reserve; the image does not change), `with`
+    /// (an adapter's layout), `padding` (explicit filler) and `tail` (a
+    /// tail link, followed in a loop).
+    pub hints: &'static str,
 }
 
 /// Checks the start of an image for the root type `T`: alignment of the

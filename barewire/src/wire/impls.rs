@@ -477,10 +477,37 @@ mod hash_map {
     {
         #[inline]
         fn decode(r: &mut Reader<'de>) -> Result<Self, Error> {
-            let mut map = HashMap::with_hasher(S::default());
-            decode_map(r, |k, v| map.insert(k, v).is_none())?;
-            Ok(map)
+            decode_hash_map(r, 0)
         }
+    }
+
+    impl<'de, K, V, S> crate::wire::reserve::Reserving<'de> for HashMap<K, V, S>
+    where
+        Self: Decode<'de>,
+        K: Decode<'de> + MapKey + Eq + Hash,
+        V: Decode<'de>,
+        S: BuildHasher + Default,
+    {
+        #[inline]
+        fn decode_reserving(r: &mut Reader<'de>, capacity: usize) -> Result<Self, Error> {
+            decode_hash_map(r, capacity)
+        }
+    }
+
+    /// A map made with room for `capacity` entries, then filled from `r`.
+    #[inline]
+    fn decode_hash_map<'de, K, V, S>(
+        r: &mut Reader<'de>,
+        capacity: usize,
+    ) -> Result<HashMap<K, V, S>, Error>
+    where
+        K: Decode<'de> + MapKey + Eq + Hash,
+        V: Decode<'de>,
+        S: BuildHasher + Default,
+    {
+        let mut map = HashMap::with_capacity_and_hasher(capacity, S::default());
+        decode_map(r, |k, v| map.insert(k, v).is_none())?;
+        Ok(map)
     }
 }
 

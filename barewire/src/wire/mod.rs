@@ -22,6 +22,7 @@
 
 pub(crate) mod impls;
 mod reader;
+pub(crate) mod reserve;
 mod stream;
 mod varint;
 

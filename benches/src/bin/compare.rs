@@ -196,7 +196,7 @@ fn progress(line: &str) {
 fn reference_op(reference: &str, format: &str, op: &str) -> Option<&'static str> {
     match reference {
         format::SERDE_BARE => Some(match op {
-            op::ENCODE | op::COPY | op::COPY_LAYOUT | op::UPDATE => op::ENCODE,
+            op::ENCODE | op::COPY | op::COPY_LAYOUT | op::UPDATE | op::UPDATE_CHECKED => op::ENCODE,
             _ => op::DECODE,
         }),
         format::RKYV => match op {

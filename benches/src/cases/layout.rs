@@ -12,7 +12,8 @@ use crate::cases::{Case, format, memcpy_case, op};
 /// barewire layout: write (`to_layout`; reports the image size), access
 /// unchecked plus read (one scalar per record; every field where the dataset
 /// has a view reader), checked access (`view`) plus the same reads, and
-/// update in place (`view_mut`, then set one scalar per record). Also a
+/// update in place (one scalar per record) through an `ImageMut` checked
+/// once, and after `view_mut`'s check on every run. Also a
 /// memcpy of the image's size ([`op::COPY_LAYOUT`]), the limit of the write.
 pub fn layout_cases<D: LayoutDataset>(data: &Rc<D>, out: &mut Vec<Case>) {
     let image = barewire::to_layout(&**data);
@@ -71,11 +72,21 @@ pub fn layout_cases<D: LayoutDataset>(data: &Rc<D>, out: &mut Vec<Case>) {
         let read = |v: &D::View<'_>| D::read_view(v).unwrap().unwrap();
         view_cases::<D>(&image, (op::ACCESS, op::ACCESS_CHECKED), read, out);
     }
-    let mut buf = updated;
+    let mut image = barewire::ImageMut::<D, _>::new(updated.clone()).expect("an image to update");
     out.push(Case::new(format::LAYOUT, op::UPDATE, n, move || {
-        let mut v = barewire::view_mut::<D>(black_box(&mut buf[..])).unwrap();
+        let mut v = black_box(&mut image).view_mut();
         D::set_view(&mut v)
     }));
+    let mut buf = updated;
+    out.push(Case::new(
+        format::LAYOUT,
+        op::UPDATE_CHECKED,
+        n,
+        move || {
+            let mut v = barewire::view_mut::<D>(black_box(&mut buf[..])).unwrap();
+            D::set_view(&mut v)
+        },
+    ));
 }
 
 /// Two cases that view the image in `image` and `read` it: unchecked

@@ -79,9 +79,12 @@ pub mod op {
     pub const ACCESS_SCALAR: &str = "access+read one";
     /// Validate, access in place, then read one scalar from every record.
     pub const ACCESS_CHECKED_SCALAR: &str = "checked access+read one";
-    /// Validate, then set one scalar of every record in place in the encoded
-    /// bytes.
+    /// Set one scalar of every record in place in an image checked once
+    /// before (`ImageMut`).
     pub const UPDATE: &str = "update in place";
+    /// Check for updates (`view_mut`), then set one scalar of every record in
+    /// place.
+    pub const UPDATE_CHECKED: &str = "check+update in place";
     /// Copy the bytes (memcpy) of the wire encoding's size.
     pub const COPY: &str = "copy";
     /// Copy the bytes (memcpy) of the layout image's size.
