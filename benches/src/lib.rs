@@ -10,6 +10,7 @@
 pub mod cases;
 pub mod chart;
 pub mod corpus;
+pub mod documents;
 pub mod log;
 pub mod mesh;
 pub mod minecraft;

@@ -5,11 +5,14 @@
 //! cargo run --release -p barewire-benches --bin compare [-- --rounds N --round-ms MS --dataset NAME --json PATH]
 //! cargo run --release -p barewire-benches --bin compare -- ipc [--round-trips N --stream N]
 //! cargo run --release -p barewire-benches --bin compare -- pool [--rounds N --round-ms MS]
+//! cargo run --release -p barewire-benches --bin compare -- levels [--rounds N --round-ms MS]
 //! ```
 //!
-//! The `pool` section (`barewire_pool` beside bumpalo, `Box` and slotmap;
-//! see `compare/pool.rs`) runs after the datasets, or alone with `pool`;
-//! alone, it replaces only the pool rows of the JSON file.
+//! The `pool` section (`barewire_pool` beside bumpalo, `Box` and slotmap)
+//! and the `levels` section (the document-corpus job at the three levels of
+//! control; both in `compare/section.rs`) run after the datasets, or alone
+//! with `pool` or `levels`; alone, a section replaces only its own rows of
+//! the JSON file.
 //!
 //! The `ipc` section (cross-process round trips per wait policy, a Unix
 //! socket and the hardware floor; see `compare/ipc.rs`) runs after the
@@ -30,22 +33,18 @@ use barewire_benches::chart::Bar;
 
 #[path = "compare/ipc.rs"]
 mod ipc;
-#[path = "compare/pool.rs"]
-mod pool;
+#[path = "compare/section.rs"]
+mod section;
 
 struct Options {
     rounds: usize,
     round_time: Duration,
     datasets: Vec<String>,
     json: String,
-    /// `ipc` given: only the ipc section.
-    only_ipc: bool,
-    /// `--no-ipc`: skip the ipc section.
-    no_ipc: bool,
-    /// `pool` given: only the pool section.
-    only_pool: bool,
-    /// `--no-pool`: skip the pool section.
-    no_pool: bool,
+    /// `ipc`, `pool` or `levels` given: only that section.
+    only: Option<&'static str>,
+    /// `--no-ipc`, `--no-pool`, `--no-levels`: sections to skip.
+    skip: Vec<&'static str>,
     ipc: ipc::IpcOptions,
 }
 
@@ -55,10 +54,8 @@ fn options() -> Options {
         round_time: Duration::from_millis(50),
         datasets: Vec::new(),
         json: concat!(env!("CARGO_MANIFEST_DIR"), "/../target/compare.json").to_string(),
-        only_ipc: false,
-        no_ipc: false,
-        only_pool: false,
-        no_pool: false,
+        only: None,
+        skip: Vec::new(),
         ipc: ipc::IpcOptions::default(),
     };
     let mut args = std::env::args().skip(1);
@@ -75,10 +72,12 @@ fn options() -> Options {
             }
             "--dataset" => o.datasets.push(value()),
             "--json" => o.json = value(),
-            "ipc" => o.only_ipc = true,
-            "--no-ipc" => o.no_ipc = true,
-            "pool" => o.only_pool = true,
-            "--no-pool" => o.no_pool = true,
+            "ipc" | "pool" | "levels" => {
+                o.only = SECTIONS.iter().find(|s| **s == arg.as_str()).copied()
+            }
+            "--no-ipc" | "--no-pool" | "--no-levels" => {
+                o.skip.extend(SECTIONS.iter().find(|s| arg.ends_with(*s)))
+            }
             "--round-trips" => {
                 o.ipc.round_trips = value()
                     .parse()
@@ -96,10 +95,30 @@ fn options() -> Options {
     o
 }
 
+/// The sections that run after the datasets, in this order.
+const SECTIONS: [&str; 3] = ["pool", "levels", "ipc"];
+
+/// Runs one of [`SECTIONS`]; returns its JSON rows.
+fn run_section(name: &str, o: &Options) -> Vec<String> {
+    match name {
+        "pool" => section::run(
+            &section::POOL,
+            barewire_benches::cases::pool::pool_cases(),
+            o,
+        ),
+        "levels" => section::run(
+            &section::LEVELS,
+            barewire_benches::cases::levels::level_cases(),
+            o,
+        ),
+        _ => ipc::run(&o.ipc),
+    }
+}
+
 fn usage(problem: &str) -> ! {
     eprintln!(
-        "{problem}\nusage: compare [ipc|pool] [--rounds N (25)] [--round-ms MS per case per round (50)] \
-         [--dataset {}]... [--json PATH (target/compare.json)] [--no-ipc] [--no-pool] \
+        "{problem}\nusage: compare [ipc|pool|levels] [--rounds N (25)] [--round-ms MS per case per round (50)] \
+         [--dataset {}]... [--json PATH (target/compare.json)] [--no-ipc] [--no-pool] [--no-levels] \
          [--round-trips N (100000)] [--stream N (2000000)]",
         DATASETS.join("|")
     );
@@ -611,16 +630,9 @@ fn main() {
     let o = options();
     let start = Instant::now();
     println!("# barewire comparison\n\nMachine: {}\n", machine());
-    if o.only_ipc {
-        let mut rows = rows_without(&o.json, "ipc");
-        rows.extend(ipc::run(&o.ipc));
-        write_json(&o, &rows);
-        println!("Total time: {:.0} s", start.elapsed().as_secs_f64());
-        return;
-    }
-    if o.only_pool {
-        let mut rows = rows_without(&o.json, "pool");
-        rows.extend(pool::run(&o));
+    if let Some(only) = o.only {
+        let mut rows = rows_without(&o.json, only);
+        rows.extend(run_section(only, &o));
         write_json(&o, &rows);
         println!("Total time: {:.0} s", start.elapsed().as_secs_f64());
         return;
@@ -672,11 +684,8 @@ fn main() {
         .filter(|l| l.starts_with("  {"))
         .map(|l| l.trim_end_matches(',').to_string())
         .collect();
-    if !o.no_pool {
-        rows.extend(pool::run(&o));
-    }
-    if !o.no_ipc {
-        rows.extend(ipc::run(&o.ipc));
+    for name in SECTIONS.iter().filter(|s| !o.skip.contains(s)) {
+        rows.extend(run_section(name, &o));
     }
     write_json(&o, &rows);
     let svg = std::path::Path::new(&o.json).with_extension("svg");

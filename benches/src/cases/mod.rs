@@ -14,6 +14,7 @@
 pub mod arena;
 pub mod dataset;
 pub mod layout;
+pub mod levels;
 pub mod pool;
 pub mod rkyv;
 pub mod wire;
