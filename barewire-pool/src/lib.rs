@@ -257,6 +257,8 @@ pub use error::{AllocError, CapacityError};
 pub use handle::{Handle, HandleError};
 pub use linear::Linear;
 pub use owned::{Destination, Owned};
-pub use parallel::{BatchConfig, BatchRun, Output, par_batches};
+pub use parallel::{
+    BatchConfig, BatchRun, Batchable, Origin, Output, par_batches, par_batches_over,
+};
 pub use pool::{Pool, Scoped};
 pub use region::Region;
