@@ -32,7 +32,10 @@
 //!   and for any code, [`diag::TrackingAllocator`] with [`diag::measure`]
 //!   scopes ([`diag::global`]).
 //! * [`par_batches`]: batched parallel processing with a scratch region per
-//!   batch.
+//!   batch, over slices; [`par_batches_over`] runs it directly over a list
+//!   of records in a layout image (`barewire::layout::SpanView`) or any
+//!   [`Batchable`] input, with results in push order and in input order
+//!   ([`BatchRun::into_input_order`]).
 //! * Decoding into an arena: [`from_slice_in`] decodes a message into an
 //!   arena or region, with [`ArenaString`], [`ArenaVec`] and [`Owned`] in
 //!   place of `String`, `Vec` and `Box` (see "Decoding into an arena").
@@ -78,8 +81,9 @@
 //! and then no drop of its values is running or queued (see below), so no
 //! value is dropped on another thread. `Owned` is not `Send` (it borrows a
 //! non-`Sync` allocator), while `Handle<T>` is `Send + Sync + 'static` and can travel
-//! anywhere. For parallel work, [`par_batches`] gives each worker thread its
-//! own scratch arena and a region per batch.
+//! anywhere. For parallel work, [`par_batches`] and [`par_batches_over`] give
+//! each worker thread its own scratch arena and a region per batch; views of
+//! a layout image are `Send + Sync`, so the workers share one image.
 //!
 //! # Non-recursive drop
 //!
@@ -257,6 +261,8 @@ pub use error::{AllocError, CapacityError};
 pub use handle::{Handle, HandleError};
 pub use linear::Linear;
 pub use owned::{Destination, Owned};
-pub use parallel::{BatchConfig, BatchRun, Output, par_batches};
+pub use parallel::{
+    BatchConfig, BatchRun, Batchable, Origin, Output, par_batches, par_batches_over,
+};
 pub use pool::{Pool, Scoped};
 pub use region::Region;

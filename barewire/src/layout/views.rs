@@ -3,6 +3,7 @@
 
 use core::fmt;
 use core::marker::PhantomData;
+use core::ops::{Bound, RangeBounds};
 
 use super::{Check, Layout, Writer, check_inline, follow, follow_unchecked, read4};
 use crate::error::Error;
@@ -72,6 +73,11 @@ pub(crate) fn check_items<T: Layout>(
 /// A view of a list in an image: a relative offset and a length (8 bytes,
 /// aligned to 4), its items stored back to back at `T`'s alignment.
 ///
+/// A view holds the image's bytes and positions only, so it is `Copy`,
+/// `Send` and `Sync` whatever `T` is, as are its items' views: threads can
+/// share one image and split its lists ([`slice`](Self::slice),
+/// [`split_at`](Self::split_at)).
+///
 /// ```
 /// let image = barewire::to_layout(&vec![1.5f32, 2.5, 3.5]);
 /// let list = barewire::view::<Vec<f32>>(&image)?;
@@ -140,6 +146,57 @@ impl<'a, T: Layout> SpanView<'a, T> {
     #[inline]
     pub fn as_bytes(&self) -> &'a [u8] {
         &self.buf[self.start..self.start + self.len * T::SIZE]
+    }
+
+    /// The view of the items in `range`, a list of its own over the same
+    /// image (no copy), or `None` when the range is out of bounds or its
+    /// start is after its end, as [`slice::get`] does.
+    ///
+    /// ```
+    /// let image = barewire::to_layout(&vec![10u32, 20, 30, 40]);
+    /// let list = barewire::view::<Vec<u32>>(&image)?;
+    /// let middle = list.slice(1..3).unwrap();
+    /// assert_eq!(middle.iter().collect::<Vec<_>>(), [20, 30]);
+    /// assert_eq!(list.slice(2..).map(|tail| tail.len()), Some(2));
+    /// assert_eq!(list.slice(..=3).map(|all| all.len()), Some(4));
+    /// assert!(list.slice(3..5).is_none());
+    /// # Ok::<(), barewire::Error>(())
+    /// ```
+    pub fn slice(&self, range: impl RangeBounds<usize>) -> Option<Self> {
+        let start = match range.start_bound() {
+            Bound::Included(&i) => i,
+            Bound::Excluded(&i) => i.checked_add(1)?,
+            Bound::Unbounded => 0,
+        };
+        let end = match range.end_bound() {
+            Bound::Included(&i) => i.checked_add(1)?,
+            Bound::Excluded(&i) => i,
+            Bound::Unbounded => self.len,
+        };
+        if start > end || end > self.len {
+            return None;
+        }
+        // Within the list's bytes on a checked view; checked all the same,
+        // so an unchecked view's nonsense gives `None`, not an overflow.
+        let at = start
+            .checked_mul(T::SIZE)
+            .and_then(|offset| self.start.checked_add(offset))?;
+        Some(Self::from_parts(self.buf, at, end - start))
+    }
+
+    /// The list split in two at `mid`: items `..mid` and `mid..`, or `None`
+    /// when `mid > len()`.
+    ///
+    /// ```
+    /// let image = barewire::to_layout(&vec![1u8, 2, 3]);
+    /// let list = barewire::view::<Vec<u8>>(&image)?;
+    /// let (head, tail) = list.split_at(1).unwrap();
+    /// assert_eq!((head.len(), tail.get(0)), (1, Some(2)));
+    /// assert!(list.split_at(4).is_none());
+    /// # Ok::<(), barewire::Error>(())
+    /// ```
+    pub fn split_at(&self, mid: usize) -> Option<(Self, Self)> {
+        Some((self.slice(..mid)?, self.slice(mid..)?))
     }
 }
 
