@@ -66,6 +66,7 @@ pub const KEYS: &[&str] = &[
     "out_of_line",
     "intern",
     "capacity",
+    "inline",
     "field",
     "padding",
     "list",
@@ -100,6 +101,8 @@ pub struct Attrs {
     pub intern: Slot<()>,
     /// `capacity = N`: the decoded list, string or map has room for `N`.
     pub capacity: Slot<u64>,
+    /// `inline = N`: a string field's inline part is `N` bytes.
+    pub inline: Slot<u64>,
     /// `field = N`: a `#[derive(Layout)]` field's position on the wire.
     pub field: Slot<u64>,
     /// `padding`: a `#[derive(Layout)]` filler field.
@@ -134,7 +137,7 @@ impl Place {
         match self {
             Place::Container => "`crate`, `rename`, `bound`, `layout`, `order`, `align`, `map_key`",
             Place::Field => {
-                "`rename`, `skip`, `list`, `with`, `with_layout`, `align`, `out_of_line`, `intern`, `capacity` (and in #[derive(Layout)]: `field`, `padding`)"
+                "`rename`, `skip`, `list`, `with`, `with_layout`, `align`, `out_of_line`, `intern`, `capacity`, `inline` (and in #[derive(Layout)]: `field`, `padding`)"
             }
             Place::Variant => "`rename`, `tag`",
         }
@@ -161,6 +164,7 @@ impl Place {
                     | "out_of_line"
                     | "intern"
                     | "capacity"
+                    | "inline"
                     | "field"
                     | "padding"
             ),
@@ -195,6 +199,7 @@ pub fn parse(cx: &Ctxt, attrs: &[Attribute], place: Place) -> Attrs {
         out_of_line: Slot::new(),
         intern: Slot::new(),
         capacity: Slot::new(),
+        inline: Slot::new(),
         field: Slot::new(),
         padding: Slot::new(),
         list: Slot::new(),
@@ -309,6 +314,20 @@ pub fn parse(cx: &Ctxt, attrs: &[Attribute], place: Place) -> Attrs {
                             )
                         })?;
                     out.capacity.push(span, lit.span(), n);
+                }
+                "inline" => {
+                    let lit: LitInt = meta.value()?.parse()?;
+                    let n = lit
+                        .base10_parse::<u64>()
+                        .ok()
+                        .filter(|n| (12..=256).contains(n) && n % 4 == 0)
+                        .ok_or_else(|| {
+                            syn::Error::new(
+                                lit.span(),
+                                "`inline` is the string's inline size in bytes: a multiple of 4 from 12 to 256 (8 is the default)",
+                            )
+                        })?;
+                    out.inline.push(span, lit.span(), n);
                 }
                 "with" => {
                     let lit: LitStr = meta.value()?.parse()?;

@@ -89,6 +89,9 @@ pub struct Field<'a> {
     /// `capacity = N`: decoded with room for `N` items, and the span of the
     /// attribute's value (trait errors point there).
     pub capacity: Option<(u64, proc_macro2::Span)>,
+    /// `inline = N`: a string whose inline part is `N` bytes, and the span
+    /// of the attribute's value.
+    pub inline: Option<(u64, proc_macro2::Span)>,
     /// Explicit padding of a `#[derive(Layout)]` struct: in the layout, not
     /// on the wire (also `skip`).
     pub padding: bool,
@@ -245,6 +248,7 @@ fn parse_fields<'a>(cx: &Ctxt, fields: &'a Fields, input: &DeriveInput) -> (Vec<
                 out_of_line: attrs.out_of_line.is_set(),
                 intern: attrs.intern.is_set(),
                 capacity: attrs.capacity.get().map(|c| (c.value, c.span)),
+                inline: attrs.inline.get().map(|c| (c.value, c.span)),
                 padding,
                 wire_index: attrs.field.get().map_or(i as u64, |f| f.value),
                 with: attrs.with.get().map(|w| respan_path(&w.value, w.span)),
@@ -355,7 +359,7 @@ fn mark_tail(fields: &mut [Field<'_>], input: &DeriveInput, boxed: bool) {
     else {
         return;
     };
-    if last.with.is_some() || last.out_of_line || last.intern {
+    if last.with.is_some() || last.out_of_line || last.intern || last.inline.is_some() {
         return;
     }
     last.tail = match link_target(&last.ty) {

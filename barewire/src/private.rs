@@ -20,6 +20,7 @@ pub use crate::layout::check::{Check, follow_unchecked};
 pub use crate::layout::derived::{StructLayout, from_boxed, read_tag, tag_width, write_tag};
 pub use crate::layout::facts::LayoutFacts;
 pub use crate::layout::impls::{check_boxed, write_boxed};
+pub use crate::layout::inline_str::InlineText;
 pub use crate::link::{DecodeLink, Link, LinkDebug, RequiredLink, Step};
 pub use crate::plain::{FromWire, IntoLayout, IntoWire, Plain, ReadInPlace};
 pub use crate::schema::describe::{Builder, VariantShape, enum_kind, struct_kind, union_kind};

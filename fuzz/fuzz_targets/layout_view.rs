@@ -13,7 +13,9 @@ use std::collections::BTreeMap;
 
 use barewire::Uint;
 use barewire::layout::{self, LayoutBuf};
-use barewire_fuzz::{Canon, Item, Kind, Rich, bytes_of, read_canon, read_item, read_rich, split};
+use barewire_fuzz::{
+    Canon, Hinted, Item, Kind, Rich, bytes_of, read_canon, read_item, read_rich, split,
+};
 use libfuzzer_sys::fuzz_target;
 
 fn rich(slice: &[u8], aligned: &[u8]) {
@@ -44,6 +46,29 @@ fn rich(slice: &[u8], aligned: &[u8]) {
         layout::check_full::<Rich>(&image).expect("a written image passes check_full");
         let back: Rich = layout::to_owned(&image).expect("a written image rebuilds");
         assert_eq!(bytes_of(&back), bytes_of(&value));
+    }
+}
+
+/// Records with `inline` strings: a view reads them or says why not, what
+/// a full check passes reads, and what rebuilds writes an image that
+/// rebuilds to the same records.
+fn hinted(slice: &[u8]) {
+    let Ok(view) = barewire::view::<Vec<Hinted>>(slice) else {
+        return;
+    };
+    let mut readable = true;
+    for r in view.iter() {
+        let _ = r.id();
+        readable &= r.name().as_str().is_ok() & r.label().as_str().is_ok();
+    }
+    // (A full check may also run out of its work budget where reads one by
+    // one do not, so only this direction holds.)
+    if layout::check_full::<Vec<Hinted>>(slice).is_ok() {
+        assert!(readable, "check_full passed a string that does not read");
+    }
+    if let Ok(owned) = layout::to_owned::<Vec<Hinted>>(slice) {
+        let image = barewire::to_layout(&owned);
+        assert_eq!(layout::to_owned::<Vec<Hinted>>(&image).unwrap(), owned);
     }
 }
 
@@ -91,6 +116,7 @@ fuzz_target!(|data: &[u8]| {
             }
         }
     }
+    hinted(slice);
     let _ = layout::to_owned::<BTreeMap<Kind, Option<Box<Item>>>>(slice);
     let _ = layout::to_owned::<Vec<Option<(u8, String)>>>(slice);
     let _ = layout::to_owned::<&str>(slice);

@@ -84,6 +84,12 @@ pub fn plain_fields(cx: &Ctxt, input: &Input<'_>) {
                 "an explicit layout holds only plain data: no `out_of_line` or `intern`",
             );
         }
+        if let Some(i) = f.attrs.inline.get() {
+            cx.error_at(
+                i.key,
+                "an explicit layout holds its fields as they are in memory: use a `[u8; N]` field instead of `inline`",
+            );
+        }
         if let Some(c) = f.attrs.capacity.get() {
             cx.error_at(
                 c.key,

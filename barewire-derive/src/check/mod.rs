@@ -145,6 +145,12 @@ fn skipped_field_hints(cx: &Ctxt, input: &Input<'_>) {
                 "a skipped field is not decoded: remove `capacity` or `skip`",
             );
         }
+        if let Some(i) = a.inline.get() {
+            cx.error_at(
+                i.key,
+                "a skipped field has no layout: remove `inline` or `skip`",
+            );
+        }
         if let Some(r) = a.rename.get() {
             cx.error_at(
                 r.key,
@@ -185,7 +191,11 @@ fn adapter_fields(cx: &Ctxt, input: &Input<'_>) {
                 with.key,
                 "#[derive(Layout)] fields are in the layout as they are in memory, and an adapter converts them: remove `with`",
             );
-        } else if a.out_of_line.is_set() || a.intern.is_set() || a.align.is_set() {
+        } else if a.out_of_line.is_set()
+            || a.intern.is_set()
+            || a.align.is_set()
+            || a.inline.is_set()
+        {
             cx.error_at(
                 with.key,
                 "layout hints do not apply to a field with an adapter (`with`): its layout is the adapter's; remove the hints",
@@ -194,13 +204,19 @@ fn adapter_fields(cx: &Ctxt, input: &Input<'_>) {
     }
 }
 
-/// `out_of_line` and `intern` on one field.
+/// `out_of_line` with `intern` or `inline` on one field.
 fn out_of_line_and_intern(cx: &Ctxt, input: &Input<'_>) {
     for f in all_fields(input) {
         if let (Some(o), true) = (f.attrs.out_of_line.get(), f.attrs.intern.is_set()) {
             cx.error_at(
                 o.key,
                 "`out_of_line` and `intern` do not combine: a string's bytes are already out of line",
+            );
+        }
+        if let (Some(o), true) = (f.attrs.out_of_line.get(), f.attrs.inline.is_set()) {
+            cx.error_at(
+                o.key,
+                "`out_of_line` and `inline` contradict each other: choose where the string lives",
             );
         }
     }

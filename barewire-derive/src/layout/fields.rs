@@ -4,7 +4,7 @@
 //! reads in place and rebuilds the fields.
 
 use proc_macro2::TokenStream;
-use quote::{ToTokens, quote};
+use quote::{ToTokens, quote, quote_spanned};
 
 use crate::common::adapter_fn;
 use crate::model::{Field, Style};
@@ -12,9 +12,13 @@ use crate::model::{Field, Style};
 /// The type that stands for `f` in the layout: the adapter module's
 /// `Layout` proxy (`with_layout`), else the field's own type.
 pub fn layout_ty(f: &Field<'_>) -> TokenStream {
-    match &f.with {
-        Some(path) => adapter_fn(f, path, "Layout"),
-        None => f.ty.to_token_stream(),
+    match (&f.with, f.inline) {
+        (Some(path), _) => adapter_fn(f, path, "Layout"),
+        (None, Some((n, span))) => {
+            let n = n as usize;
+            quote_spanned!(span=> __bw::layout::InlineStr<'static, #n>)
+        }
+        (None, None) => f.ty.to_token_stream(),
     }
 }
 
@@ -30,6 +34,9 @@ pub fn table_hints(f: &Field<'_>) -> String {
     }
     if f.intern {
         parts.push("intern".to_string());
+    }
+    if let Some((n, _)) = f.inline {
+        parts.push(format!("inline={n}"));
     }
     if let Some((n, _)) = f.capacity {
         parts.push(format!("capacity={n}"));
@@ -49,12 +56,18 @@ pub fn table_hints(f: &Field<'_>) -> String {
 /// `value` (an expression of type `&F`) as the layout takes it: a
 /// reference to the adapter's proxy, `&module::to_layout(value)`, or itself.
 pub fn layout_value(f: &Field<'_>, value: TokenStream) -> TokenStream {
-    match &f.with {
-        Some(path) => {
+    match (&f.with, f.inline) {
+        (Some(path), _) => {
             let to = adapter_fn(f, path, "to_layout");
             quote!(&#to(#value))
         }
-        None => value,
+        (None, Some((n, span))) => {
+            let n = n as usize;
+            quote_spanned!(span=> &__bw::layout::InlineStr::<#n>::new(
+                __bw::__private::InlineText::inline_str(#value)
+            ))
+        }
+        (None, None) => value,
     }
 }
 
@@ -191,7 +204,7 @@ impl<'f, 'a> Placed<'f, 'a> {
         let mut text = String::new();
         for (slot, e) in self.data() {
             let f = e.field;
-            if f.align > 1 || f.out_of_line || f.intern {
+            if f.align > 1 || f.out_of_line || f.intern || f.inline.is_some() {
                 text.push_str(&format!("[{slot}"));
                 if f.align > 1 {
                     text.push_str(&format!(" align={}", f.align));
@@ -201,6 +214,9 @@ impl<'f, 'a> Placed<'f, 'a> {
                 }
                 if f.intern {
                     text.push_str(" intern");
+                }
+                if let Some((n, _)) = f.inline {
+                    text.push_str(&format!(" inline={n}"));
                 }
                 text.push(']');
             }
@@ -250,12 +266,18 @@ impl<'f, 'a> Placed<'f, 'a> {
                 } else {
                     quote!(<#ty as __bw::layout::FromLayout<'__de>>::from_layout(__buf, #at, __cx)?)
                 };
-                match &e.field.with {
-                    Some(path) => {
+                match (&e.field.with, e.field.inline) {
+                    (Some(path), _) => {
                         let from = adapter_fn(e.field, path, "from_layout");
                         quote!(#from(#value))
                     }
-                    None => value,
+                    (None, Some((n, span))) => {
+                        let n = n as usize;
+                        quote_spanned!(span=> __bw::__private::InlineText::from_inline(
+                            <__bw::layout::InlineStr<'__de, #n> as __bw::layout::FromLayout<'__de>>::from_layout(__buf, #at, __cx)?.as_str()
+                        ))
+                    }
+                    (None, None) => value,
                 }
             }
             _ => quote!(__bw::__private::Default::default()),

@@ -43,6 +43,7 @@ pub(crate) mod check;
 pub(crate) mod derived;
 pub(crate) mod facts;
 pub(crate) mod impls;
+pub(crate) mod inline_str;
 pub(crate) mod map;
 mod string;
 mod table;
@@ -61,6 +62,7 @@ use crate::limits::Limits;
 
 pub use buf::{LayoutBuf, MAX_ALIGN, MAX_IMAGE_SIZE, Writer};
 pub use impls::write_list;
+pub use inline_str::{InlineStr, InlineStrView};
 pub use map::{LayoutKey, MapView};
 pub use string::{INLINE_STR, MAX_STR_LEN, StrView};
 pub use views::{ArrayView, Scalar, ScalarLayout, SpanView, SpanViewMut};

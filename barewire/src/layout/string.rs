@@ -38,6 +38,15 @@ pub struct StrView<'a> {
     at: usize,
 }
 
+/// `bytes`, a part of `buf`, as a `str`; an error with its position in the
+/// image if they are not UTF-8.
+#[inline]
+pub(crate) fn utf8_in<'a>(buf: &[u8], bytes: &'a [u8]) -> Result<&'a str, Error> {
+    crate::utf8::to_str(bytes).map_err(|valid| Error::InvalidUtf8 {
+        offset: bytes.as_ptr() as usize - buf.as_ptr() as usize + valid,
+    })
+}
+
 /// The length held in the head of an out-of-line string repr.
 #[inline]
 fn out_of_line_len(head: [u8; 4]) -> usize {
@@ -120,10 +129,7 @@ impl<'a> StrView<'a> {
     /// are UTF-8.
     #[inline]
     pub fn as_str(&self) -> Result<&'a str, Error> {
-        let bytes = self.as_bytes()?;
-        crate::utf8::to_str(bytes).map_err(|valid| Error::InvalidUtf8 {
-            offset: bytes.as_ptr() as usize - self.buf.as_ptr() as usize + valid,
-        })
+        utf8_in(self.buf, self.as_bytes()?)
     }
 
     /// The length in bytes that the repr claims (checked against the image

@@ -197,6 +197,9 @@ fn main() {
     let mut seed = vec![0];
     seed.extend_from_slice(&to_layout(&items));
     s.add("items", &seed);
+    let mut seed = vec![0];
+    seed.extend_from_slice(&to_layout(&barewire_fuzz::sample_hinted()));
+    s.add("hinted", &seed);
 
     // Schemas.
     let mut s = Seeds::new(&out, "schema_parse");
