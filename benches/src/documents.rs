@@ -8,7 +8,7 @@
 //! - [`level2`]: the same types with hints (`intern` on the metadata, whose
 //!   keys and values repeat); the job borrows its group keys from the image
 //!   and keeps each document's keywords in a scratch arena region.
-//! - [`level3`]: explicit `#[repr(C)]` layouts written with in-place types,
+//! - `level3`: explicit `#[repr(C)]` layouts written with in-place types,
 //!   an image written by `layout::Builder` with its string pool, and the job
 //!   run in parallel batches over the span of documents, each batch with its
 //!   own scratch region, results in a preallocated output.
