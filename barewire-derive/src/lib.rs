@@ -113,8 +113,13 @@ fn expand(input: &syn::DeriveInput, explicit: bool) -> proc_macro2::TokenStream 
 
 /// The code of a checked model.
 fn generate(model: &model::Input<'_>) -> proc_macro2::TokenStream {
-    let encode = encode::expand(model);
-    let decode = decode::expand(model);
+    // An explicit layout with in-place fields has no wire codec: its
+    // pointers mean something only inside its image.
+    let (encode, decode) = if model.in_place {
+        (quote::quote!(), quote::quote!())
+    } else {
+        (encode::expand(model), decode::expand(model))
+    };
     let describe = describe::expand(model);
     let layout::Expanded {
         view_type,
@@ -131,6 +136,7 @@ fn generate(model: &model::Input<'_>) -> proc_macro2::TokenStream {
             let ident = model.ident;
             quote::quote!(impl __bw::MapKey for #ident {})
         }
+        _ if model.in_place => quote::quote!(),
         _ => map_key::expand(model),
     };
     quote::quote! {
