@@ -430,67 +430,51 @@ impl<T, C: Capability> Plain<NicheOption<T>, C> {
     }
 }
 
-/// Whether `T`'s inline bytes can be read as a `&T` at all: any bytes are
-/// a value ([`ReadInPlace`]), or those its validity test accepts
-/// ([`CheckedInPlace`]).
-#[inline]
-pub const fn readable<T: crate::Layout>() -> bool {
-    T::IN_PLACE.is_plain() || T::IN_PLACE_CHECKED.is_plain()
-}
-
-/// Whether the `size_of::<T>()` bytes at `at` of `buf` are a valid `T`
-/// under one of `T`'s claims (false when `T` has neither, or they do not
-/// lie inside `buf`).
-#[inline]
-pub fn valid_at<T: crate::Layout>(buf: &[u8], at: usize) -> bool {
-    match at.checked_add(size_of::<T>()) {
-        Some(end) if end <= buf.len() => {}
-        _ => return false,
+impl<T> Plain<T, ReadInPlace> {
+    /// The `len` items of `T` from position `start` of `buf` as `&[T]`,
+    /// when this claim or `checked` says plain, the items lie inside `buf`
+    /// at an address aligned for `T`, and (under `checked` alone) `valid`
+    /// accepts each item. `None` otherwise.
+    ///
+    /// `valid` must be `T`'s `Layout::valid_inline`, which `checked`'s
+    /// condition 3 speaks of (`crate::layout` passes it; this is not
+    /// public).
+    pub(crate) fn slice_in_place(
+        self,
+        checked: Plain<T, CheckedInPlace>,
+        valid: fn(&[u8], usize) -> bool,
+        buf: &[u8],
+        start: usize,
+        len: usize,
+    ) -> Option<&[T]> {
+        let size = size_of::<T>();
+        if !(self.plain || checked.plain) || size == 0 {
+            return None;
+        }
+        let bytes = buf.get(start..start.checked_add(len.checked_mul(size)?)?)?;
+        if (bytes.as_ptr() as usize) % core::mem::align_of::<T>() != 0 {
+            return None;
+        }
+        if !self.plain && !(0..len).all(|i| valid(bytes, i * size)) {
+            return None;
+        }
+        // SAFETY:
+        // 1. bounds: `bytes` is exactly `len * size` bytes of `buf` (a
+        //    checked sub-slice), which outlive the result (same lifetime);
+        // 2. alignment: the address is a multiple of `align_of::<T>()`,
+        //    checked above, and the items follow at a stride of
+        //    `size_of::<T>()`;
+        // 3. validity: `self` says plain (`ReadInPlace`: every `size` bytes
+        //    are a valid `T`, its condition 3), or `checked` does
+        //    (`CheckedInPlace`: the bytes of each item, all of which passed
+        //    `valid`, that is `Layout::valid_inline`, above, are a valid
+        //    `T`, its condition 3);
+        // 4. aliasing: a shared borrow of bytes that are not written while
+        //    it lives (`&[u8]`), and `T` has no interior mutability
+        //    (condition 1 of both), so reading them as `&[T]` writes
+        //    nothing.
+        Some(unsafe { core::slice::from_raw_parts(bytes.as_ptr().cast::<T>(), len) })
     }
-    T::IN_PLACE.is_plain() || (T::IN_PLACE_CHECKED.is_plain() && T::valid_inline(buf, at))
-}
-
-/// The `len` items of `T` from position `start` of `buf` as `&[T]`, when
-/// `T` reads in place ([`readable`]), the items lie inside `buf` at an
-/// address aligned for `T`, and each item is valid ([`valid_at`]). `None`
-/// otherwise. The work is one validity test per item, none for types any
-/// bytes make valid.
-pub(crate) fn slice_in_place<T: crate::Layout>(
-    buf: &[u8],
-    start: usize,
-    len: usize,
-) -> Option<&[T]> {
-    let size = size_of::<T>();
-    if !readable::<T>() || size == 0 || size != T::SIZE {
-        return None;
-    }
-    let bytes = buf.get(start..start.checked_add(len.checked_mul(size)?)?)?;
-    if (bytes.as_ptr() as usize) % core::mem::align_of::<T>() != 0 {
-        return None;
-    }
-    if !T::IN_PLACE.is_plain() && !(0..len).all(|i| valid_at::<T>(bytes, i * size)) {
-        return None;
-    }
-    // SAFETY:
-    // 1. bounds: `bytes` is exactly `len * size` bytes of `buf` (a checked
-    //    sub-slice), which outlive the result (same lifetime);
-    // 2. alignment: the address is a multiple of `align_of::<T>()`, checked
-    //    above, and the items follow at a stride of `size_of::<T>()`;
-    // 3. validity: `T` has a claim (`readable`): `ReadInPlace`, under which
-    //    every `size` bytes are a valid `T` (its condition 3), or
-    //    `CheckedInPlace`, under which the bytes of each item, all of which
-    //    passed `valid_inline` above, are a valid `T` (its condition 3);
-    // 4. aliasing: a shared borrow of bytes that are not written while it
-    //    lives (`&[u8]`), and `T` has no interior mutability (condition 1
-    //    of both), so reading them as `&[T]` writes nothing.
-    Some(unsafe { core::slice::from_raw_parts(bytes.as_ptr().cast::<T>(), len) })
-}
-
-/// The `T` at position `at` of `buf` as `&T`: [`slice_in_place`] of one
-/// item.
-#[inline]
-pub(crate) fn ref_in_place<T: crate::Layout>(buf: &[u8], at: usize) -> Option<&T> {
-    slice_in_place::<T>(buf, at, 1)?.first()
 }
 
 #[cfg(test)]

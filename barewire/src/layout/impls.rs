@@ -487,7 +487,7 @@ impl<T: Layout, const N: usize> Layout for [T; N] {
         (0..N).all(|i| {
             i.checked_mul(T::SIZE)
                 .and_then(|o| at.checked_add(o))
-                .is_some_and(|item| crate::plain::valid_at::<T>(buf, item))
+                .is_some_and(|item| super::inplace::valid_at::<T>(buf, item))
         })
     }
     #[inline]

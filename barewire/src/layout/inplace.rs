@@ -19,7 +19,7 @@ use super::string::{StrView, check_str};
 use super::views::{SpanView, SpanViewMut, span_range};
 use super::{Check, Layout, Writer, check_inline, follow, read4};
 use crate::error::Error;
-use crate::plain::{self, CheckedInPlace, IntoLayout, Plain, ReadInPlace};
+use crate::plain::{CheckedInPlace, IntoLayout, NicheOption, Plain, ReadInPlace};
 use crate::schema::{Builder, Describe, Type};
 
 /// The error of a field that does not lie inside the image it is read
@@ -28,6 +28,46 @@ const NOT_IN_IMAGE: Error = Error::InvalidLayout {
     offset: 0,
     reason: "the field does not lie inside this image",
 };
+
+/// Whether `T`'s inline bytes can be read as a `&T` at all: any bytes are
+/// a value ([`ReadInPlace`]), or those its validity test accepts
+/// ([`CheckedInPlace`]).
+#[inline]
+pub const fn readable<T: Layout>() -> bool {
+    T::IN_PLACE.is_plain() || T::IN_PLACE_CHECKED.is_plain()
+}
+
+/// Whether the `size_of::<T>()` bytes at `at` of `buf` are a valid `T`
+/// under one of `T`'s claims (false when `T` has neither, or they do not
+/// lie inside `buf`).
+#[inline]
+pub fn valid_at<T: Layout>(buf: &[u8], at: usize) -> bool {
+    match at.checked_add(core::mem::size_of::<T>()) {
+        Some(end) if end <= buf.len() => {}
+        _ => return false,
+    }
+    T::IN_PLACE.is_plain() || (T::IN_PLACE_CHECKED.is_plain() && T::valid_inline(buf, at))
+}
+
+/// The `len` items of `T` from position `start` of `buf` as `&[T]`, when
+/// `T` reads in place ([`readable`]), the items lie inside `buf` at an
+/// address aligned for `T`, and each item is valid ([`valid_at`]). `None`
+/// otherwise. The work is one validity test per item, none for types any
+/// bytes make valid.
+#[inline]
+pub(crate) fn slice_in_place<T: Layout>(buf: &[u8], start: usize, len: usize) -> Option<&[T]> {
+    if core::mem::size_of::<T>() != T::SIZE {
+        return None;
+    }
+    T::IN_PLACE.slice_in_place(T::IN_PLACE_CHECKED, T::valid_inline, buf, start, len)
+}
+
+/// The `T` at position `at` of `buf` as `&T`: [`slice_in_place`] of one
+/// item.
+#[inline]
+pub(crate) fn ref_in_place<T: Layout>(buf: &[u8], at: usize) -> Option<&T> {
+    slice_in_place::<T>(buf, at, 1)?.first()
+}
 
 // ---- BarePtr ------------------------------------------------------------------
 
@@ -134,7 +174,7 @@ impl<T: Layout> Layout for BarePtr<T> {
     // (3) every 4 bytes are a valid value (`None` or a pointer), and
     // `Option`'s `valid_inline` accepts them only when they lie in the
     // buffer; (4) alignment 4 = `ALIGN`.
-    const NICHE_OPTION: Plain<plain::NicheOption<Self>, CheckedInPlace> = unsafe {
+    const NICHE_OPTION: Plain<NicheOption<Self>, CheckedInPlace> = unsafe {
         Plain::new_unchecked(
             cfg!(target_endian = "little")
                 && core::mem::size_of::<Option<Self>>() == 4
@@ -576,7 +616,7 @@ impl<T: Layout> Layout for BareOption<T> {
     // niche, whose optional form is the 4-byte pointer instead.
     const IN_PLACE_CHECKED: Plain<Self, CheckedInPlace> = unsafe {
         Plain::new_unchecked(
-            plain::readable::<T>()
+            readable::<T>()
                 && !T::ZERO_NICHE
                 && core::mem::offset_of!(Self, value) == T::ALIGN
                 && core::mem::size_of::<Self>() == Self::SIZE
@@ -598,7 +638,7 @@ impl<T: Layout> Layout for BareOption<T> {
     }
     #[inline]
     fn valid_inline(buf: &[u8], at: usize) -> bool {
-        matches!(buf.get(at), Some(0 | 1)) && plain::valid_at::<T>(buf, at.wrapping_add(T::ALIGN))
+        matches!(buf.get(at), Some(0 | 1)) && valid_at::<T>(buf, at.wrapping_add(T::ALIGN))
     }
     fn check(buf: &[u8], at: usize, cx: &mut Check) -> Result<(), Error> {
         <Option<T>>::check(buf, at, cx)
@@ -691,12 +731,12 @@ impl<'a> InPlace<'a> {
     pub fn get<T: Layout>(&self, at: usize) -> Result<&'a T, Error> {
         const {
             assert!(
-                plain::readable::<T>(),
+                readable::<T>(),
                 "reading a record as `&T` needs a type whose memory is its layout (`Layout::IN_PLACE` or `IN_PLACE_CHECKED`): an explicit #[derive(Layout)] struct, a number, an array of them"
             );
         }
         check_inline(self.buf, at, T::SIZE, T::ALIGN)?;
-        plain::ref_in_place::<T>(self.buf, at).ok_or(Error::InvalidLayout {
+        ref_in_place::<T>(self.buf, at).ok_or(Error::InvalidLayout {
             offset: at,
             reason: "the record holds an invalid value (a bool, an enum value or a null pointer)",
         })
@@ -744,7 +784,7 @@ impl<'a> InPlace<'a> {
     pub fn span<T: Layout>(&self, span: &BareSpan<T>) -> Result<&'a [T], Error> {
         const {
             assert!(
-                plain::readable::<T>(),
+                readable::<T>(),
                 "reading a span as `&[T]` needs items whose memory is their layout (`Layout::IN_PLACE` or `IN_PLACE_CHECKED`): explicit #[derive(Layout)] structs, numbers, arrays of them"
             );
         }
@@ -759,7 +799,7 @@ impl<'a> InPlace<'a> {
             reason: "list length overflows",
         })?;
         check_inline(self.buf, start, size, T::ALIGN)?;
-        plain::slice_in_place::<T>(self.buf, start, len).ok_or(Error::InvalidLayout {
+        slice_in_place::<T>(self.buf, start, len).ok_or(Error::InvalidLayout {
             offset: at,
             reason: "a list item holds an invalid value (a bool, an enum value or a null pointer)",
         })

@@ -43,7 +43,7 @@ pub(crate) mod check;
 pub(crate) mod derived;
 pub(crate) mod facts;
 pub(crate) mod impls;
-mod inplace;
+pub(crate) mod inplace;
 pub(crate) mod map;
 mod string;
 mod table;
