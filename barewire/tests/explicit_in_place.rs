@@ -391,3 +391,150 @@ fn a_pointer_cycle_through_the_view_ends() {
     assert!(barewire::view::<LinkedListNode<u32>>(&buf).is_err());
     assert_eq!(read_list(&buf), buf.len());
 }
+
+// ---- the builder --------------------------------------------------------------
+
+/// The image of `sample()` written with the builder, appending in the order
+/// `to_layout` writes the twin.
+fn build_sample(owned: &OwnedDocument) -> LayoutBuf {
+    use barewire::layout::Builder;
+    let mut b = Builder::<Document>::new();
+    let id = b.str(&owned.id);
+    let text = b.str(&owned.text);
+    let map = b.reserve::<MetadataMap>();
+    let slots = b.reserve_span::<MetadataEntry>(owned.metadata.entries.len());
+    for (i, e) in owned.metadata.entries.iter().enumerate() {
+        let entry = MetadataEntry {
+            key: b.str(&e.key),
+            value: b.str(&e.value),
+        };
+        b.put_item(slots, i, &entry);
+    }
+    let metadata = MetadataMap {
+        count: owned.metadata.count,
+        entries: b.span_of(slots),
+    };
+    b.put(map, &metadata);
+    let doc = Document {
+        id,
+        text,
+        metadata: b.ptr(map),
+        _pad: [0; 4],
+    };
+    b.put(b.root(), &doc);
+    b.finish()
+}
+
+#[test]
+fn the_builder_writes_the_image_of_the_twin_and_each_reads_the_other() {
+    let owned = sample();
+    let built = build_sample(&owned);
+    assert_eq!(&built[..], &barewire::to_layout(&owned)[..]);
+    // The twin reads the explicit image, and rebuilds it.
+    let twin = barewire::view::<OwnedDocument>(&built).unwrap();
+    assert_eq!(
+        twin.metadata()
+            .entries()
+            .get(1)
+            .unwrap()
+            .key()
+            .as_str()
+            .unwrap(),
+        "keywords"
+    );
+    assert_eq!(
+        barewire::layout::to_owned::<OwnedDocument>(&built).unwrap(),
+        owned
+    );
+    // And the explicit type reads it in place.
+    let view = barewire::view::<Document>(&built).unwrap();
+    let doc = view.get().unwrap();
+    let entries = view
+        .span(&view.resolve(&doc.metadata).unwrap().entries)
+        .unwrap();
+    assert_eq!(view.str(&entries[0].value).unwrap(), "active");
+}
+
+#[test]
+fn the_string_pool_stores_equal_strings_once() {
+    use barewire::layout::Builder;
+    let long = "a keyword long enough to be out of line";
+    let mut b = Builder::<MetadataMap>::new();
+    let slots = b.reserve_span::<MetadataEntry>(3);
+    for i in 0..3 {
+        let entry = MetadataEntry {
+            key: b.str(long),
+            value: b.str(if i == 1 {
+                "another long value, stored once"
+            } else {
+                long
+            }),
+        };
+        b.put_item(slots, i, &entry);
+    }
+    let map = MetadataMap {
+        count: 3,
+        entries: b.span_of(slots),
+    };
+    b.put(b.root(), &map);
+    assert_eq!(b.pool().len(), 2);
+    assert_eq!(b.pool().shared(), 4);
+    assert_eq!(b.pool().bytes_saved(), 4 * long.len());
+    let image = b.finish();
+    // 12 bytes of root, 48 of entries, and each distinct string once.
+    assert_eq!(
+        image.len(),
+        12 + 48 + long.len() + "another long value, stored once".len()
+    );
+    let view = barewire::layout::check_full::<MetadataMap>(&image).unwrap();
+    let entries = view.span(&view.get().unwrap().entries).unwrap();
+    for e in entries {
+        assert_eq!(view.str(&e.key).unwrap(), long);
+    }
+    assert_eq!(
+        view.str(&entries[1].value).unwrap(),
+        "another long value, stored once"
+    );
+}
+
+#[test]
+fn a_list_built_in_place_reads_as_its_twin() {
+    use barewire::layout::Builder;
+    let mut b = Builder::<LinkedListNode<u32>>::new();
+    // Nodes appended after the root, each pointing to the next.
+    let second = b.reserve::<LinkedListNode<u32>>();
+    let third = b.reserve::<LinkedListNode<u32>>();
+    b.put(
+        third,
+        &LinkedListNode {
+            is_empty: false,
+            value: BareOption::some(3),
+            next: None,
+        },
+    );
+    b.put(
+        second,
+        &LinkedListNode {
+            is_empty: true,
+            value: BareOption::none(0),
+            next: Some(b.ptr(third)),
+        },
+    );
+    b.put(
+        b.root(),
+        &LinkedListNode {
+            is_empty: false,
+            value: BareOption::some(1),
+            next: Some(b.ptr(second)),
+        },
+    );
+    let image = b.finish();
+    assert_eq!(
+        &image[..],
+        &barewire::to_layout(&*list(&[Some(1), None, Some(3)]).unwrap())[..]
+    );
+    assert_eq!(
+        barewire::layout::to_owned::<OwnedNode>(&image).unwrap(),
+        *list(&[Some(1), None, Some(3)]).unwrap()
+    );
+}

@@ -189,11 +189,17 @@ impl<T: Layout> Layout for BarePtr<T> {
             T::layout_facts(facts);
         }
     }
-    /// Copies the offset as it is: it means something only at the position
-    /// it was computed for (the builder computes it).
+    /// Copies the offset as it is (it means something only at the position
+    /// it was computed for), or, written by a [`Builder`](super::Builder),
+    /// turns the position it holds into the offset from `at`.
     #[inline]
     fn write(&self, w: &mut Writer, at: usize) {
-        w.put(at, &self.offset().to_le_bytes());
+        if w.is_placing() {
+            // The builder's pointers hold a position plus one.
+            w.put_offset(at, self.offset() as usize - 1);
+        } else {
+            w.put(at, &self.offset().to_le_bytes());
+        }
     }
     #[inline]
     fn valid_inline(buf: &[u8], at: usize) -> bool {
@@ -323,11 +329,17 @@ impl<T: Layout> Layout for BareSpan<T> {
             T::layout_facts(facts);
         }
     }
-    /// Copies the offset and the count as they are: they mean something
-    /// only at the position they were computed for.
+    /// Copies the offset and the count as they are (the offset means
+    /// something only at the position it was computed for), or, written by
+    /// a [`Builder`](super::Builder), turns the position it holds into the
+    /// offset from `at`.
     #[inline]
     fn write(&self, w: &mut Writer, at: usize) {
-        w.put(at, &self.offset.to_le_bytes());
+        if w.is_placing() && self.len != 0 {
+            w.put_offset(at, self.offset as usize);
+        } else {
+            w.put(at, &self.offset.to_le_bytes());
+        }
         w.put(at + 4, &self.len.to_le_bytes());
     }
     fn check(buf: &[u8], at: usize, cx: &mut Check) -> Result<(), Error> {
@@ -449,11 +461,17 @@ impl Layout for BareStr {
     fn layout_facts(facts: &mut LayoutFacts) {
         facts.enter::<alloc::string::String>("");
     }
-    /// Copies the repr as it is: an out-of-line offset means something only
-    /// at the position it was computed for.
+    /// Copies the repr as it is (an out-of-line offset means something only
+    /// at the position it was computed for), or, written by a
+    /// [`Builder`](super::Builder), turns the position of the bytes it holds
+    /// into the offset from `at + 4`.
     #[inline]
     fn write(&self, w: &mut Writer, at: usize) {
         w.put(at, &self.repr);
+        if w.is_placing() && self.repr[0] & 0xc0 == 0x80 {
+            let pos = i32::from_le_bytes([self.repr[4], self.repr[5], self.repr[6], self.repr[7]]);
+            w.put_offset(at + 4, pos as usize);
+        }
     }
     #[inline]
     fn check(buf: &[u8], at: usize, cx: &mut Check) -> Result<(), Error> {

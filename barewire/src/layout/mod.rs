@@ -39,6 +39,7 @@
 //! image whose offsets overlap or form cycles.
 
 mod buf;
+mod builder;
 pub(crate) mod check;
 pub(crate) mod derived;
 pub(crate) mod facts;
@@ -61,6 +62,7 @@ use crate::error::Error;
 use crate::limits::Limits;
 
 pub use buf::{LayoutBuf, MAX_ALIGN, MAX_IMAGE_SIZE, Writer};
+pub use builder::{At, Builder, Slots, StringPool};
 pub use impls::write_list;
 pub use inplace::{BareArray, BareOption, BarePtr, BareSpan, BareStr, InPlace};
 pub use map::{LayoutKey, MapView};
