@@ -538,3 +538,60 @@ fn a_list_built_in_place_reads_as_its_twin() {
         *list(&[Some(1), None, Some(3)]).unwrap()
     );
 }
+
+// ---- enums and bools in explicit records --------------------------------------
+
+#[derive(Bare, Debug, Clone, Copy, PartialEq)]
+#[repr(u8)]
+enum Status {
+    Active,
+    Inactive,
+    Archived = 9,
+}
+
+#[derive(Layout)]
+#[repr(C)]
+struct Flags {
+    status: Status,
+    on: bool,
+    #[bare(padding)]
+    _pad: [u8; 2],
+    tags: BareSpan<Status>,
+}
+
+#[derive(Bare, Debug, Clone, PartialEq)]
+#[bare(order = "declared")]
+struct OwnedFlags {
+    status: Status,
+    on: bool,
+    tags: Vec<Status>,
+}
+
+#[test]
+fn enums_and_bools_read_in_place_and_bad_values_are_errors() {
+    let owned = OwnedFlags {
+        status: Status::Archived,
+        on: true,
+        tags: vec![Status::Inactive, Status::Active, Status::Archived],
+    };
+    let image = barewire::to_layout(&owned);
+    let view = barewire::view::<Flags>(&image).unwrap();
+    let flags = view.get().unwrap();
+    assert_eq!((flags.status, flags.on), (Status::Archived, true));
+    assert_eq!(
+        view.span(&flags.tags).unwrap(),
+        [Status::Inactive, Status::Active, Status::Archived]
+    );
+
+    for (at, byte) in [(0, 2u8), (1, 2), (12, 3)] {
+        let mut bad = image.to_vec();
+        bad[at] = byte;
+        let buf = LayoutBuf::from_bytes(&bad);
+        assert!(barewire::view::<Flags>(&buf).is_err(), "byte {at} = {byte}");
+        let view = barewire::view_unchecked::<Flags>(&buf);
+        match view.get() {
+            Ok(flags) => assert!(view.span(&flags.tags).is_err()),
+            Err(_) => assert!(at < 2),
+        }
+    }
+}

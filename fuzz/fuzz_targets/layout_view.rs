@@ -6,14 +6,19 @@
 //! what `view` accepts; if `to_owned` succeeds, the value's own image views
 //! back and rebuilds to the same value; setting scalars through `view_mut`
 //! and checking again never panics (an image whose parts overlap may become
-//! invalid that way; `layout_roundtrip` checks that written images do not).
+//! invalid that way; `layout_roundtrip` checks that written images do not);
+//! an explicit record with in-place fields (`ExplicitDoc`) reads through its
+//! view's checked accessors without panics, and whatever `view` accepted
+//! reads in full.
 #![no_main]
 
 use std::collections::BTreeMap;
 
 use barewire::Uint;
 use barewire::layout::{self, LayoutBuf};
-use barewire_fuzz::{Canon, Item, Kind, Rich, bytes_of, read_canon, read_item, read_rich, split};
+use barewire_fuzz::{
+    Canon, Item, Kind, Rich, bytes_of, read_canon, read_explicit, read_item, read_rich, split,
+};
 use libfuzzer_sys::fuzz_target;
 
 fn rich(slice: &[u8], aligned: &[u8]) {
@@ -73,6 +78,7 @@ fuzz_target!(|data: &[u8]| {
     let slice = &buf[shift..];
 
     rich(slice, &aligned);
+    read_explicit(slice);
 
     if let Ok(view) = barewire::view::<Canon>(slice) {
         read_canon(&view, 0);
