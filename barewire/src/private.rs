@@ -20,7 +20,7 @@ pub use crate::layout::check::{Check, follow_unchecked};
 pub use crate::layout::derived::{StructLayout, from_boxed, read_tag, tag_width, write_tag};
 pub use crate::layout::facts::LayoutFacts;
 pub use crate::layout::impls::{check_boxed, write_boxed};
-pub use crate::layout::inplace::{readable, valid_at};
+pub use crate::layout::inplace::{readable, record_in_place, valid_at};
 pub use crate::link::{DecodeLink, Link, LinkDebug, RequiredLink, Step};
 pub use crate::plain::{CheckedInPlace, FromWire, IntoLayout, IntoWire, Plain, ReadInPlace};
 pub use crate::schema::describe::{Builder, VariantShape, enum_kind, struct_kind, union_kind};

@@ -377,7 +377,7 @@ fn explicit_in_place(
             #[doc = #doc]
             #[inline]
             pub fn get(&self) -> __bw::__private::Result<&'__v #ident #ty_generics, __bw::Error> {
-                __bw::layout::InPlace::new(self.buf).get(self.at)
+                __bw::__private::record_in_place(self.buf, self.at)
             }
         });
     }

@@ -361,7 +361,7 @@ const _: () = {
         pub fn get(
             &self,
         ) -> __bw::__private::Result<&'__v LinkedListNode<T>, __bw::Error> {
-            __bw::layout::InPlace::new(self.buf).get(self.at)
+            __bw::__private::record_in_place(self.buf, self.at)
         }
         /// The whole image this view reads, through which the
         /// pointers, spans and strings of its records are followed.

@@ -326,7 +326,7 @@ const _: () = {
         ///The record as `&Header`, read in place: no copy. An error if it is not a valid `Header` (a `bool`, an enum value or a pointer in it is invalid) or not aligned; `barewire::view` has checked that already.
         #[inline]
         pub fn get(&self) -> __bw::__private::Result<&'__v Header, __bw::Error> {
-            __bw::layout::InPlace::new(self.buf).get(self.at)
+            __bw::__private::record_in_place(self.buf, self.at)
         }
         /// The whole image this view reads, through which the
         /// pointers, spans and strings of its records are followed.

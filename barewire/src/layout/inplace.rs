@@ -62,6 +62,24 @@ pub(crate) fn slice_in_place<T: Layout>(buf: &[u8], start: usize, len: usize) ->
     T::IN_PLACE.slice_in_place(T::IN_PLACE_CHECKED, T::valid_inline, buf, start, len)
 }
 
+/// The record at `at` of `buf` as `&T`, checked as [`InPlace::get`] checks
+/// it, for the `get` of derived views: an error rather than a build failure
+/// when `T` does not read in place (a view type is generated whether or not
+/// its `get` is ever called).
+pub fn record_in_place<T: Layout>(buf: &[u8], at: usize) -> Result<&T, Error> {
+    if !readable::<T>() {
+        return Err(Error::InvalidLayout {
+            offset: at,
+            reason: "this record's type does not read in place (a field's memory is not its layout)",
+        });
+    }
+    check_inline(buf, at, T::SIZE, T::ALIGN)?;
+    ref_in_place::<T>(buf, at).ok_or(Error::InvalidLayout {
+        offset: at,
+        reason: "the record holds an invalid value (a bool, an enum value or a null pointer)",
+    })
+}
+
 /// The `T` at position `at` of `buf` as `&T`: [`slice_in_place`] of one
 /// item.
 #[inline]
@@ -150,12 +168,9 @@ impl<T: Layout> Layout for BarePtr<T> {
     const SIZE: usize = 4;
     const ALIGN: usize = 4;
     const ZERO_NICHE: bool = true;
-    // SAFETY: (1) a `NonZeroI32` and a `PhantomData`: 4 bytes, no padding,
-    // no interior mutability; (2) `write` puts exactly those 4 bytes, the
-    // offset in little-endian order, which is its memory on a little-endian
-    // target (the only one where this says plain), nothing out of line.
-    const PLAIN: Plain<Self, IntoLayout> =
-        unsafe { Plain::new_unchecked(cfg!(target_endian = "little")) };
+    // Not `PLAIN`: a builder's `put` writes a pointer as another value than
+    // its memory (an offset for the position it holds), so no bulk copy may
+    // stand for its `write`.
     // SAFETY: (1) no interior mutability; (2) `size_of` is 4 = `SIZE`, the
     // offset at 0, little-endian on the targets where this says yes;
     // (3) `valid_inline` accepts exactly the 4 bytes that are not all zero,
@@ -304,17 +319,15 @@ impl<T> fmt::Debug for BareSpan<T> {
 impl<T: Layout> Layout for BareSpan<T> {
     const SIZE: usize = 8;
     const ALIGN: usize = 4;
+    // Not `PLAIN` nor `IN_PLACE`, as for `BarePtr`: a builder's `put`
+    // writes a span as another value than its memory.
     // SAFETY: (1) `#[repr(C)]` of an `i32` at 0 and a `u32` at 4 (and a
-    // zero-sized marker): 8 bytes, no padding, no interior mutability;
-    // (2) `write` puts exactly those 8 bytes, little-endian, which is their
-    // memory on a little-endian target (the only one where this says plain),
-    // nothing out of line.
-    const PLAIN: Plain<Self, IntoLayout> = unsafe {
-        Plain::new_unchecked(cfg!(target_endian = "little") && core::mem::size_of::<Self>() == 8)
-    };
-    // SAFETY: (1) and (2) as for `PLAIN`; (3) any 8 bytes are an `i32` and
-    // a `u32`; (4) `align_of` is 4 = `ALIGN` (checked).
-    const IN_PLACE: Plain<Self, ReadInPlace> = unsafe {
+    // zero-sized marker), no interior mutability; (2) 8 bytes = `SIZE`
+    // (checked), the offset and the count little-endian where the layout
+    // has them, on the little-endian targets where this says yes; (3)
+    // `valid_inline` accepts bytes that lie in the buffer, and any 8 bytes
+    // are an `i32` and a `u32`; (4) `align_of` is 4 = `ALIGN` (checked).
+    const IN_PLACE_CHECKED: Plain<Self, CheckedInPlace> = unsafe {
         Plain::new_unchecked(
             cfg!(target_endian = "little")
                 && core::mem::size_of::<Self>() == 8
@@ -341,6 +354,10 @@ impl<T: Layout> Layout for BareSpan<T> {
             w.put(at, &self.offset.to_le_bytes());
         }
         w.put(at + 4, &self.len.to_le_bytes());
+    }
+    #[inline]
+    fn valid_inline(buf: &[u8], at: usize) -> bool {
+        at.checked_add(8).is_some_and(|end| end <= buf.len())
     }
     fn check(buf: &[u8], at: usize, cx: &mut Check) -> Result<(), Error> {
         let len = u32::from_le_bytes(read4(buf, at + 4)) as usize;
@@ -443,14 +460,13 @@ impl Layout for BareStr {
     const SIZE: usize = 8;
     const ALIGN: usize = 4;
     const TRIVIAL_VIEW: bool = true;
-    // SAFETY: (1) 8 bytes, no padding (the alignment 4 divides 8), no
-    // interior mutability; (2) `write` puts exactly those 8 bytes, nothing
-    // out of line.
-    const PLAIN: Plain<Self, IntoLayout> =
-        unsafe { Plain::new_unchecked(core::mem::size_of::<Self>() == 8) };
-    // SAFETY: (1) and (2) as for `PLAIN`; (3) any 8 bytes are a valid
-    // `[u8; 8]`; (4) `align_of` is 4 = `ALIGN` (checked).
-    const IN_PLACE: Plain<Self, ReadInPlace> = unsafe {
+    // Not `PLAIN` nor `IN_PLACE`, as for `BarePtr`: a builder's `put`
+    // writes an out-of-line string as another value than its memory.
+    // SAFETY: (1) a `[u8; 8]`, no interior mutability; (2) 8 bytes = `SIZE`
+    // (checked), the repr itself; (3) `valid_inline` accepts bytes that lie
+    // in the buffer, and any 8 bytes are a `[u8; 8]`; (4) `align_of` is 4 =
+    // `ALIGN` (checked).
+    const IN_PLACE_CHECKED: Plain<Self, CheckedInPlace> = unsafe {
         Plain::new_unchecked(
             core::mem::size_of::<Self>() == 8 && core::mem::align_of::<Self>() <= 4,
         )
@@ -460,6 +476,10 @@ impl Layout for BareStr {
 
     fn layout_facts(facts: &mut LayoutFacts) {
         facts.enter::<alloc::string::String>("");
+    }
+    #[inline]
+    fn valid_inline(buf: &[u8], at: usize) -> bool {
+        at.checked_add(8).is_some_and(|end| end <= buf.len())
     }
     /// Copies the repr as it is (an out-of-line offset means something only
     /// at the position it was computed for), or, written by a
@@ -753,11 +773,7 @@ impl<'a> InPlace<'a> {
                 "reading a record as `&T` needs a type whose memory is its layout (`Layout::IN_PLACE` or `IN_PLACE_CHECKED`): an explicit #[derive(Layout)] struct, a number, an array of them"
             );
         }
-        check_inline(self.buf, at, T::SIZE, T::ALIGN)?;
-        ref_in_place::<T>(self.buf, at).ok_or(Error::InvalidLayout {
-            offset: at,
-            reason: "the record holds an invalid value (a bool, an enum value or a null pointer)",
-        })
+        record_in_place::<T>(self.buf, at)
     }
 
     /// The position in the image of the field `field` refers to, if it lies
@@ -794,11 +810,26 @@ impl<'a> InPlace<'a> {
     }
 
     /// The items of the span `span` (a field inside this image) as `&[T]`:
-    /// in bounds, aligned, each item valid (one test per item, none for
-    /// types any bytes make valid, such as records of numbers, strings and
-    /// spans).
+    /// in bounds, aligned, each item valid (one test per item: its `bool`s,
+    /// enum values and pointers, its strings and spans in the buffer; none
+    /// for types any bytes make valid, such as numbers).
     ///
-    /// `T` must read in place, as for [`get`](Self::get).
+    /// `T` must read in place, as for [`get`](Self::get): a span of records
+    /// holding a `String` does not compile.
+    ///
+    /// ```compile_fail
+    /// #[derive(barewire::Bare)]
+    /// struct Owned { name: String }
+    ///
+    /// #[derive(barewire::Layout)]
+    /// #[repr(C)]
+    /// struct List { items: barewire::BareSpan<Owned> }
+    ///
+    /// let image = barewire::layout::Builder::<List>::new().finish();
+    /// let view = barewire::view_unchecked::<List>(&image);
+    /// let list = view.get().unwrap();
+    /// let _ = view.span(&list.items); // error: needs items whose memory is their layout
+    /// ```
     pub fn span<T: Layout>(&self, span: &BareSpan<T>) -> Result<&'a [T], Error> {
         const {
             assert!(
