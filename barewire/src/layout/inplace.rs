@@ -9,6 +9,21 @@
 //! through [`InPlace`] (or the view of an explicit struct, which leads to
 //! it), which finds a field's position from its address in the image's
 //! bytes and never follows an offset from a reference alone.
+//!
+//! For the same reason an explicit struct with in-place fields has a schema
+//! and a layout but no wire codec: encode its derived twin.
+//!
+//! ```compile_fail
+//! use barewire::{BarePtr, BareStr};
+//!
+//! #[derive(barewire::Layout)]
+//! #[repr(C)]
+//! struct Node { name: BareStr, next: Option<BarePtr<Node>> }
+//!
+//! let image = barewire::layout::Builder::<Node>::new().finish();
+//! let view = barewire::view_unchecked::<Node>(&image);
+//! let _ = barewire::to_vec(view.get().unwrap()); // error: `Node` has no BARE encoding
+//! ```
 
 use core::fmt;
 use core::marker::PhantomData;
