@@ -125,12 +125,7 @@ fn main() {
     let go = vectors.map(go_bare).unwrap_or_default();
 
     // Wire decoders.
-    for target in [
-        "wire_owned",
-        "wire_borrowed",
-        "arena_decode",
-        "layout_roundtrip",
-    ] {
+    for target in ["wire_owned", "wire_borrowed", "arena_decode", "layout_roundtrip"] {
         let mut s = Seeds::new(&out, target);
         for c in &canons {
             s.add("canon", &to_vec(c));
@@ -297,16 +292,8 @@ fn main() {
     let mut dec = Seeds::new(&out, "value_decode");
     let mut json = Seeds::new(&out, "value_json");
     let mut pairs: Vec<(String, String, Vec<u8>)> = vec![
-        (
-            barewire::schema::<Canon>(),
-            "Canon".into(),
-            to_vec(&canons[0]),
-        ),
-        (
-            barewire::schema::<Rich>(),
-            "Rich".into(),
-            to_vec(&riches[0]),
-        ),
+        (barewire::schema::<Canon>(), "Canon".into(), to_vec(&canons[0])),
+        (barewire::schema::<Rich>(), "Rich".into(), to_vec(&riches[0])),
         (
             "type L list<void>\ntype V list<void>[3]\n".into(),
             "L".into(),
@@ -326,8 +313,7 @@ fn main() {
         }
     }
     for (text, ty, message) in &pairs {
-        let Ok(schema) =
-            barewire::schema::parse_with(text, barewire::schema::ParseOptions::legacy())
+        let Ok(schema) = barewire::schema::parse_with(text, barewire::schema::ParseOptions::legacy())
         else {
             continue;
         };
@@ -341,11 +327,7 @@ fn main() {
         let mut with_message = seed.clone();
         with_message.extend_from_slice(message);
         dec.add(ty, &with_message);
-        if let Some(text) = codec
-            .decode(ty, message)
-            .ok()
-            .and_then(|v| codec.to_json(ty, &v).ok())
-        {
+        if let Some(text) = codec.decode(ty, message).ok().and_then(|v| codec.to_json(ty, &v).ok()) {
             seed.extend_from_slice(text.as_bytes());
             json.add(ty, &seed);
         }
