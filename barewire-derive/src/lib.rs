@@ -63,11 +63,24 @@ pub fn derive_bare(input: TokenStream) -> TokenStream {
 
 /// Derives everything `Bare` does for a `#[repr(C)]` struct whose layout is
 /// written by hand: fields in declaration order are the layout, each field's
-/// `#[bare(field = N)]` is its position on the wire, `#[bare(padding)]`
-/// fields (`[u8; N]`) make padding explicit, and `#[bare(align = A)]` raises
-/// an alignment. The layout is proved at compile time: a field at the wrong
-/// offset, implicit padding, or a field that is not plain data fails to
-/// compile with a message that names the field.
+/// `#[bare(field = N)]` is its position on the wire (or no field says one:
+/// declaration order), `#[bare(padding)]` fields (`[u8; N]`) make padding
+/// explicit, and `#[bare(align = A)]` raises an alignment. The layout is
+/// proved at compile time: a field at the wrong offset, implicit padding,
+/// or a field whose memory is not its layout fails to compile with a
+/// message that names the field. A struct generic over types cannot spell
+/// padding that depends on its parameters, so there implicit padding is
+/// accepted; the proofs run for each concrete type.
+///
+/// Fields may be numbers, `bool`, field-less `#[repr(uN)]` enums, other
+/// explicit structs and the in-place types `barewire::{BarePtr, BareSpan,
+/// BareStr, BareArray, BareOption}`. A struct with in-place fields (named
+/// anywhere in a field's type) gets the schema, the layout and the view,
+/// but no `Encode`, `Decode` or `FromLayout`: its offsets mean something
+/// only inside its image. Its view (and every explicit struct's) has
+/// `get()`, the record as `&Self`, and `resolve`, `str` and `span`, which
+/// follow its in-place fields through the image (a method is left out where
+/// a field's accessor has its name).
 #[proc_macro_derive(Layout, attributes(bare))]
 pub fn derive_layout(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as syn::DeriveInput);
@@ -113,8 +126,13 @@ fn expand(input: &syn::DeriveInput, explicit: bool) -> proc_macro2::TokenStream 
 
 /// The code of a checked model.
 fn generate(model: &model::Input<'_>) -> proc_macro2::TokenStream {
-    let encode = encode::expand(model);
-    let decode = decode::expand(model);
+    // An explicit layout with in-place fields has no wire codec: its
+    // pointers mean something only inside its image.
+    let (encode, decode) = if model.in_place {
+        (quote::quote!(), quote::quote!())
+    } else {
+        (encode::expand(model), decode::expand(model))
+    };
     let describe = describe::expand(model);
     let layout::Expanded {
         view_type,
@@ -131,6 +149,7 @@ fn generate(model: &model::Input<'_>) -> proc_macro2::TokenStream {
             let ident = model.ident;
             quote::quote!(impl __bw::MapKey for #ident {})
         }
+        _ if model.in_place => quote::quote!(),
         _ => map_key::expand(model),
     };
     quote::quote! {

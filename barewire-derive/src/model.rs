@@ -18,6 +18,11 @@ pub struct Input<'a> {
     /// `#[derive(Layout)]`: a `#[repr(C)]` struct whose declaration order is
     /// its layout and whose fields carry their wire position.
     pub explicit: bool,
+    /// An explicit layout with in-place fields (`BarePtr`, `BareSpan`,
+    /// `BareStr`, `BareOption`, `BareArray` anywhere in a field's type):
+    /// its pointers mean something only inside its image, so it has a schema
+    /// and a layout but no wire codec and no rebuild.
+    pub in_place: bool,
     /// The type's `#[bare(...)]` attributes.
     pub attrs: Attrs,
     /// The type's name.
@@ -198,9 +203,15 @@ impl<'a> Input<'a> {
                 Shape::Enum(_) => {}
             }
         }
+        let in_place = explicit
+            && match &shape {
+                Shape::Struct(fields, _) => fields.iter().any(|f| mentions_in_place(&f.ty)),
+                _ => false,
+            };
         Input {
             ast: input,
             explicit,
+            in_place,
             attrs,
             ident: &input.ident,
             generics: &input.generics,
@@ -214,6 +225,22 @@ impl<'a> Input<'a> {
             align,
         }
     }
+}
+
+/// The in-place field types of explicit layouts, by name.
+const IN_PLACE_TYPES: [&str; 5] = ["BarePtr", "BareSpan", "BareStr", "BareOption", "BareArray"];
+
+/// Whether `ty` names an in-place field type anywhere (`BareStr`,
+/// `Option<BarePtr<T>>`, `[BareSpan<u8>; 2]`, ...).
+fn mentions_in_place(ty: &Type) -> bool {
+    fn walk(tokens: proc_macro2::TokenStream) -> bool {
+        tokens.into_iter().any(|t| match t {
+            proc_macro2::TokenTree::Ident(i) => IN_PLACE_TYPES.iter().any(|n| i == n),
+            proc_macro2::TokenTree::Group(g) => walk(g.stream()),
+            _ => false,
+        })
+    }
+    walk(quote::ToTokens::to_token_stream(ty))
 }
 
 /// The fields of a struct or union member, and how they are written.

@@ -126,6 +126,22 @@ fn explicit_layout() {
 }
 
 #[test]
+fn explicit_in_place_generic() {
+    snapshot(
+        "explicit_in_place_generic",
+        syn::parse_quote! {
+            #[repr(C)]
+            pub struct LinkedListNode<T> {
+                is_empty: bool,
+                value: BareOption<T>,
+                next: Option<BarePtr<Self>>,
+            }
+        },
+        true,
+    );
+}
+
+#[test]
 fn generic_union_with_skipped_fields() {
     snapshot(
         "generic_union_with_skipped_fields",

@@ -46,7 +46,8 @@ pub use error::Error;
 pub use ext::from_bytes;
 pub use image::{Image, ImageMut};
 pub use layout::{
-    FromLayout, Layout, LayoutBuf, to_layout, to_layout_into, view, view_mut, view_unchecked,
+    BareArray, BareOption, BarePtr, BareSpan, BareStr, FromLayout, Layout, LayoutBuf, to_layout,
+    to_layout_into, view, view_mut, view_unchecked,
 };
 pub use limits::Limits;
 #[cfg(feature = "std")]

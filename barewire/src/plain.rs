@@ -89,6 +89,21 @@ pub enum IntoLayout {}
 #[derive(Debug)]
 pub enum ReadInPlace {}
 
+/// The capability "inline bytes that pass the type's validity test are a
+/// valid value, whose memory is its layout": what reading a record of an
+/// explicit layout in place as `&T` needs when not every byte string is a
+/// value (a `bool`, an enum, a pointer that is never zero).
+///
+/// For a type `T: Layout` on the target being compiled for: (1) `T` has no
+/// interior mutability; (2) `size_of::<T>()` equals `Layout::SIZE`, and the
+/// memory of a value holds each of its parts where its inline layout does
+/// (bytes that are padding in `T` are never part of the value); (3) every
+/// sequence of `size_of::<T>()` bytes for which `Layout::valid_inline`
+/// returns true is a valid `T`, the value that inline layout holds; (4)
+/// `align_of::<T>()` is at most `Layout::ALIGN`.
+#[derive(Debug)]
+pub enum CheckedInPlace {}
+
 impl<T: ?Sized, C: Capability> Plain<T, C> {
     /// Not plain: items are encoded, decoded or written one by one. Always
     /// correct.
@@ -209,6 +224,7 @@ impl Capability for IntoWire {}
 impl Capability for FromWire {}
 impl Capability for IntoLayout {}
 impl Capability for ReadInPlace {}
+impl Capability for CheckedInPlace {}
 
 mod sealed {
     pub trait Sealed {}
@@ -216,6 +232,7 @@ mod sealed {
     impl Sealed for crate::plain::FromWire {}
     impl Sealed for crate::plain::IntoLayout {}
     impl Sealed for crate::plain::ReadInPlace {}
+    impl Sealed for crate::plain::CheckedInPlace {}
 }
 
 impl<T, C: Capability> Plain<T, C> {
@@ -389,6 +406,74 @@ impl<T> Plain<T, ReadInPlace> {
         //    it lives (`&[u8]`), and `T` has no interior mutability
         //    (condition 1), so reading them as `&[T]` writes nothing.
         Some(unsafe { core::slice::from_raw_parts(bytes.as_ptr().cast::<T>(), bytes.len() / size) })
+    }
+}
+
+/// Stands for `Option<T>` in a claim: a `Plain<NicheOption<T>, C>` says
+/// what the capability `C` says, of `Option<T>` (the type parameter of
+/// [`Plain`] may be unsized, `Option<T>` may not). Made only by
+/// `Layout::NICHE_OPTION` of an optional pointer. Never constructed.
+pub struct NicheOption<T: ?Sized> {
+    _never: core::convert::Infallible,
+    _type: PhantomData<T>,
+}
+
+impl<T, C: Capability> Plain<NicheOption<T>, C> {
+    /// The same claim, of `Option<T>`, which it speaks of.
+    #[inline]
+    pub(crate) const fn option(self) -> Plain<Option<T>, C> {
+        Plain {
+            plain: self.plain,
+            _type: PhantomData,
+            _capability: PhantomData,
+        }
+    }
+}
+
+impl<T> Plain<T, ReadInPlace> {
+    /// The `len` items of `T` from position `start` of `buf` as `&[T]`,
+    /// when this claim or `checked` says plain, the items lie inside `buf`
+    /// at an address aligned for `T`, and (under `checked` alone) `valid`
+    /// accepts each item. `None` otherwise.
+    ///
+    /// `valid` must be `T`'s `Layout::valid_inline`, which `checked`'s
+    /// condition 3 speaks of (`crate::layout` passes it; this is not
+    /// public).
+    pub(crate) fn slice_in_place(
+        self,
+        checked: Plain<T, CheckedInPlace>,
+        valid: fn(&[u8], usize) -> bool,
+        buf: &[u8],
+        start: usize,
+        len: usize,
+    ) -> Option<&[T]> {
+        let size = size_of::<T>();
+        if !(self.plain || checked.plain) || size == 0 {
+            return None;
+        }
+        let bytes = buf.get(start..start.checked_add(len.checked_mul(size)?)?)?;
+        if (bytes.as_ptr() as usize) % core::mem::align_of::<T>() != 0 {
+            return None;
+        }
+        if !self.plain && !(0..len).all(|i| valid(bytes, i * size)) {
+            return None;
+        }
+        // SAFETY:
+        // 1. bounds: `bytes` is exactly `len * size` bytes of `buf` (a
+        //    checked sub-slice), which outlive the result (same lifetime);
+        // 2. alignment: the address is a multiple of `align_of::<T>()`,
+        //    checked above, and the items follow at a stride of
+        //    `size_of::<T>()`;
+        // 3. validity: `self` says plain (`ReadInPlace`: every `size` bytes
+        //    are a valid `T`, its condition 3), or `checked` does
+        //    (`CheckedInPlace`: the bytes of each item, all of which passed
+        //    `valid`, that is `Layout::valid_inline`, above, are a valid
+        //    `T`, its condition 3);
+        // 4. aliasing: a shared borrow of bytes that are not written while
+        //    it lives (`&[u8]`), and `T` has no interior mutability
+        //    (condition 1 of both), so reading them as `&[T]` writes
+        //    nothing.
+        Some(unsafe { core::slice::from_raw_parts(bytes.as_ptr().cast::<T>(), len) })
     }
 }
 

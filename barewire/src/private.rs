@@ -21,8 +21,9 @@ pub use crate::layout::derived::{StructLayout, from_boxed, read_tag, tag_width, 
 pub use crate::layout::facts::LayoutFacts;
 pub use crate::layout::impls::{check_boxed, write_boxed};
 pub use crate::layout::inline_str::InlineText;
+pub use crate::layout::inplace::{readable, record_in_place, valid_at};
 pub use crate::link::{DecodeLink, Link, LinkDebug, RequiredLink, Step};
-pub use crate::plain::{FromWire, IntoLayout, IntoWire, Plain, ReadInPlace};
+pub use crate::plain::{CheckedInPlace, FromWire, IntoLayout, IntoWire, Plain, ReadInPlace};
 pub use crate::schema::describe::{Builder, VariantShape, enum_kind, struct_kind, union_kind};
 pub use crate::wire::reserve::{MAX_CAPACITY_HINT, Reserving};
 pub use core::clone::Clone;

@@ -108,3 +108,51 @@ fn tail_links_without_the_prelude() {
     let image = bw::to_layout(&steps);
     std::assert_eq!(bw::layout::to_owned::<Steps>(&image).unwrap(), steps);
 }
+
+#[derive(bw::Layout)]
+#[bare(crate = "bw")]
+#[repr(C)]
+struct InPlaceNode<T> {
+    on: bool,
+    level: Level,
+    value: bw::BareOption<T>,
+    name: bw::BareStr,
+    next: std::option::Option<bw::BarePtr<Self>>,
+}
+
+#[derive(bw::Bare, Debug, PartialEq, Clone, Copy)]
+#[bare(crate = "bw")]
+#[repr(u8)]
+enum Level {
+    Low,
+    High,
+}
+
+#[test]
+fn explicit_in_place_layouts_without_the_prelude() {
+    let mut b = bw::layout::Builder::<InPlaceNode<u16>>::new();
+    let next = b.reserve::<InPlaceNode<u16>>();
+    let tail = InPlaceNode {
+        on: false,
+        level: Level::Low,
+        value: bw::BareOption::none(0),
+        name: b.str("a tail longer than eight"),
+        next: std::option::Option::None,
+    };
+    b.put(next, &tail);
+    let head = InPlaceNode {
+        on: true,
+        level: Level::High,
+        value: bw::BareOption::some(7),
+        name: b.str("head"),
+        next: std::option::Option::Some(b.ptr(next)),
+    };
+    b.put(b.root(), &head);
+    let image = b.finish();
+    let view = bw::view::<InPlaceNode<u16>>(&image).unwrap();
+    let head = view.get().unwrap();
+    std::assert!(head.on && head.level == Level::High);
+    std::assert_eq!(head.value.get(), std::option::Option::Some(&7));
+    let tail = view.resolve(head.next.as_ref().unwrap()).unwrap();
+    std::assert_eq!(view.str(&tail.name).unwrap(), "a tail longer than eight");
+}

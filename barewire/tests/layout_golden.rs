@@ -200,3 +200,120 @@ fn intern_reaches_strings_in_lists_options_and_maps() {
         .count();
     assert_eq!(copies, 3);
 }
+
+/// An explicit struct with pointers, a span and strings, written by the
+/// builder, and its derived twin written by `to_layout`: the same bytes.
+#[derive(barewire::Layout)]
+#[repr(C)]
+struct Folder {
+    name: barewire::BareStr,
+    files: barewire::BareSpan<File>,
+    parent: Option<barewire::BarePtr<Folder>>,
+}
+
+#[derive(barewire::Layout)]
+#[repr(C)]
+struct File {
+    size: u32,
+    name: barewire::BareStr,
+}
+
+#[derive(Bare, Debug, PartialEq)]
+#[bare(order = "declared")]
+struct OwnedFolder {
+    name: String,
+    files: Vec<OwnedFile>,
+    parent: Option<Box<OwnedFolder>>,
+}
+
+#[derive(Bare, Debug, PartialEq)]
+#[bare(order = "declared")]
+struct OwnedFile {
+    size: u32,
+    name: String,
+}
+
+#[test]
+fn an_explicit_struct_with_pointers_from_the_builder() {
+    #[rustfmt::skip]
+    let expected: &[u8] = &[
+        // 0: Folder { name: "src" inline, files: span at 8 + 12 = 20 of 2,
+        // parent: pointer at 16 + 44 = 60 }
+        b's', b'r', b'c', 0xff, 0xff, 0xff, 0xff, 0xff,
+        12, 0, 0, 0, 2, 0, 0, 0,
+        44, 0, 0, 0,
+        // 20: File { size: 7, name: "lib.rs" inline }
+        7, 0, 0, 0, b'l', b'i', b'b', b'.', b'r', b's', 0xff, 0xff,
+        // 32: File { size: 900, name: 14 bytes (0x80 | 14) out of line at
+        // (36 + 4) + 4 = 44 }
+        0x84, 3, 0, 0, 0x8e, 0, 0, 0, 4, 0, 0, 0,
+        // 44: the long name's bytes, then padding to 4
+        b'a', b'_', b'l', b'o', b'n', b'g', b'e', b'r', b'_', b'n', b'a', b'm', b'e', b'.', 0, 0,
+        // 60: Folder { name: "project" inline, files: empty, parent: none }
+        b'p', b'r', b'o', b'j', b'e', b'c', b't', 0xff,
+        0, 0, 0, 0, 0, 0, 0, 0,
+        0, 0, 0, 0,
+    ];
+    let owned = OwnedFolder {
+        name: "src".into(),
+        files: vec![
+            OwnedFile {
+                size: 7,
+                name: "lib.rs".into(),
+            },
+            OwnedFile {
+                size: 900,
+                name: "a_longer_name.".into(),
+            },
+        ],
+        parent: Some(Box::new(OwnedFolder {
+            name: "project".into(),
+            files: vec![],
+            parent: None,
+        })),
+    };
+    let twin = barewire::to_layout(&owned);
+
+    // The builder, appending in the order `to_layout` writes.
+    let mut b = barewire::layout::Builder::<Folder>::new();
+    let files = b.reserve_span::<File>(2);
+    let lib = File {
+        size: 7,
+        name: b.str("lib.rs"),
+    };
+    b.put_item(files, 0, &lib);
+    let long = File {
+        size: 900,
+        name: b.str("a_longer_name."),
+    };
+    b.put_item(files, 1, &long);
+    let parent = b.reserve::<Folder>();
+    let project = Folder {
+        name: b.str("project"),
+        files: b.span(&[]),
+        parent: None,
+    };
+    b.put(parent, &project);
+    let root = Folder {
+        name: b.str("src"),
+        files: b.span_of(files),
+        parent: Some(b.ptr(parent)),
+    };
+    b.put(b.root(), &root);
+    let image = b.finish();
+
+    assert_eq!(&image[..], expected);
+    assert_eq!(&twin[..], expected);
+    assert_eq!(
+        barewire::layout::to_owned::<OwnedFolder>(&image).unwrap(),
+        owned
+    );
+    let view = barewire::view::<Folder>(&twin).unwrap();
+    let folder = view.get().unwrap();
+    let files = view.span(&folder.files).unwrap();
+    assert_eq!(view.str(&files[1].name).unwrap(), "a_longer_name.");
+    assert_eq!(files[1].size, 900);
+    let parent = view.resolve(folder.parent.as_ref().unwrap()).unwrap();
+    assert_eq!(view.str(&parent.name).unwrap(), "project");
+    assert!(parent.parent.is_none());
+}

@@ -6,7 +6,10 @@
 //! what `view` accepts; if `to_owned` succeeds, the value's own image views
 //! back and rebuilds to the same value; `view_mut` accepts only what
 //! `check_full` accepts, and setting scalars through it leaves an image that
-//! `check_full` still accepts (values and strings share no bytes).
+//! `check_full` still accepts (values and strings share no bytes); an
+//! explicit record with in-place fields (`ExplicitDoc`) reads through its
+//! view's checked accessors without panics, and whatever `view` accepted
+//! reads in full.
 #![no_main]
 
 use std::collections::BTreeMap;
@@ -14,7 +17,8 @@ use std::collections::BTreeMap;
 use barewire::Uint;
 use barewire::layout::{self, LayoutBuf};
 use barewire_fuzz::{
-    Canon, Hinted, Item, Kind, Rich, bytes_of, read_canon, read_item, read_rich, split,
+    Canon, Hinted, Item, Kind, Rich, bytes_of, read_canon, read_explicit, read_item, read_rich,
+    split,
 };
 use libfuzzer_sys::fuzz_target;
 
@@ -98,6 +102,7 @@ fuzz_target!(|data: &[u8]| {
     let slice = &buf[shift..];
 
     rich(slice, &aligned);
+    read_explicit(slice);
 
     if let Ok(view) = barewire::view::<Canon>(slice) {
         read_canon(&view, 0);

@@ -258,3 +258,125 @@ pub fn check_schema_text(text: &str) {
 pub fn split(data: &[u8], n: usize) -> (&[u8], &[u8]) {
     data.split_at(n.min(data.len()))
 }
+
+// ---- explicit layouts with in-place fields ---------------------------------------
+
+/// An explicit record with a string, a span of records and a nullable
+/// pointer to its own type: the in-place field types of level 3.
+#[derive(barewire::Layout)]
+#[repr(C)]
+pub struct ExplicitDoc {
+    pub id: barewire::BareStr,
+    pub entries: barewire::BareSpan<ExplicitEntry>,
+    pub flag: bool,
+    pub status: ExplicitStatus,
+    #[bare(padding)]
+    pub _pad: [u8; 2],
+    pub next: Option<barewire::BarePtr<ExplicitDoc>>,
+}
+
+/// Items of [`ExplicitDoc::entries`]: strings and an optional number.
+#[derive(barewire::Layout)]
+#[repr(C)]
+pub struct ExplicitEntry {
+    pub key: barewire::BareStr,
+    pub value: barewire::BareOption<u32>,
+}
+
+/// A field-less enum in an explicit record: its values are checked.
+#[derive(barewire::Bare, Debug, Clone, Copy, PartialEq)]
+#[repr(u8)]
+pub enum ExplicitStatus {
+    Active,
+    Inactive,
+    Archived = 7,
+}
+
+/// The derived twin of [`ExplicitDoc`], for seeds.
+#[derive(barewire::Bare, Debug, Clone, PartialEq)]
+#[bare(order = "declared")]
+pub struct ExplicitDocTwin {
+    pub id: String,
+    pub entries: Vec<ExplicitEntryTwin>,
+    pub flag: bool,
+    pub status: ExplicitStatus,
+    pub next: Option<Box<ExplicitDocTwin>>,
+}
+
+/// The derived twin of [`ExplicitEntry`].
+#[derive(barewire::Bare, Debug, Clone, PartialEq)]
+#[bare(order = "declared")]
+pub struct ExplicitEntryTwin {
+    pub key: String,
+    pub value: Option<u32>,
+}
+
+/// A sample chain of explicit documents, as twins.
+pub fn sample_explicit() -> ExplicitDocTwin {
+    let entry = |key: &str, value| ExplicitEntryTwin {
+        key: key.into(),
+        value,
+    };
+    ExplicitDocTwin {
+        id: "the first document".into(),
+        entries: vec![
+            entry("status", Some(1)),
+            entry("a longer key than eight", None),
+        ],
+        flag: true,
+        status: ExplicitStatus::Archived,
+        next: Some(Box::new(ExplicitDocTwin {
+            id: "2nd".into(),
+            entries: vec![],
+            flag: false,
+            status: ExplicitStatus::Active,
+            next: None,
+        })),
+    }
+}
+
+/// Reads an explicit image every way a reader can, through the view's
+/// in-place accessors (which check each read), whether or not `view`
+/// accepted it: never a panic. Follows at most `bytes.len()` pointers.
+pub fn read_explicit(bytes: &[u8]) {
+    let checked = barewire::view::<ExplicitDoc>(bytes);
+    let view = barewire::view_unchecked::<ExplicitDoc>(bytes);
+    let Ok(mut doc) = view.get() else {
+        assert!(
+            checked.is_err(),
+            "view accepted a root that does not read in place"
+        );
+        return;
+    };
+    for _ in 0..bytes.len() {
+        let _ = view.str(&doc.id);
+        match view.span(&doc.entries) {
+            Ok(entries) => {
+                for e in entries {
+                    let _ = view.str(&e.key);
+                    let _ = e.value.get();
+                }
+            }
+            Err(_) => assert!(checked.is_err(), "view accepted a span that does not read"),
+        }
+        match doc.next.as_ref().map(|p| view.resolve(p)) {
+            Some(Ok(next)) => doc = next,
+            Some(Err(_)) => {
+                assert!(
+                    checked.is_err(),
+                    "view accepted a pointer that does not resolve"
+                );
+                break;
+            }
+            None => break,
+        }
+    }
+    if let Ok(view) = checked {
+        let _ = view.id().as_str();
+        for e in view.entries().iter() {
+            let _ = e.key().as_bytes();
+            let _ = e.value();
+        }
+        let _ = view.status();
+    }
+}

@@ -1,5 +1,6 @@
-//! The rules of `#[derive(Layout)]`: a `#[repr(C)]`, non-generic struct of
-//! plain fields, each with its wire position or marked as padding.
+//! The rules of `#[derive(Layout)]`: a `#[repr(C)]` struct of in-place
+//! fields, each with its wire position (or none at all: declaration order)
+//! or marked as padding.
 
 use syn::{Data, Type};
 
@@ -43,13 +44,20 @@ pub fn repr_c(cx: &Ctxt, input: &Input<'_>) {
     }
 }
 
-/// A generic `#[derive(Layout)]` struct.
+/// A `#[derive(Layout)]` struct generic over a lifetime or a constant:
+/// type parameters are fine (the proofs run for each concrete type), but an
+/// in-place record borrows nothing and its sizes come from its types.
 pub fn not_generic(cx: &Ctxt, input: &Input<'_>) {
-    if input.explicit && !input.generics.params.is_empty() {
-        cx.error_spanned_by(
-            input.generics,
-            "an explicit layout cannot be generic: its offsets are proved for one concrete type",
-        );
+    if !input.explicit {
+        return;
+    }
+    for p in &input.generics.params {
+        if !matches!(p, syn::GenericParam::Type(_)) {
+            cx.error_spanned_by(
+                p,
+                "an explicit layout can be generic over types only: its offsets are proved for each concrete type",
+            );
+        }
     }
 }
 
@@ -128,6 +136,13 @@ pub fn wire_positions(cx: &Ctxt, input: &Input<'_>) {
     if !input.explicit {
         return;
     }
+    // No position anywhere: the wire follows the declaration order.
+    if all_fields(input)
+        .iter()
+        .all(|f| f.attrs.field.get().is_none())
+    {
+        return;
+    }
     let mut seen = Vec::new();
     for f in all_fields(input) {
         if f.attrs.padding.is_set() {
@@ -136,7 +151,7 @@ pub fn wire_positions(cx: &Ctxt, input: &Input<'_>) {
         let Some(index) = f.attrs.field.get() else {
             cx.error_spanned_by(
                 f.ast,
-                "every field of an explicit layout says its position on the wire: #[bare(field = N)] (or #[bare(padding)] for filler)",
+                "every field of an explicit layout says its position on the wire: #[bare(field = N)] (or #[bare(padding)] for filler), or none does (declaration order)",
             );
             continue;
         };

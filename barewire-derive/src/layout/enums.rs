@@ -31,6 +31,7 @@ pub fn expand(input: &Input<'_>, variants: &[EnumVariant<'_>]) -> TokenStream {
         })
         .collect();
     let width = quote!(<Self as __bw::layout::Layout>::SIZE);
+    let in_place = in_place(input);
     quote! {
         impl #ident {
             #[inline]
@@ -51,6 +52,7 @@ pub fn expand(input: &Input<'_>, variants: &[EnumVariant<'_>]) -> TokenStream {
             const ALIGN: usize = __bw::__private::tag_width(#max);
             type View<'__v> = Self;
             type ViewMut<'__v> = __bw::layout::Scalar<'__v, Self>;
+            #in_place
             #[inline]
             fn write(&self, __w: &mut __bw::layout::Writer, __at: usize) {
                 __bw::__private::write_tag(__w, __at, #width, self.__layout_value());
@@ -127,6 +129,54 @@ pub fn expand(input: &Input<'_>, variants: &[EnumVariant<'_>]) -> TokenStream {
             fn cmp_keys(__a: &Self, __b: &Self) -> __bw::__private::Ordering {
                 __bw::__private::Ord::cmp(&__a.__layout_value(), &__b.__layout_value())
             }
+        }
+    }
+}
+
+/// The `IN_PLACE_CHECKED` claim and `valid_inline` of a field-less enum
+/// with `#[repr(u8)]`, `u16`, `u32` or `u64` (its memory is its value as
+/// that integer), so that explicit records hold it in place; nothing for
+/// another repr, whose memory Rust does not specify.
+fn in_place(input: &Input<'_>) -> TokenStream {
+    let unsigned = input
+        .ast
+        .attrs
+        .iter()
+        .filter(|a| a.path().is_ident("repr"))
+        .any(|a| {
+            let mut found = false;
+            let _ = a.parse_nested_meta(|m| {
+                found |= ["u8", "u16", "u32", "u64"]
+                    .iter()
+                    .any(|w| m.path.is_ident(w));
+                Ok(())
+            });
+            found
+        });
+    if !unsigned {
+        return quote!();
+    }
+    quote! {
+        // SAFETY: a field-less `#[repr(uN)]` enum is its discriminant as a
+        // `uN`: (1) no interior mutability; (2) on a little-endian target
+        // (the only one where this says yes), when its size is the layout
+        // width (checked), its memory is the little-endian value `write`
+        // puts, the discriminant (`__layout_value`); (3) `valid_inline`
+        // accepts exactly the values of its variants (`__layout_from`), the
+        // valid discriminants; (4) its alignment is at most its size, the
+        // layout alignment (checked).
+        const IN_PLACE_CHECKED: __bw::__private::Plain<Self, __bw::__private::CheckedInPlace> = unsafe {
+            __bw::__private::Plain::new_unchecked(
+                __bw::__private::cfg!(target_endian = "little")
+                    && __bw::__private::size_of::<Self>() == <Self as __bw::layout::Layout>::SIZE
+                    && __bw::__private::align_of::<Self>() <= <Self as __bw::layout::Layout>::ALIGN
+            )
+        };
+        #[inline]
+        fn valid_inline(__buf: &[u8], __at: usize) -> bool {
+            let __width = <Self as __bw::layout::Layout>::SIZE;
+            __at.checked_add(__width).is_some_and(|__end| __end <= __buf.len())
+                && Self::__layout_from(__bw::__private::read_tag(__buf, __at, __width)).is_some()
         }
     }
 }

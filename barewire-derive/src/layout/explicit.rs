@@ -8,16 +8,26 @@ use super::view;
 use crate::model::{Input, Shape};
 
 /// The compile-time proofs of a `#[derive(Layout)]` struct: each field is
-/// plain data whose Rust size is its layout size, sits at the offset the
+/// in-place data whose Rust size is its layout size, sits at the offset the
 /// layout rules give it with no implicit padding before it, and the struct
 /// ends where its last field does. A failure names the field.
+///
+/// A struct generic over types cannot spell padding whose length depends on
+/// its parameters, so there implicit padding is allowed (the offsets and
+/// the size are still proved, and the writer zeroes the padding); its
+/// proofs are an associated constant that `Layout::SIZE` evaluates, so they
+/// run for each concrete type.
 pub fn proofs(input: &Input<'_>) -> TokenStream {
     let Shape::Struct(fields, _) = &input.shape else {
         return quote!();
     };
     let ident = input.ident;
+    let generic = input.generics.type_params().next().is_some();
+    let names = view::Names::of(input);
+    let (impl_generics, ty_generics, where_clause) = names.generics.split_for_impl();
     let unit_view = view::view_ty(input, quote!(()));
     let layout = quote!(<#unit_view>::__LAYOUT);
+    let this = quote!(#ident #ty_generics);
     let mut checks = Vec::new();
     let mut end = quote!(0usize);
     for (i, f) in fields.iter().enumerate() {
@@ -25,7 +35,7 @@ pub fn proofs(input: &Input<'_>) -> TokenStream {
         let m = &f.member;
         let name = view::accessor(m).to_string();
         let not_plain = format!(
-            "field `{name}` of `{ident}`: an explicit layout holds only plain data (numbers, arrays, bool, `Uint`/`Int` and other #[derive(Layout)] structs) whose memory is its layout; use #[derive(Bare)] for strings, lists and pointers"
+            "field `{name}` of `{ident}`: an explicit layout holds only in-place data whose memory is its layout (numbers, arrays, bool, field-less enums, `Uint`/`Int`, `BarePtr`, `BareSpan`, `BareStr`, `BareArray`, `BareOption` and other #[derive(Layout)] structs); use #[derive(Bare)] for `String`, `Vec` and `Box`"
         );
         let misplaced = format!(
             "field `{name}` of `{ident}`: Rust places it at another offset than the layout does; check #[repr(C)], the field order and its `align`"
@@ -36,11 +46,18 @@ pub fn proofs(input: &Input<'_>) -> TokenStream {
         checks.push(quote! {
             __bw::__private::assert!(
                 __bw::__private::size_of::<#ty>() == <#ty as __bw::layout::Layout>::SIZE
-                    && <#ty as __bw::layout::Layout>::PLAIN.is_plain(),
+                    && (<#ty as __bw::layout::Layout>::PLAIN.is_plain()
+                        || __bw::__private::readable::<#ty>()),
                 #not_plain
             );
-            __bw::__private::assert!(#layout.offsets[#i] == #end, #padded);
-            __bw::__private::assert!(__bw::__private::offset_of!(#ident, #m) == #layout.offsets[#i], #misplaced);
+        });
+        if !generic {
+            checks.push(quote! {
+                __bw::__private::assert!(#layout.offsets[#i] == #end, #padded);
+            });
+        }
+        checks.push(quote! {
+            __bw::__private::assert!(__bw::__private::offset_of!(#this, #m) == #layout.offsets[#i], #misplaced);
         });
         end = quote!(#layout.offsets[#i] + <#ty as __bw::layout::Layout>::SIZE);
     }
@@ -50,11 +67,28 @@ pub fn proofs(input: &Input<'_>) -> TokenStream {
     let size = format!(
         "`{ident}`: Rust's size differs from the layout's; check #[repr(C)] and the `align` hints"
     );
-    quote! {
-        const _: () = {
-            #(#checks)*
+    if !generic {
+        checks.push(quote! {
             __bw::__private::assert!(#layout.size == #end, #tail);
-            __bw::__private::assert!(__bw::__private::size_of::<#ident>() == #layout.size, #size);
-        };
+        });
+    }
+    checks.push(quote! {
+        __bw::__private::assert!(__bw::__private::size_of::<#this>() == #layout.size, #size);
+    });
+    if generic {
+        quote! {
+            impl #impl_generics #unit_view #where_clause {
+                #[doc(hidden)]
+                pub const __PROOFS: () = {
+                    #(#checks)*
+                };
+            }
+        }
+    } else {
+        quote! {
+            const _: () = {
+                #(#checks)*
+            };
+        }
     }
 }

@@ -80,6 +80,22 @@ pub fn expand(input: &Input<'_>, fields: &[Field<'_>], style: Style) -> Expanded
     });
     let plain = plain_proof(fields, &layout_const, &quote!(PLAIN));
     let in_place = plain_proof(fields, &layout_const, &quote!(IN_PLACE));
+    let explicit = if input.explicit {
+        explicit_in_place(input, fields, &layout_const, &names)
+    } else {
+        ExplicitInPlace::default()
+    };
+    let ExplicitInPlace {
+        claim: checked,
+        valid,
+        methods: explicit_methods,
+        proofs: force_proofs,
+    } = explicit;
+    let size = if force_proofs.is_empty() {
+        quote!(#layout_const.size)
+    } else {
+        quote!({ #force_proofs #layout_const.size })
+    };
     let (write, hint, check, construct) = match linked {
         None => (
             quote!(#(#writes)*),
@@ -127,6 +143,23 @@ pub fn expand(input: &Input<'_>, fields: &[Field<'_>], style: Style) -> Expanded
         }
     };
     let (de_impl, _, de_where) = names.de_generics.split_for_impl();
+    // An explicit layout with in-place fields is not rebuilt: its pointers
+    // mean something only inside its image.
+    let from_layout = if input.in_place {
+        quote!()
+    } else {
+        quote! {
+            impl #de_impl __bw::layout::FromLayout<'__de> for #ident #ty_generics #de_where {
+                fn from_layout(
+                    __buf: &'__de [u8],
+                    __at: usize,
+                    __cx: &mut __bw::__private::Check,
+                ) -> __bw::__private::Result<Self, __bw::Error> {
+                    __bw::__private::Ok(#construct)
+                }
+            }
+        }
+    };
 
     let accessors = placed.data().map(|(slot, e)| {
         let ty = layout_ty(e.field);
@@ -206,12 +239,13 @@ pub fn expand(input: &Input<'_>, fields: &[Field<'_>], style: Style) -> Expanded
         #constants
 
         impl #impl_generics __bw::layout::Layout for #ident #ty_generics #where_clause {
-            const SIZE: usize = #layout_const.size;
+            const SIZE: usize = #size;
             const ALIGN: usize = #layout_const.align;
             const TRIVIAL: bool = true #(#trivial)*;
             const TRIVIAL_VIEW: bool = true #(#trivial_view)*;
             const PLAIN: __bw::__private::Plain<Self, __bw::__private::IntoLayout> = #plain;
             const IN_PLACE: __bw::__private::Plain<Self, __bw::__private::ReadInPlace> = #in_place;
+            #checked
             const FIELDS: &'static [__bw::layout::FieldLayout] =
                 &#layout_const.fields([#(#field_names),*], [#(#sizes),*], [#(#field_hints),*]);
             type View<'__v> = #shared;
@@ -225,6 +259,7 @@ pub fn expand(input: &Input<'_>, fields: &[Field<'_>], style: Style) -> Expanded
             fn out_of_line_hint(&self) -> usize {
                 #hint
             }
+            #valid
             #[inline]
             fn check(
                 __buf: &[u8],
@@ -236,18 +271,11 @@ pub fn expand(input: &Input<'_>, fields: &[Field<'_>], style: Style) -> Expanded
             #view_fns
         }
 
-        impl #de_impl __bw::layout::FromLayout<'__de> for #ident #ty_generics #de_where {
-            fn from_layout(
-                __buf: &'__de [u8],
-                __at: usize,
-                __cx: &mut __bw::__private::Check,
-            ) -> __bw::__private::Result<Self, __bw::Error> {
-                __bw::__private::Ok(#construct)
-            }
-        }
+        #from_layout
 
         impl #v_params #shared #where_clause {
             #(#accessors)*
+            #explicit_methods
         }
 
         impl #v_params #mutable #where_clause {
@@ -270,6 +298,150 @@ pub fn expand(input: &Input<'_>, fields: &[Field<'_>], style: Style) -> Expanded
     Expanded {
         view_type: view::definition(input, &doc),
         impls,
+    }
+}
+
+/// What an explicit layout adds to a struct's `Layout` impl and view.
+#[derive(Default)]
+struct ExplicitInPlace {
+    /// `const IN_PLACE_CHECKED`.
+    claim: TokenStream,
+    /// `fn valid_inline`.
+    valid: TokenStream,
+    /// The view's methods that read the record and its pointers in place.
+    methods: TokenStream,
+    /// `let () = __PROOFS;` for a generic struct, whose proofs are an
+    /// associated constant.
+    proofs: TokenStream,
+}
+
+/// The `IN_PLACE_CHECKED` claim of an explicit struct, its `valid_inline`,
+/// and the view methods that read it in place: `get` (the record as
+/// `&Self`), and `resolve`, `str` and `span` for its in-place fields,
+/// through the image the view holds (a method is left out where a field's
+/// accessor has its name).
+fn explicit_in_place(
+    input: &Input<'_>,
+    fields: &[Field<'_>],
+    layout_const: &TokenStream,
+    names: &Names,
+) -> ExplicitInPlace {
+    let unit = &names.unit;
+    let ident = input.ident;
+    let (_, ty_generics, _) = names.generics.split_for_impl();
+    let conditions = fields.iter().enumerate().map(|(i, f)| {
+        let ty = &f.ty;
+        let m = &f.member;
+        quote! {
+            && __bw::__private::readable::<#ty>()
+            && __bw::__private::offset_of!(Self, #m) == #layout_const.offsets[#i]
+        }
+    });
+    let valid = fields.iter().enumerate().map(|(i, f)| {
+        let ty = &f.ty;
+        quote! {
+            && __bw::__private::valid_at::<#ty>(__buf, __at.saturating_add(#layout_const.offsets[#i]))
+        }
+    });
+    let claim = quote! {
+        // SAFETY: (1) every field's type has a claim that reads in place
+        // (`readable`: `ReadInPlace` or `CheckedInPlace`), so none has
+        // interior mutability; (2) the memory size is the layout size and
+        // each field sits in memory at its layout offset (checked), the
+        // bytes between fields (if any) are padding, no part of the value;
+        // (3) `valid_inline` accepts exactly the bytes whose every field is
+        // valid under its own claim (`valid_at`), and a struct of valid
+        // fields is a valid struct; (4) the memory alignment is at most the
+        // layout's (checked).
+        const IN_PLACE_CHECKED: __bw::__private::Plain<Self, __bw::__private::CheckedInPlace> = unsafe {
+            __bw::__private::Plain::new_unchecked(
+                true #(#conditions)*
+                && __bw::__private::size_of::<Self>() == #layout_const.size
+                && __bw::__private::align_of::<Self>() <= #layout_const.align
+            )
+        };
+    };
+    let valid = quote! {
+        #[inline]
+        fn valid_inline(__buf: &[u8], __at: usize) -> bool {
+            true #(#valid)*
+        }
+    };
+    let taken: Vec<String> = fields
+        .iter()
+        .map(|f| accessor(&f.member).to_string())
+        .collect();
+    let free = |name: &str| !taken.iter().any(|t| t == name);
+    let mut methods = TokenStream::new();
+    if free("get") {
+        let doc = format!(
+            "The record as `&{ident}`, read in place: no copy. An error if it is not a valid `{ident}` (a `bool`, an enum value or a pointer in it is invalid) or not aligned; `barewire::view` has checked that already."
+        );
+        methods.extend(quote! {
+            #[doc = #doc]
+            #[inline]
+            pub fn get(&self) -> __bw::__private::Result<&'__v #ident #ty_generics, __bw::Error> {
+                __bw::__private::record_in_place(self.buf, self.at)
+            }
+        });
+    }
+    if free("image") {
+        methods.extend(quote! {
+            /// The whole image this view reads, through which the
+            /// pointers, spans and strings of its records are followed.
+            #[inline]
+            pub fn image(&self) -> __bw::layout::InPlace<'__v> {
+                __bw::layout::InPlace::new(self.buf)
+            }
+        });
+    }
+    if free("resolve") {
+        methods.extend(quote! {
+            /// The record `ptr` (a pointer inside this image, such as a
+            /// field of a record from [`get`](Self::get)) points to, as
+            /// `&T`: see `barewire::layout::InPlace::resolve`.
+            #[inline]
+            pub fn resolve<__T: __bw::layout::Layout>(
+                &self,
+                ptr: &__bw::layout::BarePtr<__T>,
+            ) -> __bw::__private::Result<&'__v __T, __bw::Error> {
+                __bw::layout::InPlace::new(self.buf).resolve(ptr)
+            }
+        });
+    }
+    if free("str") {
+        methods.extend(quote! {
+            /// The string `s` (a field inside this image), checked: see
+            /// `barewire::layout::InPlace::str`.
+            #[inline]
+            pub fn str(&self, s: &__bw::layout::BareStr) -> __bw::__private::Result<&'__v str, __bw::Error> {
+                __bw::layout::InPlace::new(self.buf).str(s)
+            }
+        });
+    }
+    if free("span") {
+        methods.extend(quote! {
+            /// The items of `span` (a field inside this image) as `&[T]`:
+            /// see `barewire::layout::InPlace::span`.
+            #[inline]
+            pub fn span<__T: __bw::layout::Layout>(
+                &self,
+                span: &__bw::layout::BareSpan<__T>,
+            ) -> __bw::__private::Result<&'__v [__T], __bw::Error> {
+                __bw::layout::InPlace::new(self.buf).span(span)
+            }
+        });
+    }
+    let proofs = if input.generics.type_params().next().is_some() {
+        quote!(let () = <#unit>::__PROOFS;)
+    } else {
+        quote!()
+    };
+    ExplicitInPlace {
+        claim,
+        valid,
+        methods,
+        proofs,
     }
 }
 

@@ -150,6 +150,26 @@ const _: () = {
                 )
             }
         };
+        const IN_PLACE_CHECKED: __bw::__private::Plain<
+            Self,
+            __bw::__private::CheckedInPlace,
+        > = unsafe {
+            __bw::__private::Plain::new_unchecked(
+                true && __bw::__private::readable::<u8>()
+                    && __bw::__private::offset_of!(Self, kind)
+                        == <HeaderLayout<()>>::__LAYOUT.offsets[0usize]
+                    && __bw::__private::readable::<[u8; 3]>()
+                    && __bw::__private::offset_of!(Self, _pad)
+                        == <HeaderLayout<()>>::__LAYOUT.offsets[1usize]
+                    && __bw::__private::readable::<u32>()
+                    && __bw::__private::offset_of!(Self, length)
+                        == <HeaderLayout<()>>::__LAYOUT.offsets[2usize]
+                    && __bw::__private::size_of::<Self>()
+                        == <HeaderLayout<()>>::__LAYOUT.size
+                    && __bw::__private::align_of::<Self>()
+                        <= <HeaderLayout<()>>::__LAYOUT.align,
+            )
+        };
         const FIELDS: &'static [__bw::layout::FieldLayout] = &<HeaderLayout<
             (),
         >>::__LAYOUT
@@ -202,6 +222,28 @@ const _: () = {
         fn out_of_line_hint(&self) -> usize {
             0 + __bw::layout::Layout::out_of_line_hint(&self.kind)
                 + __bw::layout::Layout::out_of_line_hint(&self.length)
+        }
+        #[inline]
+        fn valid_inline(__buf: &[u8], __at: usize) -> bool {
+            true
+                && __bw::__private::valid_at::<
+                    u8,
+                >(
+                    __buf,
+                    __at.saturating_add(<HeaderLayout<()>>::__LAYOUT.offsets[0usize]),
+                )
+                && __bw::__private::valid_at::<
+                    [u8; 3],
+                >(
+                    __buf,
+                    __at.saturating_add(<HeaderLayout<()>>::__LAYOUT.offsets[1usize]),
+                )
+                && __bw::__private::valid_at::<
+                    u32,
+                >(
+                    __buf,
+                    __at.saturating_add(<HeaderLayout<()>>::__LAYOUT.offsets[2usize]),
+                )
         }
         #[inline]
         fn check(
@@ -282,6 +324,45 @@ const _: () = {
                 self.at + <HeaderLayout<()>>::__LAYOUT.offsets[2usize],
             )
         }
+        ///The record as `&Header`, read in place: no copy. An error if it is not a valid `Header` (a `bool`, an enum value or a pointer in it is invalid) or not aligned; `barewire::view` has checked that already.
+        #[inline]
+        pub fn get(&self) -> __bw::__private::Result<&'__v Header, __bw::Error> {
+            __bw::__private::record_in_place(self.buf, self.at)
+        }
+        /// The whole image this view reads, through which the
+        /// pointers, spans and strings of its records are followed.
+        #[inline]
+        pub fn image(&self) -> __bw::layout::InPlace<'__v> {
+            __bw::layout::InPlace::new(self.buf)
+        }
+        /// The record `ptr` (a pointer inside this image, such as a
+        /// field of a record from [`get`](Self::get)) points to, as
+        /// `&T`: see `barewire::layout::InPlace::resolve`.
+        #[inline]
+        pub fn resolve<__T: __bw::layout::Layout>(
+            &self,
+            ptr: &__bw::layout::BarePtr<__T>,
+        ) -> __bw::__private::Result<&'__v __T, __bw::Error> {
+            __bw::layout::InPlace::new(self.buf).resolve(ptr)
+        }
+        /// The string `s` (a field inside this image), checked: see
+        /// `barewire::layout::InPlace::str`.
+        #[inline]
+        pub fn str(
+            &self,
+            s: &__bw::layout::BareStr,
+        ) -> __bw::__private::Result<&'__v str, __bw::Error> {
+            __bw::layout::InPlace::new(self.buf).str(s)
+        }
+        /// The items of `span` (a field inside this image) as `&[T]`:
+        /// see `barewire::layout::InPlace::span`.
+        #[inline]
+        pub fn span<__T: __bw::layout::Layout>(
+            &self,
+            span: &__bw::layout::BareSpan<__T>,
+        ) -> __bw::__private::Result<&'__v [__T], __bw::Error> {
+            __bw::layout::InPlace::new(self.buf).span(span)
+        }
     }
     impl<'__v> HeaderLayout<&'__v mut [u8]> {
         ///`kind` in place, through which scalars can be set.
@@ -332,8 +413,9 @@ const _: () = {
     const _: () = {
         __bw::__private::assert!(
             __bw::__private::size_of:: < u8 > () == < u8 as __bw::layout::Layout > ::SIZE
-            && < u8 as __bw::layout::Layout > ::PLAIN.is_plain(),
-            "field `kind` of `Header`: an explicit layout holds only plain data (numbers, arrays, bool, `Uint`/`Int` and other #[derive(Layout)] structs) whose memory is its layout; use #[derive(Bare)] for strings, lists and pointers"
+            && (< u8 as __bw::layout::Layout > ::PLAIN.is_plain() ||
+            __bw::__private::readable:: < u8 > ()),
+            "field `kind` of `Header`: an explicit layout holds only in-place data whose memory is its layout (numbers, arrays, bool, field-less enums, `Uint`/`Int`, `BarePtr`, `BareSpan`, `BareStr`, `BareArray`, `BareOption` and other #[derive(Layout)] structs); use #[derive(Bare)] for `String`, `Vec` and `Box`"
         );
         __bw::__private::assert!(
             < HeaderLayout < () > > ::__LAYOUT.offsets[0usize] == 0usize,
@@ -346,9 +428,9 @@ const _: () = {
         );
         __bw::__private::assert!(
             __bw::__private::size_of:: < [u8; 3] > () == < [u8; 3] as
-            __bw::layout::Layout > ::SIZE && < [u8; 3] as __bw::layout::Layout > ::PLAIN
-            .is_plain(),
-            "field `_pad` of `Header`: an explicit layout holds only plain data (numbers, arrays, bool, `Uint`/`Int` and other #[derive(Layout)] structs) whose memory is its layout; use #[derive(Bare)] for strings, lists and pointers"
+            __bw::layout::Layout > ::SIZE && (< [u8; 3] as __bw::layout::Layout > ::PLAIN
+            .is_plain() || __bw::__private::readable:: < [u8; 3] > ()),
+            "field `_pad` of `Header`: an explicit layout holds only in-place data whose memory is its layout (numbers, arrays, bool, field-less enums, `Uint`/`Int`, `BarePtr`, `BareSpan`, `BareStr`, `BareArray`, `BareOption` and other #[derive(Layout)] structs); use #[derive(Bare)] for `String`, `Vec` and `Box`"
         );
         __bw::__private::assert!(
             < HeaderLayout < () > > ::__LAYOUT.offsets[1usize] == < HeaderLayout < () > >
@@ -362,8 +444,9 @@ const _: () = {
         );
         __bw::__private::assert!(
             __bw::__private::size_of:: < u32 > () == < u32 as __bw::layout::Layout >
-            ::SIZE && < u32 as __bw::layout::Layout > ::PLAIN.is_plain(),
-            "field `length` of `Header`: an explicit layout holds only plain data (numbers, arrays, bool, `Uint`/`Int` and other #[derive(Layout)] structs) whose memory is its layout; use #[derive(Bare)] for strings, lists and pointers"
+            ::SIZE && (< u32 as __bw::layout::Layout > ::PLAIN.is_plain() ||
+            __bw::__private::readable:: < u32 > ()),
+            "field `length` of `Header`: an explicit layout holds only in-place data whose memory is its layout (numbers, arrays, bool, field-less enums, `Uint`/`Int`, `BarePtr`, `BareSpan`, `BareStr`, `BareArray`, `BareOption` and other #[derive(Layout)] structs); use #[derive(Bare)] for `String`, `Vec` and `Box`"
         );
         __bw::__private::assert!(
             < HeaderLayout < () > > ::__LAYOUT.offsets[2usize] == < HeaderLayout < () > >

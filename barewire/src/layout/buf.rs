@@ -266,6 +266,10 @@ pub struct Writer {
     /// Inside [`interning`](Self::interning): every string written is
     /// stored once per distinct content.
     interning: bool,
+    /// Inside a [`Builder`](super::Builder)'s `put`: the in-place field
+    /// types hold positions in the image, which their `write` turns into
+    /// offsets relative to where they are written.
+    placing: bool,
 }
 
 impl Writer {
@@ -284,6 +288,7 @@ impl Writer {
             buf,
             interned: BTreeMap::new(),
             interning: false,
+            placing: false,
         }
     }
 
@@ -391,6 +396,28 @@ impl Writer {
     #[inline]
     pub(crate) fn is_interning(&self) -> bool {
         self.interning
+    }
+
+    /// Runs `write` with the in-place field types placing: see
+    /// [`Builder`](super::Builder).
+    pub(crate) fn placing<R>(&mut self, write: impl FnOnce(&mut Writer) -> R) -> R {
+        let outer = core::mem::replace(&mut self.placing, true);
+        let result = write(self);
+        self.placing = outer;
+        result
+    }
+
+    /// Whether in-place field types written now hold positions (see
+    /// [`placing`](Self::placing)) rather than relative offsets.
+    #[inline]
+    pub(crate) fn is_placing(&self) -> bool {
+        self.placing
+    }
+
+    /// The length of the image written so far.
+    #[inline]
+    pub(crate) fn len(&self) -> usize {
+        self.buf.len
     }
 
     /// Remembers that `bytes` are at `at`, for later interned strings.

@@ -33,6 +33,13 @@ pub struct Check {
     /// For the check of a mutable view: which bytes hold values and which
     /// hold strings (see [`Claims`]).
     claimed: Option<Claims>,
+    /// The bytes of the record being checked (`start..end`), which a
+    /// pointer or a span of an explicit layout ([`BarePtr`], [`BareSpan`])
+    /// inside it must not point into: a record overlapping its parent.
+    ///
+    /// [`BarePtr`]: crate::layout::BarePtr
+    /// [`BareSpan`]: crate::layout::BareSpan
+    record: (usize, usize),
 }
 
 /// Strings up to this long are validated at each reference without a
@@ -58,6 +65,7 @@ impl Check {
             strings,
             work: (len as u64).saturating_mul(2).saturating_add(64),
             validated: BTreeMap::new(),
+            record: (0, 0),
             claimed: None,
         }
     }
@@ -103,6 +111,40 @@ impl Check {
             None => Ok(()),
             Some(c) => mark(&mut c.strings, &c.values, at, size, false),
         }
+    }
+
+    /// The check of an image whose root record is `0..root_size`.
+    pub(crate) fn with_root(mut self, root_size: usize) -> Self {
+        self.record = (0, root_size);
+        self
+    }
+
+    /// Makes `start..start + size` the record being checked, returning the
+    /// one before it (for [`leave_record`](Self::leave_record)); fails if it
+    /// overlaps the record being checked now, or the `field_size` bytes at
+    /// `field` that point to it.
+    pub(crate) fn enter_record(
+        &mut self,
+        field: usize,
+        field_size: usize,
+        start: usize,
+        size: usize,
+    ) -> Result<(usize, usize), Error> {
+        let end = start.saturating_add(size.max(1));
+        let overlaps = |(a, b): (usize, usize)| a < b && start < b && a < end;
+        if overlaps(self.record) || overlaps((field, field + field_size)) {
+            return Err(Error::InvalidLayout {
+                offset: field,
+                reason: "a record overlaps the record that points to it",
+            });
+        }
+        Ok(core::mem::replace(&mut self.record, (start, end)))
+    }
+
+    /// Restores the record that [`enter_record`](Self::enter_record)
+    /// replaced.
+    pub(crate) fn leave_record(&mut self, record: (usize, usize)) {
+        self.record = record;
     }
 
     /// Spends `bytes` of the string work budget (string bytes validated or

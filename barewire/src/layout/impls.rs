@@ -13,7 +13,7 @@ use super::views::{
 };
 use super::{Check, FromLayout, Layout, Writer, check_inline, follow, follow_unchecked, read4};
 use crate::error::Error;
-use crate::plain::{IntoLayout, Plain, ReadInPlace};
+use crate::plain::{CheckedInPlace, IntoLayout, Plain, ReadInPlace};
 use crate::wire::{Int, Uint};
 
 macro_rules! numbers {
@@ -154,11 +154,19 @@ impl Layout for bool {
     // mutability; (2) `SIZE` is 1 and that byte, 0 or 1, is exactly what
     // `write` puts, with nothing out of line.
     const PLAIN: Plain<Self, IntoLayout> = unsafe { Plain::new_unchecked(true) };
+    // SAFETY: (1) one byte, no interior mutability; (2) `size_of` is 1 =
+    // `SIZE`, the byte itself; (3) `valid_inline` accepts 0 and 1, the
+    // valid `bool`s; (4) alignment 1.
+    const IN_PLACE_CHECKED: Plain<Self, CheckedInPlace> = unsafe { Plain::new_unchecked(true) };
     type View<'a> = bool;
     type ViewMut<'a> = Scalar<'a, bool>;
     #[inline]
     fn write(&self, w: &mut Writer, at: usize) {
         w.put(at, &[u8::from(*self)]);
+    }
+    #[inline]
+    fn valid_inline(buf: &[u8], at: usize) -> bool {
+        matches!(buf.get(at), Some(0 | 1))
     }
     #[inline]
     fn check(buf: &[u8], at: usize, _: &mut Check) -> Result<(), Error> {
@@ -448,6 +456,7 @@ impl<T: Layout, const N: usize> Layout for [T; N] {
     const ALIGN: usize = T::ALIGN;
     const PLAIN: Plain<Self, IntoLayout> = T::PLAIN.array();
     const IN_PLACE: Plain<Self, ReadInPlace> = T::IN_PLACE.array();
+    const IN_PLACE_CHECKED: Plain<Self, CheckedInPlace> = T::IN_PLACE_CHECKED.array();
     const TRIVIAL: bool = T::TRIVIAL;
     const TRIVIAL_VIEW: bool = T::TRIVIAL_VIEW;
     type View<'a> = ArrayView<'a, T, N>;
@@ -472,6 +481,14 @@ impl<T: Layout, const N: usize> Layout for [T; N] {
         self.first()
             .map_or(0, Layout::out_of_line_hint)
             .saturating_mul(N)
+    }
+    #[inline]
+    fn valid_inline(buf: &[u8], at: usize) -> bool {
+        (0..N).all(|i| {
+            i.checked_mul(T::SIZE)
+                .and_then(|o| at.checked_add(o))
+                .is_some_and(|item| super::inplace::valid_at::<T>(buf, item))
+        })
     }
     #[inline]
     fn check(buf: &[u8], at: usize, cx: &mut Check) -> Result<(), Error> {
@@ -519,6 +536,7 @@ impl<T: Layout> Layout for Option<T> {
         (option_payload::<T>() + T::SIZE).next_multiple_of(T::ALIGN)
     };
     const ALIGN: usize = T::ALIGN;
+    const IN_PLACE_CHECKED: Plain<Self, CheckedInPlace> = T::NICHE_OPTION.option();
     type View<'a> = Option<T::View<'a>>;
     type ViewMut<'a> = Option<T::ViewMut<'a>>;
     fn layout_facts(facts: &mut LayoutFacts) {
@@ -538,6 +556,15 @@ impl<T: Layout> Layout for Option<T> {
     #[inline]
     fn out_of_line_hint(&self) -> usize {
         self.as_ref().map_or(0, Layout::out_of_line_hint)
+    }
+    /// Only meaningful under `T::NICHE_OPTION` (an optional pointer: any
+    /// bytes are `None` or a pointer): the bytes lie in `buf`.
+    #[inline]
+    fn valid_inline(buf: &[u8], at: usize) -> bool {
+        T::ZERO_NICHE
+            && at
+                .checked_add(Self::SIZE)
+                .is_some_and(|end| end <= buf.len())
     }
     fn check(buf: &[u8], at: usize, cx: &mut Check) -> Result<(), Error> {
         if T::ZERO_NICHE {

@@ -39,11 +39,13 @@
 //! image whose offsets overlap or form cycles.
 
 mod buf;
+mod builder;
 pub(crate) mod check;
 pub(crate) mod derived;
 pub(crate) mod facts;
 pub(crate) mod impls;
 pub(crate) mod inline_str;
+pub(crate) mod inplace;
 pub(crate) mod map;
 mod string;
 mod table;
@@ -55,14 +57,16 @@ pub(crate) use derived::{StructLayout, from_boxed};
 use facts::LayoutFacts;
 pub use table::LayoutTable;
 
-use crate::plain::{IntoLayout, Plain, ReadInPlace};
+use crate::plain::{CheckedInPlace, IntoLayout, Plain, ReadInPlace};
 
 use crate::error::Error;
 use crate::limits::Limits;
 
 pub use buf::{LayoutBuf, MAX_ALIGN, MAX_IMAGE_SIZE, Writer};
+pub use builder::{At, Builder, Slots, StringPool};
 pub use impls::write_list;
 pub use inline_str::{InlineStr, InlineStrView};
+pub use inplace::{BareArray, BareOption, BarePtr, BareSpan, BareStr, InPlace};
 pub use map::{LayoutKey, MapView};
 pub use string::{INLINE_STR, MAX_STR_LEN, StrView};
 pub use views::{ArrayView, Scalar, ScalarLayout, SpanView, SpanViewMut};
@@ -94,6 +98,19 @@ pub trait Layout {
     /// ([`SpanView::as_slice`]). Leave the default ([`Plain::NO`]); the
     /// derives prove it where it holds.
     const IN_PLACE: Plain<Self, ReadInPlace> = Plain::NO;
+    /// Whether inline bytes that pass [`valid_inline`](Self::valid_inline)
+    /// are a valid value whose memory is its layout, so that a checked
+    /// record reads as `&Self` (records of explicit layouts that hold a
+    /// `bool`, an enum or a [`BarePtr`]). Leave the default ([`Plain::NO`]);
+    /// the derives prove it where it holds.
+    const IN_PLACE_CHECKED: Plain<Self, CheckedInPlace> = Plain::NO;
+    /// The claim of `Option<Self>` when `Self` is a pointer whose optional
+    /// form is its zero niche (`Option<BarePtr<T>>`: 4 bytes, all zero for
+    /// absent, any bytes valid). `Option<T>`'s `IN_PLACE_CHECKED`.
+    /// A claim about a [`NicheOption<Self>`](crate::plain::NicheOption)
+    /// is a claim about `Option<Self>`.
+    #[doc(hidden)]
+    const NICHE_OPTION: Plain<crate::plain::NicheOption<Self>, CheckedInPlace> = Plain::NO;
     /// The layout table of a derived struct: each field's name, offset, size,
     /// alignment and the padding after it, in declaration order (empty for
     /// other types). [`LayoutTable`] prints it.
@@ -137,6 +154,18 @@ pub trait Layout {
     #[doc(hidden)]
     fn layout_facts(facts: &mut LayoutFacts) {
         facts.enter::<Self>("");
+    }
+
+    /// Whether the inline bytes at `at..at + SIZE` of `buf` are a valid
+    /// `Self` in memory: `bool`s 0 or 1, enum values known, pointers not
+    /// null, and so on for every part. Only the inline bytes: what they
+    /// point to is not looked at. False when the bytes are not inside
+    /// `buf`. What [`IN_PLACE_CHECKED`](Self::IN_PLACE_CHECKED) relies on;
+    /// the default says no.
+    #[inline]
+    fn valid_inline(buf: &[u8], at: usize) -> bool {
+        let _ = (buf, at);
+        false
     }
 
     /// Checks the value whose inline part is at `at`. The caller has checked
@@ -242,7 +271,8 @@ pub fn view<T: Layout>(bytes: &[u8]) -> Result<T::View<'_>, Error> {
 /// [`view`] under the given limits.
 pub fn view_with<T: Layout>(bytes: &[u8], limits: Limits) -> Result<T::View<'_>, Error> {
     check_root::<T>(bytes)?;
-    T::check(bytes, 0, &mut Check::new(bytes.len(), limits, false))?;
+    let mut cx = Check::new(bytes.len(), limits, false).with_root(T::SIZE);
+    T::check(bytes, 0, &mut cx)?;
     Ok(T::view(bytes, 0))
 }
 
@@ -252,7 +282,7 @@ pub fn check_full<T: Layout>(bytes: &[u8]) -> Result<T::View<'_>, Error> {
     T::check(
         bytes,
         0,
-        &mut Check::new(bytes.len(), Limits::DEFAULT, true),
+        &mut Check::new(bytes.len(), Limits::DEFAULT, true).with_root(T::SIZE),
     )?;
     Ok(T::view(bytes, 0))
 }
@@ -312,7 +342,7 @@ pub fn view_mut<T: Layout>(bytes: &mut [u8]) -> Result<T::ViewMut<'_>, Error> {
 /// string, share bytes.
 pub(crate) fn check_exclusive<T: Layout>(bytes: &[u8], limits: Limits) -> Result<(), Error> {
     check_root::<T>(bytes)?;
-    let mut cx = Check::exclusive(bytes.len(), limits);
+    let mut cx = Check::exclusive(bytes.len(), limits).with_root(T::SIZE);
     cx.claim(0, T::SIZE)?;
     T::check(bytes, 0, &mut cx)
 }
@@ -327,7 +357,11 @@ pub fn to_owned<'a, T: FromLayout<'a>>(bytes: &'a [u8]) -> Result<T, Error> {
     crate::site::decoding(|| {
         check_root::<T>(bytes)?;
         let limits = Limits::DEFAULT;
-        T::check(bytes, 0, &mut Check::new(bytes.len(), limits, false))?;
+        T::check(
+            bytes,
+            0,
+            &mut Check::new(bytes.len(), limits, false).with_root(T::SIZE),
+        )?;
         T::from_layout(bytes, 0, &mut Check::new(bytes.len(), limits, false))
     })
 }

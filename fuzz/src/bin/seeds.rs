@@ -11,7 +11,9 @@ use std::path::{Path, PathBuf};
 use barewire::frame::encode_frame;
 use barewire::ipc::{Receiver, Sender};
 use barewire::{Uint, to_layout, to_vec};
-use barewire_fuzz::{Canon, Item, Rich, repeat, sample_borrowed, sample_canon, sample_rich};
+use barewire_fuzz::{
+    Canon, Item, Rich, repeat, sample_borrowed, sample_canon, sample_explicit, sample_rich,
+};
 
 struct Seeds {
     dir: PathBuf,
@@ -200,6 +202,11 @@ fn main() {
     let mut seed = vec![0];
     seed.extend_from_slice(&to_layout(&barewire_fuzz::sample_hinted()));
     s.add("hinted", &seed);
+    for shift in [0u8, 4] {
+        let mut seed = vec![shift];
+        seed.extend_from_slice(&to_layout(&sample_explicit()));
+        s.add("explicit", &seed);
+    }
 
     // Schemas.
     let mut s = Seeds::new(&out, "schema_parse");
