@@ -8,7 +8,7 @@
 //! - [`level2`]: the same types with hints (`intern` on the metadata, whose
 //!   keys and values repeat); the job borrows its group keys from the image
 //!   and keeps each document's keywords in a scratch arena region.
-//! - `level3`: explicit `#[repr(C)]` layouts written with in-place types,
+//! - [`level3`]: explicit `#[repr(C)]` layouts written with in-place types,
 //!   an image written by `layout::Builder` with its string pool, and the job
 //!   run in parallel batches over the span of documents, each batch with its
 //!   own scratch region, results in a preallocated output.
@@ -240,6 +240,169 @@ pub mod level2 {
     }
 }
 
+/// Level 3: explicit layouts with in-place types (the founding example),
+/// an image written by `layout::Builder`, and the job in parallel batches.
+pub mod level3 {
+    use barewire::layout::{Builder, InPlace, LayoutBuf};
+    use barewire::{BarePtr, BareSpan, BareStr, Layout};
+    use barewire_pool::{ArenaVec, BatchConfig, par_batches_over};
+
+    use super::*;
+
+    /// A document: the founding design's explicit struct. The 8-aligned
+    /// pointer leaves 4 bytes at the end, which an explicit layout spells
+    /// out.
+    #[derive(Layout)]
+    #[repr(C)]
+    pub struct Document {
+        /// Its id, as text.
+        #[bare(field = 0, align = 8)]
+        pub id: BareStr,
+        /// 50 to 500 words.
+        #[bare(field = 1, align = 8)]
+        pub text: BareStr,
+        /// Its metadata record.
+        #[bare(field = 2, align = 8)]
+        pub metadata: BarePtr<MetadataMap>,
+        /// Explicit padding to the 8-byte alignment.
+        #[bare(padding)]
+        pub _pad: [u8; 4],
+    }
+
+    /// A document's metadata.
+    #[derive(Layout)]
+    #[repr(C)]
+    pub struct MetadataMap {
+        /// The number of entries.
+        #[bare(field = 0)]
+        pub count: i32,
+        /// The entries, sorted by key.
+        #[bare(field = 1)]
+        pub entries: BareSpan<MetadataEntry>,
+    }
+
+    /// One metadata entry.
+    #[derive(Layout)]
+    #[repr(C)]
+    pub struct MetadataEntry {
+        /// The key.
+        #[bare(field = 0)]
+        pub key: BareStr,
+        /// The value.
+        #[bare(field = 1)]
+        pub value: BareStr,
+    }
+
+    /// The root of the image: the documents.
+    #[derive(Layout)]
+    #[repr(C)]
+    pub struct Corpus {
+        /// The documents, in order.
+        #[bare(field = 0)]
+        pub documents: BareSpan<Document>,
+    }
+
+    /// Writes the image of `corpus` with a [`Builder`]: the documents as
+    /// one span, each document's metadata as a record with a span of
+    /// entries, every string through the builder's string pool (the keys
+    /// and the `status` values are stored once).
+    pub fn build(corpus: &super::Corpus) -> LayoutBuf {
+        let mut b = Builder::<Corpus>::new();
+        let docs = b.reserve_span::<Document>(corpus.documents.len());
+        let mut entries = Vec::new();
+        for (i, d) in corpus.documents.iter().enumerate() {
+            entries.clear();
+            for (k, v) in &d.metadata {
+                entries.push(MetadataEntry {
+                    key: b.str(k),
+                    value: b.str(v),
+                });
+            }
+            let map = MetadataMap {
+                count: entries.len() as i32,
+                entries: b.span(&entries),
+            };
+            let map = b.record(&map);
+            let doc = Document {
+                id: b.str(&d.id.to_string()),
+                text: b.str(&d.text),
+                metadata: b.ptr(map),
+                _pad: [0; 4],
+            };
+            b.put_item(docs, i, &doc);
+        }
+        let root = Corpus {
+            documents: b.span_of(docs),
+        };
+        b.put(b.root(), &root);
+        b.finish()
+    }
+
+    /// One active document's contribution: its first keyword (borrowed
+    /// from the image), its words and its keywords.
+    type Found<'a> = (&'a str, usize, usize);
+
+    /// The job for one document: `None` if it is not active.
+    fn document<'a>(
+        image: InPlace<'a>,
+        doc: &Document,
+        scratch: &barewire_pool::Region<'_>,
+    ) -> Result<Option<Found<'a>>, Error> {
+        let map = image.resolve(&doc.metadata)?;
+        let mut active = false;
+        for e in image.span(&map.entries)? {
+            if image.str(&e.key)? == "status" {
+                active = image.str(&e.value)? == "active";
+                break;
+            }
+        }
+        if !active {
+            return Ok(None);
+        }
+        let text = image.str(&doc.text)?;
+        let mut keywords: ArenaVec<'_, &str> = ArenaVec::with_capacity_in(KEYWORDS, scratch);
+        let words = scan(text, |w| {
+            let new = !keywords.contains(&w);
+            if new {
+                keywords.push(w);
+            }
+            new
+        });
+        Ok(Some((
+            keywords.first().copied().unwrap_or(""),
+            words,
+            keywords.len(),
+        )))
+    }
+
+    /// Runs the job over an image [`build`] wrote, in batches of 256
+    /// documents on `threads` threads: each batch reads its documents in
+    /// place (group keys are `&str`s into the image), keeps keywords in its
+    /// scratch region, and pushes one result per active document into the
+    /// preallocated output; the groups are merged in input order.
+    pub fn run(image: &[u8], threads: usize) -> Result<Answer, Error> {
+        let view = barewire::view::<Corpus>(image)?;
+        let image = view.image();
+        let docs: &[Document] = image.span(&view.get()?.documents)?;
+        let config = BatchConfig::new(256).threads(threads);
+        let run = par_batches_over(docs, &config, |scratch, batch: &[Document], _, out| {
+            for doc in batch {
+                let found = document(image, doc, scratch).transpose();
+                if let Some(found) = found {
+                    // One place per document: the output cannot be full.
+                    let _ = out.push(found);
+                }
+            }
+        });
+        let mut groups: BTreeMap<&str, Group> = BTreeMap::new();
+        for found in run.into_input_order() {
+            let (key, words, keywords) = found?;
+            groups.entry(key).or_default().add(words, keywords);
+        }
+        Ok(groups.into_iter().map(|(k, g)| (k.to_string(), g)).collect())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use barewire_pool::Arena;
@@ -252,9 +415,12 @@ mod tests {
         let image1 = barewire::to_layout(&corpus);
         let image2 = barewire::to_layout(&level2::Corpus::from(&corpus));
         assert!(image2.len() < image1.len(), "interning shrinks the image");
+        let image3 = level3::build(&corpus);
         let one = level1::run(&image1).unwrap();
         let two = level2::run(&image2, &mut Arena::new()).unwrap();
         assert_eq!(one, two);
+        assert_eq!(level3::run(&image3, 1).unwrap(), one);
+        assert_eq!(level3::run(&image3, 2).unwrap(), one);
         let active = corpus
             .documents
             .iter()

@@ -1,12 +1,13 @@
 //! The levels section's cases: the document-corpus job
 //! ([`crate::documents`]) at each level of control, each over its own image
 //! of the same corpus (written once, outside the timing), each checked once
-//! against level 1's answer.
+//! against level 1's answer. Level 3 runs on one thread (the same work as
+//! the others) and on two (its parallel batches).
 
 use barewire_pool::Arena;
 
 use super::Case;
-use crate::documents::{self, Answer, Corpus, DOCUMENTS, level1, level2};
+use crate::documents::{self, Answer, Corpus, DOCUMENTS, level1, level2, level3};
 
 /// Case names (the "case" column of the report).
 pub mod name {
@@ -14,13 +15,21 @@ pub mod name {
     pub const LEVEL1: &str = "level 1: derive";
     /// Level 2: hints, scratch regions, borrowed keys.
     pub const LEVEL2: &str = "level 2: hints";
+    /// Level 3 on one thread: explicit layout, builder, batches.
+    pub const LEVEL3: &str = "level 3: explicit, 1 thread";
+    /// Level 3 on two threads.
+    pub const LEVEL3_PAR: &str = "level 3: explicit, 2 threads";
 }
 
 /// The operation column of every case.
 pub const OP: &str = "job";
 
 /// The targets of issue 13: `(case, reference, max ratio)`.
-pub const TARGETS: [(&str, &str, f64); 1] = [(name::LEVEL2, name::LEVEL1, 1.0)];
+pub const TARGETS: [(&str, &str, f64); 3] = [
+    (name::LEVEL2, name::LEVEL1, 1.0),
+    (name::LEVEL3, name::LEVEL1, 1.0),
+    (name::LEVEL3_PAR, name::LEVEL1, 1.0),
+];
 
 /// A number that depends on the whole answer, for the timed runs.
 fn digest(answer: &Answer) -> usize {
@@ -45,6 +54,13 @@ pub fn level_cases() -> Vec<Case> {
     out.push(Case::new(name::LEVEL2, OP, image2.len(), move || {
         digest(&level2::run(&image2, &mut scratch).expect("a written image"))
     }));
+    let image3 = std::rc::Rc::new(level3::build(&corpus));
+    for (case, threads) in [(name::LEVEL3, 1), (name::LEVEL3_PAR, 2)] {
+        let image = image3.clone();
+        out.push(Case::new(case, OP, image3.len(), move || {
+            digest(&level3::run(&image, threads).expect("a written image"))
+        }));
+    }
     for case in &mut out {
         assert_eq!((case.run)(), digest(&expected), "{case:?}");
     }
