@@ -36,6 +36,10 @@ pub struct Check {
     /// [`BarePtr`]: crate::layout::BarePtr
     /// [`BareSpan`]: crate::layout::BareSpan
     record: (usize, usize),
+    /// For [`view_mut`](crate::view_mut): every record reached through a
+    /// `BarePtr` or `BareSpan` (start to end), none of which may share bytes
+    /// with another, so that setting a scalar of one never changes another.
+    exclusive: Option<BTreeMap<usize, usize>>,
 }
 
 /// Strings up to this long are validated at each reference without a
@@ -62,7 +66,19 @@ impl Check {
             work: (len as u64).saturating_mul(2).saturating_add(64),
             validated: BTreeMap::new(),
             record: (0, 0),
+            exclusive: None,
         }
+    }
+
+    /// The check of an image to be edited in place: records reached through
+    /// pointers and spans must not share bytes with each other or the root.
+    pub(crate) fn exclusive(mut self) -> Self {
+        let mut records = BTreeMap::new();
+        if self.record.0 < self.record.1 {
+            records.insert(self.record.0, self.record.1);
+        }
+        self.exclusive = Some(records);
+        self
     }
 
     /// The check of an image whose root record is `0..root_size`.
@@ -89,6 +105,19 @@ impl Check {
                 offset: field,
                 reason: "a record overlaps the record that points to it",
             });
+        }
+        if let Some(records) = &mut self.exclusive {
+            let before = records.range(..=start).next_back();
+            let after = records.range(start..).next();
+            let shared =
+                before.is_some_and(|(_, &e)| e > start) || after.is_some_and(|(&a, _)| a < end);
+            if shared {
+                return Err(Error::InvalidLayout {
+                    offset: field,
+                    reason: "two records of an image edited in place share bytes",
+                });
+            }
+            records.insert(start, end);
         }
         Ok(core::mem::replace(&mut self.record, (start, end)))
     }

@@ -305,7 +305,10 @@ pub fn view_unchecked<T: Layout>(bytes: &[u8]) -> T::View<'_> {
 /// scalar fields can be set in place. Tags, lengths and offsets cannot be
 /// changed through it, so an image written by [`to_layout`] stays valid.
 ///
-/// The check does not reject images whose parts overlap (a hostile image
+/// Records of explicit layouts reached through a `BarePtr` or a
+/// `BareSpan` must not share bytes with each other or with the root (an
+/// error otherwise). Beyond those, the check does not reject images whose
+/// parts overlap (a hostile image
 /// may place one value's scalar on the bytes of another's offset or tag), so
 /// setting a scalar in such an image can make it invalid: reads stay in
 /// bounds, but may panic or return meaningless values, and the next check
@@ -315,7 +318,9 @@ pub fn view_mut<T: Layout>(bytes: &mut [u8]) -> Result<T::ViewMut<'_>, Error> {
     T::check(
         bytes,
         0,
-        &mut Check::new(bytes.len(), Limits::DEFAULT, false).with_root(T::SIZE),
+        &mut Check::new(bytes.len(), Limits::DEFAULT, false)
+            .with_root(T::SIZE)
+            .exclusive(),
     )?;
     Ok(T::view_mut(bytes, 0))
 }
