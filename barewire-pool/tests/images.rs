@@ -110,3 +110,63 @@ fn a_fixed_arena_says_when_an_image_does_not_fit() {
     assert_eq!(err.capacity, 256);
     assert_eq!(arena.stats().exhaustions, 1);
 }
+
+/// Level 3: batches run directly over a span of explicit records in an
+/// image, read as a slice in place (no `Vec` of views collected first), with
+/// per-batch scratch memory and results through the atomic output.
+#[test]
+fn batches_run_over_a_span_of_explicit_records_in_an_image() {
+    use barewire::layout::Builder;
+    use barewire::{BareSpan, BareStr};
+    use barewire_pool::{BatchConfig, par_batches};
+
+    #[derive(barewire::Layout)]
+    #[repr(C)]
+    struct Corpus {
+        docs: BareSpan<Doc>,
+    }
+
+    #[derive(barewire::Layout)]
+    #[repr(C)]
+    struct Doc {
+        id: u32,
+        text: BareStr,
+    }
+
+    let texts: Vec<String> = (0..500)
+        .map(|i| format!("document {i} has {} words", i % 7))
+        .collect();
+    let mut b = Builder::<Corpus>::new();
+    let slots = b.reserve_span::<Doc>(texts.len());
+    for (i, t) in texts.iter().enumerate() {
+        let doc = Doc {
+            id: i as u32,
+            text: b.str(t),
+        };
+        b.put_item(slots, i, &doc);
+    }
+    let corpus = Corpus {
+        docs: b.span_of(slots),
+    };
+    b.put(b.root(), &corpus);
+    let image = b.finish();
+
+    let view = barewire::view::<Corpus>(&image).unwrap();
+    let docs: &[Doc] = view.span(&view.get().unwrap().docs).unwrap();
+    let config = BatchConfig::new(64).threads(2);
+    let run = par_batches(docs, &config, |scratch, batch, out| {
+        let counts = scratch.alloc_slice_fill_copy(batch.len(), 0u32);
+        for (count, doc) in counts.iter_mut().zip(batch) {
+            *count = view.str(&doc.text).unwrap().split(' ').count() as u32;
+        }
+        for (count, doc) in counts.iter().zip(batch) {
+            out.push((doc.id, *count)).unwrap();
+        }
+    });
+    let mut results = run.results;
+    results.sort();
+    assert_eq!(results.len(), texts.len());
+    for ((id, count), t) in results.iter().zip(&texts) {
+        assert_eq!(*count as usize, t.split(' ').count(), "document {id}");
+    }
+}

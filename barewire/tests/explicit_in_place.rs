@@ -605,3 +605,63 @@ fn enums_and_bools_read_in_place_and_bad_values_are_errors() {
         }
     }
 }
+
+// ---- editing in place ---------------------------------------------------------
+
+#[derive(Layout)]
+#[repr(C)]
+struct Tree {
+    size: u32,
+    kids: BareSpan<Tree>,
+    pick: Option<BarePtr<Tree>>,
+}
+
+#[test]
+fn records_of_an_image_edited_in_place_share_no_bytes() {
+    use barewire::layout::Builder;
+    let leaf = |size| Tree {
+        size,
+        kids: BareSpan::EMPTY,
+        pick: None,
+    };
+    // A tree whose root also points at its first child: two ways to the
+    // same record, fine to read.
+    let mut b = Builder::<Tree>::new();
+    let kids = b.reserve_span::<Tree>(2);
+    b.put_item(kids, 0, &leaf(1));
+    b.put_item(kids, 1, &leaf(2));
+    let root = Tree {
+        size: 3,
+        kids: b.span_of(kids),
+        pick: Some(b.item_ptr(kids, 0)),
+    };
+    b.put(b.root(), &root);
+    let mut shared = b.finish();
+    let view = barewire::view::<Tree>(&shared).unwrap();
+    let root = view.get().unwrap();
+    assert_eq!(view.resolve(root.pick.as_ref().unwrap()).unwrap().size, 1);
+    // But not to edit: setting the one would change the other.
+    assert!(barewire::view_mut::<Tree>(&mut shared).is_err());
+
+    // Without the second way, the image is edited in place.
+    let mut b = Builder::<Tree>::new();
+    let kids = b.reserve_span::<Tree>(2);
+    b.put_item(kids, 0, &leaf(1));
+    b.put_item(kids, 1, &leaf(2));
+    let picked = b.record(&leaf(9));
+    let root = Tree {
+        size: 3,
+        kids: b.span_of(kids),
+        pick: Some(b.ptr(picked)),
+    };
+    b.put(b.root(), &root);
+    let mut image = b.finish();
+    let mut edit = barewire::view_mut::<Tree>(&mut image).unwrap();
+    edit.size_mut().set(4);
+    edit.kids_mut().get_mut(1).unwrap().size_mut().set(5);
+    let view = barewire::view::<Tree>(&image).unwrap();
+    let root = view.get().unwrap();
+    assert_eq!(root.size, 4);
+    assert_eq!(view.span(&root.kids).unwrap()[1].size, 5);
+    assert_eq!(view.resolve(root.pick.as_ref().unwrap()).unwrap().size, 9);
+}
