@@ -6,8 +6,8 @@
 //!   place with `barewire::view`; the job's code is the obvious one (owned
 //!   keywords, owned group keys).
 //! - [`level2`]: the same types with hints (`intern` on the metadata, whose
-//!   keys and values repeat); the job borrows its group keys from the image
-//!   and keeps each document's keywords in a scratch arena region.
+//!   keys and values repeat); the job borrows its keywords and group keys
+//!   from the image, in a buffer reused for every document.
 //! - [`level3`]: explicit `#[repr(C)]` layouts written with in-place types,
 //!   an image written by `layout::Builder` with its string pool, and the job
 //!   run in parallel batches over the span of documents, each batch with its
@@ -121,7 +121,11 @@ fn words(text: &str) -> impl Iterator<Item = &str> {
 /// Offers each word of `text` of [`KEYWORD_LEN`] bytes or more to `keep`,
 /// which keeps it unless it has it already (and says whether it did), until
 /// [`KEYWORDS`] are kept. Returns the number of words.
-fn scan<'t>(text: &'t str, mut keep: impl FnMut(&'t str) -> bool) -> usize {
+///
+/// Not inlined, so that every level runs the very same machine code for
+/// this shared part and the levels differ only in what is theirs.
+#[inline(never)]
+fn scan<'t>(text: &'t str, keep: &mut dyn FnMut(&'t str) -> bool) -> usize {
     let mut count = 0;
     let mut kept = 0;
     for w in words(text) {
@@ -150,7 +154,7 @@ pub mod level1 {
             }
             let text = doc.text().as_str()?;
             let mut keywords: Vec<String> = Vec::new();
-            let words = scan(text, |w| {
+            let words = scan(text, &mut |w| {
                 let new = !keywords.iter().any(|k| k == w);
                 if new {
                     keywords.push(w.to_string());
@@ -164,10 +168,8 @@ pub mod level1 {
     }
 }
 
-/// Level 2: hints on the types, scratch memory and borrowed keys in the job.
+/// Level 2: hints on the types, and keys borrowed from the image in the job.
 pub mod level2 {
-    use barewire_pool::{Arena, ArenaVec};
-
     use super::*;
 
     /// [`Document`](super::Document) with its metadata interned: `status`,
@@ -206,13 +208,13 @@ pub mod level2 {
         }
     }
 
-    /// Runs the job over an image of [`Corpus`]: group keys are `&str`s
-    /// into the image, and each document's keywords live in a region of
-    /// `scratch` (a growing arena) that ends with the document, so a
-    /// document allocates nothing on the heap once the arena has grown.
-    pub fn run(image: &[u8], scratch: &mut Arena) -> Result<Answer, Error> {
+    /// Runs the job over an image of [`Corpus`]: group keys and keywords
+    /// are `&str`s into the image, the keywords in one buffer reused for
+    /// every document, so a document allocates nothing.
+    pub fn run(image: &[u8]) -> Result<Answer, Error> {
         let corpus = barewire::view::<Corpus>(image)?;
         let mut groups: BTreeMap<&str, Group> = BTreeMap::new();
+        let mut keywords: Vec<&str> = Vec::with_capacity(KEYWORDS);
         for doc in corpus.documents().iter() {
             let Some(status) = doc.metadata().get("status") else {
                 continue;
@@ -221,9 +223,8 @@ pub mod level2 {
                 continue;
             }
             let text = doc.text().as_str()?;
-            let region = scratch.region();
-            let mut keywords: ArenaVec<'_, &str> = ArenaVec::with_capacity_in(KEYWORDS, &region);
-            let words = scan(text, |w| {
+            keywords.clear();
+            let words = scan(text, &mut |w| {
                 let new = !keywords.contains(&w);
                 if new {
                     keywords.push(w);
@@ -338,6 +339,16 @@ pub mod level3 {
         b.finish()
     }
 
+    /// The name of each batch's scope in `diag::global` reports.
+    pub const BATCH_SCOPE: &str = "documents level 3 batch";
+
+    /// Documents per batch.
+    pub const BATCH: usize = 256;
+
+    /// Bytes of each worker's fixed scratch arena (a batch needs
+    /// `BATCH * KEYWORDS` `&str`s, 12 KiB).
+    pub const SCRATCH: usize = 64 << 10;
+
     /// One active document's contribution: its first keyword (borrowed
     /// from the image), its words and its keywords.
     type Found<'a> = (&'a str, usize, usize);
@@ -360,8 +371,13 @@ pub mod level3 {
             return Ok(None);
         }
         let text = image.str(&doc.text)?;
-        let mut keywords: ArenaVec<'_, &str> = ArenaVec::with_capacity_in(KEYWORDS, scratch);
-        let words = scan(text, |w| {
+        let mut keywords: ArenaVec<'_, &str> = ArenaVec::try_with_capacity_in(KEYWORDS, scratch)
+            .map_err(|e| Error::ArenaFull {
+                offset: 0,
+                requested: e.requested,
+                remaining: e.remaining,
+            })?;
+        let words = scan(text, &mut |w| {
             let new = !keywords.contains(&w);
             if new {
                 keywords.push(w);
@@ -375,7 +391,7 @@ pub mod level3 {
         )))
     }
 
-    /// Runs the job over an image [`build`] wrote, in batches of 256
+    /// Runs the job over an image [`build`] wrote, in batches of [`BATCH`]
     /// documents on `threads` threads: each batch reads its documents in
     /// place (group keys are `&str`s into the image), keeps keywords in its
     /// scratch region, and pushes one result per active document into the
@@ -384,29 +400,38 @@ pub mod level3 {
         let view = barewire::view::<Corpus>(image)?;
         let image = view.image();
         let docs: &[Document] = image.span(&view.get()?.documents)?;
-        let config = BatchConfig::new(256).threads(threads);
+        // A fixed scratch arena per worker, made once: a batch's keywords take
+        // a few KiB, and each batch's region gives them back.
+        let config = BatchConfig::new(BATCH)
+            .threads(threads)
+            .scratch_capacity(SCRATCH);
         let run = par_batches_over(docs, &config, |scratch, batch: &[Document], _, out| {
-            for doc in batch {
-                let found = document(image, doc, scratch).transpose();
-                if let Some(found) = found {
-                    // One place per document: the output cannot be full.
-                    let _ = out.push(found);
+            // A scope of the diagnostics (`diag::global`): what a batch
+            // allocates, when a tracking allocator is installed.
+            barewire_pool::diag::global::measure(BATCH_SCOPE, || {
+                for doc in batch {
+                    let found = document(image, doc, scratch).transpose();
+                    if let Some(found) = found {
+                        // One place per document: the output cannot be full.
+                        let _ = out.push(found);
+                    }
                 }
-            }
+            })
         });
         let mut groups: BTreeMap<&str, Group> = BTreeMap::new();
         for found in run.into_input_order() {
             let (key, words, keywords) = found?;
             groups.entry(key).or_default().add(words, keywords);
         }
-        Ok(groups.into_iter().map(|(k, g)| (k.to_string(), g)).collect())
+        Ok(groups
+            .into_iter()
+            .map(|(k, g)| (k.to_string(), g))
+            .collect())
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use barewire_pool::Arena;
-
     use super::*;
 
     #[test]
@@ -417,7 +442,7 @@ mod tests {
         assert!(image2.len() < image1.len(), "interning shrinks the image");
         let image3 = level3::build(&corpus);
         let one = level1::run(&image1).unwrap();
-        let two = level2::run(&image2, &mut Arena::new()).unwrap();
+        let two = level2::run(&image2).unwrap();
         assert_eq!(one, two);
         assert_eq!(level3::run(&image3, 1).unwrap(), one);
         assert_eq!(level3::run(&image3, 2).unwrap(), one);

@@ -4,8 +4,6 @@
 //! against level 1's answer. Level 3 runs on one thread (the same work as
 //! the others) and on two (its parallel batches).
 
-use barewire_pool::Arena;
-
 use super::Case;
 use crate::documents::{self, Answer, Corpus, DOCUMENTS, level1, level2, level3};
 
@@ -13,7 +11,7 @@ use crate::documents::{self, Answer, Corpus, DOCUMENTS, level1, level2, level3};
 pub mod name {
     /// Level 1: derived layout, obvious code.
     pub const LEVEL1: &str = "level 1: derive";
-    /// Level 2: hints, scratch regions, borrowed keys.
+    /// Level 2: hints, borrowed keywords and keys.
     pub const LEVEL2: &str = "level 2: hints";
     /// Level 3 on one thread: explicit layout, builder, batches.
     pub const LEVEL3: &str = "level 3: explicit, 1 thread";
@@ -50,9 +48,8 @@ pub fn level_cases() -> Vec<Case> {
     out.push(Case::new(name::LEVEL1, OP, bytes, move || {
         digest(&level1::run(&image1).expect("a written image"))
     }));
-    let mut scratch = Arena::with_capacity(64 << 10);
     out.push(Case::new(name::LEVEL2, OP, image2.len(), move || {
-        digest(&level2::run(&image2, &mut scratch).expect("a written image"))
+        digest(&level2::run(&image2).expect("a written image"))
     }));
     let image3 = std::rc::Rc::new(level3::build(&corpus));
     for (case, threads) in [(name::LEVEL3, 1), (name::LEVEL3_PAR, 2)] {
