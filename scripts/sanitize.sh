@@ -24,7 +24,9 @@ miri() {
   # image, hours under Miri; layout_props (4 cases under Miri) and the
   # fuzz targets cover the same ground.
   cargo +nightly miri test -p barewire --lib --test layout --test explicit_layout \
-    --test layout_props --test fuzz_regressions --test in_place -- --skip bad_images_are_errors
+    --test layout_props --test fuzz_regressions --test in_place --test explicit_in_place \
+    --test founding_example --test view_mut_exclusive --test inline_strings \
+    -- --skip bad_images_are_errors
   echo "== miri: barewire image (Image<T, B> over stable buffers; unit tests)"
   cargo +nightly miri test -p barewire --features bytes --lib image::
   echo "== miri: barewire ipc (shared.rs on an anonymous mapping; unit tests)"

@@ -76,3 +76,38 @@ fn explicit_layout_matches_memory_and_wire_order_is_separate() {
     assert!(view.get(9).unwrap().alive());
     assert_eq!(layout::to_owned::<Vec<Particle>>(&image).unwrap(), many);
 }
+
+/// Padding at the end left to `#[repr(C)]`, which adds the same 7 bytes as
+/// the layout: the struct is 16 bytes, not plain (so it is encoded field by
+/// field), and reads and writes like any explicit struct.
+#[derive(Layout, Debug, Clone, Copy, PartialEq)]
+#[repr(C)]
+struct Tail {
+    #[bare(field = 0)]
+    big: u64,
+    #[bare(field = 1)]
+    small: u8,
+}
+
+#[test]
+fn padding_at_the_end_may_be_implicit() {
+    assert_eq!(core::mem::size_of::<Tail>(), 16);
+    assert_eq!(LayoutTable::of::<Tail>().size, 16);
+    assert!(!<Tail as barewire::Layout>::PLAIN.is_plain());
+    let tails = vec![Tail { big: 1, small: 2 }, Tail { big: 3, small: 4 }];
+    let image = barewire::to_layout(&tails);
+    // The span at 0, the items from 8: `big`, `small`, then 7 zero bytes.
+    assert_eq!(
+        &image[8..24],
+        [1, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0]
+    );
+    let view = barewire::view::<Vec<Tail>>(&image).unwrap();
+    assert_eq!(view.get(1).unwrap().small(), 4);
+    assert_eq!(layout::to_owned::<Vec<Tail>>(&image).unwrap(), tails);
+    let wire = barewire::to_vec(&tails);
+    assert_eq!(
+        wire,
+        [2, 1, 0, 0, 0, 0, 0, 0, 0, 2, 3, 0, 0, 0, 0, 0, 0, 0, 4]
+    );
+    assert_eq!(barewire::from_slice::<Vec<Tail>>(&wire).unwrap(), tails);
+}

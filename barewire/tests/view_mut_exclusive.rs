@@ -121,6 +121,7 @@ struct Item {
 /// The overlap check is linear: a large image with many values passes
 /// quickly, and a borrowed buffer works as well as an owned one.
 #[test]
+#[cfg_attr(miri, ignore)] // 50,000 records: minutes under Miri
 fn large_images_and_borrowed_buffers() {
     let values: Vec<Item> = (0..50_000)
         .map(|i| Item {

@@ -9,8 +9,9 @@ use crate::model::{Input, Shape};
 
 /// The compile-time proofs of a `#[derive(Layout)]` struct: each field is
 /// in-place data whose Rust size is its layout size, sits at the offset the
-/// layout rules give it with no implicit padding before it, and the struct
-/// ends where its last field does. A failure names the field.
+/// layout rules give it with no implicit padding before it, and the
+/// struct's size is the layout's (padding at the end, to its alignment, may
+/// be implicit: `#[repr(C)]` adds the same). A failure names the field.
 ///
 /// A struct generic over types cannot spell padding whose length depends on
 /// its parameters, so there implicit padding is allowed (the offsets and
@@ -61,17 +62,14 @@ pub fn proofs(input: &Input<'_>) -> TokenStream {
         });
         end = quote!(#layout.offsets[#i] + <#ty as __bw::layout::Layout>::SIZE);
     }
-    let tail = format!(
-        "`{ident}`: the layout needs padding at the end (to a multiple of its alignment); add an explicit `#[bare(padding)]` field at the end"
-    );
+    // Padding at the end, up to the struct's alignment, may be left to
+    // #[repr(C)], which adds exactly what the layout does (the size check
+    // below proves it): the writer zeroes it, and a record read in place
+    // holds no value there.
+    let _ = end;
     let size = format!(
-        "`{ident}`: Rust's size differs from the layout's; check #[repr(C)] and the `align` hints"
+        "`{ident}`: Rust's size differs from the layout's; check #[repr(C)] and the `align` hints (an `align` above the fields' own alignment makes the layout end with padding Rust does not add: write it as a `#[bare(padding)]` field at the end, or give the struct `#[repr(C, align(N))]`)"
     );
-    if !generic {
-        checks.push(quote! {
-            __bw::__private::assert!(#layout.size == #end, #tail);
-        });
-    }
     checks.push(quote! {
         __bw::__private::assert!(__bw::__private::size_of::<#this>() == #layout.size, #size);
     });

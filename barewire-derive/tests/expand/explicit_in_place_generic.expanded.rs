@@ -538,7 +538,7 @@ const _: () = {
             __bw::__private::assert!(
                 __bw::__private::size_of:: < LinkedListNode < T > > () == <
                 LinkedListNodeLayout < (), T > > ::__LAYOUT.size,
-                "`LinkedListNode`: Rust's size differs from the layout's; check #[repr(C)] and the `align` hints"
+                "`LinkedListNode`: Rust's size differs from the layout's; check #[repr(C)] and the `align` hints (an `align` above the fields' own alignment makes the layout end with padding Rust does not add: write it as a `#[bare(padding)]` field at the end, or give the struct `#[repr(C, align(N))]`)"
             );
         };
     }

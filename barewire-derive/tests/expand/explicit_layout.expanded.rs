@@ -459,14 +459,9 @@ const _: () = {
             "field `length` of `Header`: Rust places it at another offset than the layout does; check #[repr(C)], the field order and its `align`"
         );
         __bw::__private::assert!(
-            < HeaderLayout < () > > ::__LAYOUT.size == < HeaderLayout < () > > ::__LAYOUT
-            .offsets[2usize] + < u32 as __bw::layout::Layout > ::SIZE,
-            "`Header`: the layout needs padding at the end (to a multiple of its alignment); add an explicit `#[bare(padding)]` field at the end"
-        );
-        __bw::__private::assert!(
             __bw::__private::size_of:: < Header > () == < HeaderLayout < () > >
             ::__LAYOUT.size,
-            "`Header`: Rust's size differs from the layout's; check #[repr(C)] and the `align` hints"
+            "`Header`: Rust's size differs from the layout's; check #[repr(C)] and the `align` hints (an `align` above the fields' own alignment makes the layout end with padding Rust does not add: write it as a `#[bare(padding)]` field at the end, or give the struct `#[repr(C, align(N))]`)"
         );
     };
 };
