@@ -268,6 +268,7 @@ fn configs() -> Vec<BatchConfig> {
 }
 
 #[test]
+#[cfg_attr(miri, ignore)] // thousands of records on several threads: minutes under Miri
 fn batches_over_a_100k_record_image_match_a_sequential_loop() {
     let image = barewire::to_layout(&records(RECORDS));
     let list = barewire::view::<Vec<Record>>(&image).unwrap();
@@ -284,6 +285,7 @@ fn batches_over_a_100k_record_image_match_a_sequential_loop() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore)] // thousands of records on several threads: minutes under Miri
 fn batches_over_a_list_field_of_a_derived_view() {
     let corpus = Corpus {
         title: "corpus".to_string(),
@@ -302,6 +304,7 @@ fn batches_over_a_list_field_of_a_derived_view() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore)] // thousands of records on several threads: minutes under Miri
 fn slices_and_spans_give_the_same_results() {
     let items = records(5_000);
     let image = barewire::to_layout(&items);
@@ -331,9 +334,11 @@ fn slices_and_spans_give_the_same_results() {
 
 #[test]
 fn several_results_per_item_keep_their_push_order_within_a_batch() {
-    let input: Vec<u32> = (0..999).collect();
+    // Fewer items under Miri, where each thread switch is slow.
+    let n: u32 = if cfg!(miri) { 60 } else { 999 };
+    let input: Vec<u32> = (0..n).collect();
     for threads in [2, 4] {
-        for batch_size in [1, 7, 64, 998, 999, 5000] {
+        for batch_size in [1, 7, 64, n as usize - 1, n as usize, 5000] {
             let config = BatchConfig::new(batch_size).threads(threads);
             // Every third item gives two results, one in three none: the
             // output (one place per item) is exactly full.
@@ -395,7 +400,9 @@ fn a_full_output_gives_the_result_back() {
 fn a_panic_in_a_batch_reaches_the_caller() {
     let image = barewire::to_layout(&records(1000));
     let list = barewire::view::<Vec<Record>>(&image).unwrap();
-    for threads in [1, 2, 4] {
+    // One thread count under Miri (each costs about a minute there).
+    let counts: &[usize] = if cfg!(miri) { &[2] } else { &[1, 2, 4] };
+    for &threads in counts {
         let config = BatchConfig::new(100).threads(threads);
         let caught = catch_unwind(AssertUnwindSafe(|| {
             par_batches_over(list, &config, |scratch, batch, start, out| {

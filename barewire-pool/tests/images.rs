@@ -133,7 +133,8 @@ fn batches_run_over_a_span_of_explicit_records_in_an_image() {
         text: BareStr,
     }
 
-    let texts: Vec<String> = (0..500)
+    let docs = if cfg!(miri) { 50 } else { 500 };
+    let texts: Vec<String> = (0..docs)
         .map(|i| format!("document {i} has {} words", i % 7))
         .collect();
     let mut b = Builder::<Corpus>::new();
