@@ -30,7 +30,8 @@ pub fn proofs(input: &Input<'_>) -> TokenStream {
     let layout = quote!(<#unit_view>::__LAYOUT);
     let this = quote!(#ident #ty_generics);
     let mut checks = Vec::new();
-    let mut end = quote!(0usize);
+    // Where the field before ends: the next field must start there.
+    let mut prev_end = quote!(0usize);
     for (i, f) in fields.iter().enumerate() {
         let ty = &f.ty;
         let m = &f.member;
@@ -54,19 +55,18 @@ pub fn proofs(input: &Input<'_>) -> TokenStream {
         });
         if !generic {
             checks.push(quote! {
-                __bw::__private::assert!(#layout.offsets[#i] == #end, #padded);
+                __bw::__private::assert!(#layout.offsets[#i] == #prev_end, #padded);
             });
         }
         checks.push(quote! {
             __bw::__private::assert!(__bw::__private::offset_of!(#this, #m) == #layout.offsets[#i], #misplaced);
         });
-        end = quote!(#layout.offsets[#i] + <#ty as __bw::layout::Layout>::SIZE);
+        prev_end = quote!(#layout.offsets[#i] + <#ty as __bw::layout::Layout>::SIZE);
     }
     // Padding at the end, up to the struct's alignment, may be left to
     // #[repr(C)], which adds exactly what the layout does (the size check
     // below proves it): the writer zeroes it, and a record read in place
-    // holds no value there.
-    let _ = end;
+    // holds no value there. So the last field's end is not checked.
     let size = format!(
         "`{ident}`: Rust's size differs from the layout's; check #[repr(C)] and the `align` hints (an `align` above the fields' own alignment makes the layout end with padding Rust does not add: write it as a `#[bare(padding)]` field at the end, or give the struct `#[repr(C, align(N))]`)"
     );
