@@ -9,7 +9,7 @@ use alloc::vec::Vec;
 use core::marker::PhantomData;
 
 use crate::error::Error;
-use crate::layout::{self, Check, FromLayout, Layout, LayoutBuf};
+use crate::layout::{self, Check, FromLayout, Layout, LayoutBuf, Trust};
 use crate::limits::Limits;
 
 /// A buffer whose bytes cannot change while it is held: what [`Image`]
@@ -149,6 +149,10 @@ pub struct Image<T, B> {
     buffer: B,
     /// The limits the image was checked under, for the rebuild.
     limits: Limits,
+    /// [`Trust::Full`] when the image passed the full check
+    /// ([`new_full`](Image::new_full)): its views read strings without
+    /// checking them again.
+    trust: Trust,
     _type: PhantomData<fn() -> T>,
 }
 
@@ -193,6 +197,7 @@ impl<T: Layout, B: StableBuffer> Image<T, B> {
         Ok(Image {
             buffer,
             limits,
+            trust: Trust::Lazy,
             _type: PhantomData,
         })
     }
@@ -208,11 +213,33 @@ impl<T: Layout, B: StableBuffer> Image<T, B> {
     /// ```
     #[inline]
     pub fn view(&self) -> T::View<'_> {
-        // `new` ran `view_with`'s check (alignment and structure) on
-        // `self.buffer.stable_bytes()`, and `B: StableBuffer` gives back the
-        // same address, length and contents on every call (`Image` never
-        // gives out `&mut B`), so the view is of the checked bytes.
-        layout::view_unchecked::<T>(self.buffer.stable_bytes())
+        // SAFETY: with `Trust::Lazy`, none needed. With `Trust::Full`,
+        // `new_full` ran the full check on `self.buffer.stable_bytes()`,
+        // and `B: StableBuffer` gives back the same address, length and
+        // contents on every call (`Image` never gives out `&mut B`), so the
+        // view is of the fully checked bytes, unchanged.
+        unsafe { T::view(self.buffer.stable_bytes(), 0, self.trust) }
+    }
+
+    /// Checks `buffer` as [`new`](Self::new) does and the bounds and UTF-8
+    /// of every string as well (as [`check_full`](crate::layout::check_full)),
+    /// and keeps it: its views then read strings without checking them
+    /// again.
+    ///
+    /// ```
+    /// let buf = barewire::to_layout(&"hi".to_string());
+    /// let image = barewire::Image::<String, _>::new_full(buf)?;
+    /// assert_eq!(image.view().as_str()?, "hi");
+    /// # Ok::<(), barewire::Error>(())
+    /// ```
+    pub fn new_full(buffer: B) -> Result<Self, Error> {
+        layout::check_full::<T>(buffer.stable_bytes())?;
+        Ok(Image {
+            buffer,
+            limits: Limits::DEFAULT,
+            trust: Trust::Full,
+            _type: PhantomData,
+        })
     }
 
     /// Checks the UTF-8 of every string as well, and returns the view.
@@ -419,7 +446,10 @@ impl<T: Layout, B: StableBufferMut> ImageMut<T, B> {
         T::view_mut(self.buffer.stable_bytes_mut(), 0)
     }
 
-    /// The view of the root: no check, O(1).
+    /// The view of the root: no check, O(1). Its reads check what they
+    /// read, strings included: a mutable view's `Layout::view_mut` may be a
+    /// type's own code, so the image is not trusted to be as checked once
+    /// it was handed out mutably.
     #[inline]
     pub fn view(&self) -> T::View<'_> {
         // As in `view_mut`.
@@ -455,15 +485,9 @@ impl<'a, T: Layout> Image<T, &'a [u8]> {
     /// assert_eq!(view.as_slice(), &[1, 2]);
     /// # Ok::<(), barewire::Error>(())
     /// ```
-    #[inline]
-    pub fn into_view(self) -> T::View<'a> {
-        // As in `view`: `new` checked these very bytes (a shared borrow for
-        // `'a`, the same bytes at the same address for all of `'a`).
-        layout::view_unchecked::<T>(self.buffer)
-    }
-
-    /// Checks the image like [`new`](Image::new) and the UTF-8 of every
-    /// string as well (as [`check_full`](crate::layout::check_full)).
+    ///
+    /// After [`new_full`](Image::new_full), its strings are read without a
+    /// second check:
     ///
     /// ```
     /// let buf = barewire::to_layout(&"hi".to_string());
@@ -471,13 +495,12 @@ impl<'a, T: Layout> Image<T, &'a [u8]> {
     /// assert_eq!(view.as_str()?, "hi");
     /// # Ok::<(), barewire::Error>(())
     /// ```
-    pub fn new_full(bytes: &'a [u8]) -> Result<Self, Error> {
-        layout::check_full::<T>(bytes)?;
-        Ok(Image {
-            buffer: bytes,
-            limits: Limits::DEFAULT,
-            _type: PhantomData,
-        })
+    #[inline]
+    pub fn into_view(self) -> T::View<'a> {
+        // SAFETY: as in `view`: `new` or `new_full` checked these very bytes
+        // (a shared borrow for `'a`, the same bytes at the same address for
+        // all of `'a`), fully when the trust is `Full`.
+        unsafe { T::view(self.buffer, 0, self.trust) }
     }
 
     /// Rebuilds the value, which may borrow from the bytes for `'a`.

@@ -16,8 +16,11 @@ pub use core::primitive::{i128, u8, u64, usize};
 pub use core::result::Result::{self, Err, Ok};
 pub use core::{assert, cfg};
 
+pub use crate::layout::Trust;
 pub use crate::layout::check::{Check, follow_unchecked};
-pub use crate::layout::derived::{StructLayout, from_boxed, read_tag, tag_width, write_tag};
+pub use crate::layout::derived::{
+    Cursor, StructLayout, from_boxed, read_tag, tag_width, write_tag,
+};
 pub use crate::layout::facts::LayoutFacts;
 pub use crate::layout::impls::{check_boxed, write_boxed};
 pub use crate::layout::inline_str::InlineText;

@@ -74,13 +74,8 @@ pub fn expand(input: &Input<'_>, variants: &[EnumVariant<'_>]) -> TokenStream {
                 }
             }
             #[inline]
-            fn view(__buf: &[u8], __at: usize) -> Self {
-                match Self::__layout_from(__bw::__private::read_tag(__buf, __at, #width)) {
-                    __bw::__private::Some(__v) => __v,
-                    __bw::__private::None => __bw::__private::panic!(
-                        "unknown enum value in a layout image that was not checked"
-                    ),
-                }
+            unsafe fn view(__buf: &[u8], __at: usize, _: __bw::layout::Trust) -> Self {
+                <Self as __bw::layout::ScalarLayout>::get_at(__buf, __at)
             }
             #[inline]
             fn view_mut(__buf: &mut [u8], __at: usize) -> __bw::layout::Scalar<'_, Self> {
@@ -91,7 +86,12 @@ pub fn expand(input: &Input<'_>, variants: &[EnumVariant<'_>]) -> TokenStream {
         impl __bw::layout::ScalarLayout for #ident {
             #[inline]
             fn get_at(__buf: &[u8], __at: usize) -> Self {
-                <Self as __bw::layout::Layout>::view(__buf, __at)
+                match Self::__layout_from(__bw::__private::read_tag(__buf, __at, #width)) {
+                    __bw::__private::Some(__v) => __v,
+                    __bw::__private::None => __bw::__private::panic!(
+                        "unknown enum value in a layout image that was not checked"
+                    ),
+                }
             }
             #[inline]
             fn put_at(self, __buf: &mut [u8], __at: usize) {

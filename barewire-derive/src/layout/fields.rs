@@ -138,7 +138,7 @@ impl<'f, 'a> Placed<'f, 'a> {
         quote!(__bw::__private::StructLayout::<#n>::compute([#(#pairs),*], #declared, #align))
     }
 
-    /// The offset of layout slot `slot` from `origin` (`__at`, `self.at`).
+    /// The offset of layout slot `slot` from `origin` (`__at`, `self.cur.at()`).
     pub fn at(&self, origin: &TokenStream, slot: usize) -> TokenStream {
         let layout = &self.layout;
         match &self.payload {
@@ -292,24 +292,38 @@ impl<'f, 'a> Placed<'f, 'a> {
         }
     }
 
-    /// The in-place view of the field in `slot` of the value at `self.at`
-    /// in `__buf`: `Layout::view`, or `view_mut` when `mutable`.
+    /// The in-place view of the field in `slot` of the value at the view's
+    /// cursor, in `__buf`: `Layout::view` with the cursor's `__trust`, or
+    /// `view_mut` (at `__at`) when `mutable`.
     pub fn view(&self, slot: usize, f: &Field<'_>, mutable: bool) -> TokenStream {
         let ty = layout_ty(f);
-        let at = self.at(&quote!(self.at), slot);
-        let method = if mutable {
-            quote!(view_mut)
-        } else {
-            quote!(view)
-        };
-        if f.out_of_line {
-            quote!({
-                let __target = __bw::__private::follow_unchecked(__buf, #at);
-                <#ty as __bw::layout::Layout>::#method(__buf, __target)
-            })
-        } else {
-            quote!(<#ty as __bw::layout::Layout>::#method(__buf, #at))
+        if mutable {
+            let at = self.at(&quote!(__at), slot);
+            return if f.out_of_line {
+                quote!({
+                    let __target = __bw::__private::follow_unchecked(__buf, #at);
+                    <#ty as __bw::layout::Layout>::view_mut(__buf, __target)
+                })
+            } else {
+                quote!(<#ty as __bw::layout::Layout>::view_mut(__buf, #at))
+            };
         }
+        let at = self.at(&quote!(self.cur.at()), slot);
+        let target = if f.out_of_line {
+            quote!(__bw::__private::follow_unchecked(__buf, #at))
+        } else {
+            at
+        };
+        quote!({
+            let __field = #target;
+            // SAFETY: the cursor's `Layout::view` contract holds for the
+            // whole value at `self.cur.at()`, whose check checked this field
+            // at `__field`: at its offset, or where its pointer leads for an
+            // `out_of_line` field (followed the same way); for a union
+            // member, the tag read above names this member, the one the
+            // check checked. The trust is the cursor's.
+            unsafe { <#ty as __bw::layout::Layout>::view(__buf, __field, __trust) }
+        })
     }
 }
 

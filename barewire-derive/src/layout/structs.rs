@@ -170,7 +170,8 @@ pub fn expand(input: &Input<'_>, fields: &[Field<'_>], style: Style) -> Expanded
             #[doc = #doc]
             #[inline]
             pub fn #name(&self) -> <#ty as __bw::layout::Layout>::View<'__v> {
-                let __buf: &'__v [u8] = self.buf;
+                let __buf: &'__v [u8] = self.cur.buf();
+                let __trust = self.cur.trust();
                 #view
             }
         }
@@ -187,7 +188,8 @@ pub fn expand(input: &Input<'_>, fields: &[Field<'_>], style: Style) -> Expanded
             #[doc = #doc]
             #[inline]
             pub fn #name(&mut self) -> <#ty as __bw::layout::Layout>::ViewMut<'_> {
-                let __buf: &mut [u8] = &mut *self.buf;
+                let __at = self.cur.at();
+                let __buf: &mut [u8] = self.cur.buf_mut();
                 #view
             }
         }
@@ -381,7 +383,7 @@ fn explicit_in_place(
             #[doc = #doc]
             #[inline]
             pub fn get(&self) -> __bw::__private::Result<&'__v #ident #ty_generics, __bw::Error> {
-                __bw::__private::record_in_place(self.buf, self.at)
+                __bw::__private::record_in_place(self.cur.buf(), self.cur.at())
             }
         });
     }
@@ -391,7 +393,7 @@ fn explicit_in_place(
             /// pointers, spans and strings of its records are followed.
             #[inline]
             pub fn image(&self) -> __bw::layout::InPlace<'__v> {
-                __bw::layout::InPlace::new(self.buf)
+                __bw::layout::InPlace::new(self.cur.buf())
             }
         });
     }
@@ -405,7 +407,7 @@ fn explicit_in_place(
                 &self,
                 ptr: &__bw::layout::BarePtr<__T>,
             ) -> __bw::__private::Result<&'__v __T, __bw::Error> {
-                __bw::layout::InPlace::new(self.buf).resolve(ptr)
+                __bw::layout::InPlace::new(self.cur.buf()).resolve(ptr)
             }
         });
     }
@@ -415,7 +417,7 @@ fn explicit_in_place(
             /// `barewire::layout::InPlace::str`.
             #[inline]
             pub fn str(&self, s: &__bw::layout::BareStr) -> __bw::__private::Result<&'__v str, __bw::Error> {
-                __bw::layout::InPlace::new(self.buf).str(s)
+                __bw::layout::InPlace::new(self.cur.buf()).str(s)
             }
         });
     }
@@ -428,7 +430,7 @@ fn explicit_in_place(
                 &self,
                 span: &__bw::layout::BareSpan<__T>,
             ) -> __bw::__private::Result<&'__v [__T], __bw::Error> {
-                __bw::layout::InPlace::new(self.buf).span(span)
+                __bw::layout::InPlace::new(self.cur.buf()).span(span)
             }
         });
     }

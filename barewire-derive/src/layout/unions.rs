@@ -176,10 +176,11 @@ pub fn expand(input: &Input<'_>, variants: &[UnionVariant<'_>]) -> Expanded {
             #[doc = #doc]
             #[inline]
             pub fn #name(&mut self) -> __bw::__private::Option<<#ty as __bw::layout::Layout>::ViewMut<'_>> {
-                if __bw::__private::read_tag(self.buf, self.at, #width) != #tag {
+                if __bw::__private::read_tag(self.cur.buf(), self.cur.at(), #width) != #tag {
                     return __bw::__private::None;
                 }
-                let __buf: &mut [u8] = &mut *self.buf;
+                let __at = self.cur.at();
+                let __buf: &mut [u8] = self.cur.buf_mut();
                 __bw::__private::Some(#view)
             }
         })
@@ -245,7 +246,7 @@ pub fn expand(input: &Input<'_>, variants: &[UnionVariant<'_>]) -> Expanded {
             /// The union tag of the value.
             #[inline]
             pub fn tag(&self) -> u64 {
-                __bw::__private::read_tag(self.buf, self.at, #width)
+                __bw::__private::read_tag(self.cur.buf(), self.cur.at(), #width)
             }
             #(#accessors)*
         }
@@ -299,7 +300,8 @@ fn accessor(v: &UnionVariant<'_>, p: &Placed<'_, '_>) -> TokenStream {
                     if self.tag() != #tag {
                         return __bw::__private::None;
                     }
-                    let __buf: &'__v [u8] = self.buf;
+                    let __buf: &'__v [u8] = self.cur.buf();
+                    let __trust = self.cur.trust();
                     __bw::__private::Some(#view)
                 }
             }
@@ -322,7 +324,8 @@ fn accessor(v: &UnionVariant<'_>, p: &Placed<'_, '_>) -> TokenStream {
                     if self.tag() != #tag {
                         return __bw::__private::None;
                     }
-                    let __buf: &'__v [u8] = self.buf;
+                    let __buf: &'__v [u8] = self.cur.buf();
+                    let __trust = self.cur.trust();
                     __bw::__private::Some(( #(#views,)* ))
                 }
             }

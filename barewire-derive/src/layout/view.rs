@@ -45,7 +45,7 @@ impl Names {
 }
 
 /// The inherent impl of the view type over any buffer `__B`: the layout
-/// constants `consts` and the constructor `__new`.
+/// constants `consts`.
 pub fn constants(input: &Input<'_>, names: &Names, consts: TokenStream) -> TokenStream {
     let generic_buf = view_ty(input, quote!(__B));
     let b_params = params_with(&names.generics, None, Some(quote!(__B)));
@@ -53,10 +53,6 @@ pub fn constants(input: &Input<'_>, names: &Names, consts: TokenStream) -> Token
     quote! {
         impl #b_params #generic_buf #where_clause {
             #consts
-            #[inline]
-            fn __new(buf: __B, at: usize) -> Self {
-                Self { buf, at, _marker: __bw::__private::PhantomData }
-            }
         }
     }
 }
@@ -139,9 +135,7 @@ pub fn definition(input: &Input<'_>, doc: &str) -> TokenStream {
     quote! {
         #[doc = #doc]
         #vis struct #name #def #where_clause {
-            buf: #buf,
-            at: usize,
-            _marker: #krate::__private::PhantomData<fn() -> #ident #input_ty>,
+            cur: #krate::__private::Cursor<#buf, #ident #input_ty>,
         }
     }
 }
@@ -157,6 +151,7 @@ pub fn common(names: &Names, input: &Input<'_>) -> TokenStream {
         ..
     } = names;
     let shared_short = view_ty(input, quote!(&'__s [u8]));
+    let name = &input.layout_name;
     quote! {
         impl #v_params __bw::__private::Clone for #shared #where_clause {
             #[inline]
@@ -169,23 +164,29 @@ pub fn common(names: &Names, input: &Input<'_>) -> TokenStream {
             /// A read-only view of the same value.
             #[inline]
             pub fn as_view<'__s>(&'__s self) -> #shared_short {
-                <#shared_short>::__new(self.buf, self.at)
+                #name { cur: self.cur.shared() }
             }
         }
     }
 }
 
 /// `Layout::view` and `Layout::view_mut` of a derived type: its view type
-/// over the shared or the mutable buffer.
+/// over the shared or the mutable buffer, one `__private::Cursor` each.
 pub fn view_fns(view_name: &Ident) -> TokenStream {
     quote! {
         #[inline]
-        fn view(__buf: &[u8], __at: usize) -> Self::View<'_> {
-            #view_name { buf: __buf, at: __at, _marker: __bw::__private::PhantomData }
+        unsafe fn view(
+            __buf: &[u8],
+            __at: usize,
+            __trust: __bw::layout::Trust,
+        ) -> Self::View<'_> {
+            // SAFETY: `Layout::view`'s contract, which the caller keeps, is
+            // `Cursor::new`'s.
+            #view_name { cur: unsafe { __bw::__private::Cursor::new(__buf, __at, __trust) } }
         }
         #[inline]
         fn view_mut(__buf: &mut [u8], __at: usize) -> Self::ViewMut<'_> {
-            #view_name { buf: __buf, at: __at, _marker: __bw::__private::PhantomData }
+            #view_name { cur: __bw::__private::Cursor::new_mut(__buf, __at) }
         }
     }
 }

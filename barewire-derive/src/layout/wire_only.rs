@@ -51,7 +51,7 @@ pub fn expand(input: &Input<'_>, field: &Field<'_>) -> TokenStream {
             ) -> __bw::__private::Result<(), __bw::Error> {
                 __bw::__private::Ok(())
             }
-            fn view(_: &[__bw::__private::u8], _: __bw::__private::usize) {}
+            unsafe fn view(_: &[__bw::__private::u8], _: __bw::__private::usize, _: __bw::layout::Trust) {}
             fn view_mut(_: &mut [__bw::__private::u8], _: __bw::__private::usize) {}
         }
     }

@@ -254,7 +254,17 @@ const _: () = {
             }
         }
         #[inline]
-        fn view(__buf: &[u8], __at: usize) -> Self {
+        unsafe fn view(__buf: &[u8], __at: usize, _: __bw::layout::Trust) -> Self {
+            <Self as __bw::layout::ScalarLayout>::get_at(__buf, __at)
+        }
+        #[inline]
+        fn view_mut(__buf: &mut [u8], __at: usize) -> __bw::layout::Scalar<'_, Self> {
+            __bw::__private::scalar_mut(__buf, __at)
+        }
+    }
+    impl __bw::layout::ScalarLayout for Level {
+        #[inline]
+        fn get_at(__buf: &[u8], __at: usize) -> Self {
             match Self::__layout_from(
                 __bw::__private::read_tag(
                     __buf,
@@ -269,16 +279,6 @@ const _: () = {
                     )
                 }
             }
-        }
-        #[inline]
-        fn view_mut(__buf: &mut [u8], __at: usize) -> __bw::layout::Scalar<'_, Self> {
-            __bw::__private::scalar_mut(__buf, __at)
-        }
-    }
-    impl __bw::layout::ScalarLayout for Level {
-        #[inline]
-        fn get_at(__buf: &[u8], __at: usize) -> Self {
-            <Self as __bw::layout::Layout>::view(__buf, __at)
         }
         #[inline]
         fn put_at(self, __buf: &mut [u8], __at: usize) {

@@ -9,7 +9,7 @@
 use core::mem::size_of;
 
 use barewire::__private::{Builder, Check, LayoutFacts, Reserving};
-use barewire::layout::{FromLayout, Layout, Writer, write_list};
+use barewire::layout::{FromLayout, Layout, Trust, Writer, write_list};
 use barewire::schema::{Describe, Type};
 use barewire::{Decode, Encode, Error, MapKey, Reader};
 
@@ -90,8 +90,9 @@ impl Layout for ArenaString<'_> {
         <String as Layout>::check(buf, at, cx)
     }
     #[inline]
-    fn view(buf: &[u8], at: usize) -> Self::View<'_> {
-        <String as Layout>::view(buf, at)
+    unsafe fn view(buf: &[u8], at: usize, trust: Trust) -> Self::View<'_> {
+        // SAFETY: the check is the delegate's; the rest is the caller's.
+        unsafe { <String as Layout>::view(buf, at, trust) }
     }
     #[inline]
     fn view_mut(buf: &mut [u8], at: usize) -> Self::ViewMut<'_> {
@@ -214,8 +215,9 @@ impl<T: Layout> Layout for ArenaVec<'_, T> {
         <Vec<T> as Layout>::check(buf, at, cx)
     }
     #[inline]
-    fn view(buf: &[u8], at: usize) -> Self::View<'_> {
-        <Vec<T> as Layout>::view(buf, at)
+    unsafe fn view(buf: &[u8], at: usize, trust: Trust) -> Self::View<'_> {
+        // SAFETY: the check is the delegate's; the rest is the caller's.
+        unsafe { <Vec<T> as Layout>::view(buf, at, trust) }
     }
     #[inline]
     fn view_mut(buf: &mut [u8], at: usize) -> Self::ViewMut<'_> {

@@ -26,7 +26,7 @@
 use barewire::__private::{
     Builder, Check, DecodeLink, LayoutFacts, Link, RequiredLink, Step, write_boxed,
 };
-use barewire::layout::{FromLayout, Layout, Writer};
+use barewire::layout::{FromLayout, Layout, Trust, Writer};
 use barewire::schema::{Describe, Type};
 use barewire::{Decode, Encode, Error, Reader};
 
@@ -120,8 +120,9 @@ impl<T: Layout> Layout for Owned<'_, T> {
         <Box<T> as Layout>::check(buf, at, cx)
     }
     #[inline]
-    fn view(buf: &[u8], at: usize) -> Self::View<'_> {
-        <Box<T> as Layout>::view(buf, at)
+    unsafe fn view(buf: &[u8], at: usize, trust: Trust) -> Self::View<'_> {
+        // SAFETY: the check is the delegate's; the rest is the caller's.
+        unsafe { <Box<T> as Layout>::view(buf, at, trust) }
     }
     #[inline]
     fn view_mut(buf: &mut [u8], at: usize) -> Self::ViewMut<'_> {

@@ -33,8 +33,13 @@ macro_rules! string_layout {
                 <&str as crate::layout::Layout>::check(buf, at, cx)
             }
             #[inline]
-            fn view(buf: &[u8], at: usize) -> crate::layout::StrView<'_> {
-                <&str as crate::layout::Layout>::view(buf, at)
+            unsafe fn view(
+                buf: &[u8],
+                at: usize,
+                trust: crate::layout::Trust,
+            ) -> crate::layout::StrView<'_> {
+                // SAFETY: the check is `&str`'s; the rest is the caller's.
+                unsafe { <&str as crate::layout::Layout>::view(buf, at, trust) }
             }
             #[inline]
             fn view_mut(buf: &mut [u8], at: usize) -> crate::layout::StrView<'_> {

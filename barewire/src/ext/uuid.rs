@@ -62,7 +62,7 @@ impl Layout for Uuid {
         Ok(())
     }
     #[inline]
-    fn view(buf: &[u8], at: usize) -> Uuid {
+    unsafe fn view(buf: &[u8], at: usize, _: crate::layout::Trust) -> Uuid {
         read(buf, at)
     }
     #[inline]

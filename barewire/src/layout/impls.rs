@@ -11,7 +11,9 @@ use super::views::{
     ArrayView, Scalar, ScalarLayout, SpanView, SpanViewMut, check_items, check_span, span_range,
     write_span,
 };
-use super::{Check, FromLayout, Layout, Writer, check_inline, follow, follow_unchecked, read4};
+use super::{
+    Check, FromLayout, Layout, Trust, Writer, check_inline, follow, follow_unchecked, read4,
+};
 use crate::error::Error;
 use crate::plain::{CheckedInPlace, IntoLayout, Plain, ReadInPlace};
 use crate::wire::{Int, Uint};
@@ -35,7 +37,7 @@ macro_rules! numbers {
                 Ok(())
             }
             #[inline]
-            fn view(buf: &[u8], at: usize) -> $t {
+            unsafe fn view(buf: &[u8], at: usize, _: Trust) -> $t {
                 <$t as ScalarLayout>::get_at(buf, at)
             }
             #[inline]
@@ -117,7 +119,7 @@ macro_rules! varints {
                 Ok(())
             }
             #[inline]
-            fn view(buf: &[u8], at: usize) -> $t {
+            unsafe fn view(buf: &[u8], at: usize, _: Trust) -> $t {
                 $t(<$inner as ScalarLayout>::get_at(buf, at))
             }
             #[inline]
@@ -179,7 +181,7 @@ impl Layout for bool {
         }
     }
     #[inline]
-    fn view(buf: &[u8], at: usize) -> bool {
+    unsafe fn view(buf: &[u8], at: usize, _: Trust) -> bool {
         buf[at] == 1
     }
     #[inline]
@@ -221,7 +223,7 @@ macro_rules! empty {
                 Ok(())
             }
             #[inline]
-            fn view(_: &[u8], _: usize) {}
+            unsafe fn view(_: &[u8], _: usize, _: Trust) {}
             #[inline]
             fn view_mut(_: &mut [u8], _: usize) {}
         }
@@ -349,8 +351,10 @@ macro_rules! lists {
                 check_span::<$item>(buf, at, cx).map(|_| ())
             }
             #[inline]
-            fn view(buf: &[u8], at: usize) -> SpanView<'_, $item> {
-                SpanView::new(buf, at)
+            unsafe fn view(buf: &[u8], at: usize, trust: Trust) -> SpanView<'_, $item> {
+                // SAFETY: the caller's `Layout::view` contract for the list
+                // is `trusting`'s.
+                unsafe { SpanView::trusting(buf, at, trust) }
             }
             #[inline]
             fn view_mut(buf: &mut [u8], at: usize) -> SpanViewMut<'_, $item> {
@@ -495,8 +499,11 @@ impl<T: Layout, const N: usize> Layout for [T; N] {
         check_items::<T>(buf, at, N, cx)
     }
     #[inline]
-    fn view(buf: &[u8], at: usize) -> ArrayView<'_, T, N> {
-        ArrayView::new(buf, at)
+    unsafe fn view(buf: &[u8], at: usize, trust: Trust) -> ArrayView<'_, T, N> {
+        // SAFETY: the caller's `Layout::view` contract for the array: the
+        // check found its `N` items from `at` (`check_items`), which is
+        // `SpanView::from_trusted_parts`'s.
+        ArrayView::from_span(unsafe { SpanView::from_trusted_parts(buf, at, N, trust) })
     }
     #[inline]
     fn view_mut(buf: &mut [u8], at: usize) -> SpanViewMut<'_, T> {
@@ -583,9 +590,11 @@ impl<T: Layout> Layout for Option<T> {
         }
     }
     #[inline]
-    fn view(buf: &[u8], at: usize) -> Self::View<'_> {
+    unsafe fn view(buf: &[u8], at: usize, trust: Trust) -> Self::View<'_> {
         let present = option_present::<T>(buf, at);
-        present.then(|| T::view(buf, at + option_payload::<T>()))
+        // SAFETY: the check of a present option checked its `T` at the
+        // payload (`check` above); the rest of the contract is the caller's.
+        present.then(|| unsafe { T::view(buf, at + option_payload::<T>(), trust) })
     }
     #[inline]
     fn view_mut(buf: &mut [u8], at: usize) -> Self::ViewMut<'_> {
@@ -630,8 +639,11 @@ impl<T: Layout> Layout for Box<T> {
         check_boxed::<T>(buf, at, cx)
     }
     #[inline]
-    fn view(buf: &[u8], at: usize) -> T::View<'_> {
-        T::view(buf, follow_unchecked(buf, at))
+    unsafe fn view(buf: &[u8], at: usize, trust: Trust) -> T::View<'_> {
+        // SAFETY: the check of a box checked its `T` where its pointer
+        // leads (`check_boxed` follows it the same way); the rest of the
+        // contract is the caller's.
+        unsafe { T::view(buf, follow_unchecked(buf, at), trust) }
     }
     #[inline]
     fn view_mut(buf: &mut [u8], at: usize) -> T::ViewMut<'_> {

@@ -8,7 +8,7 @@ use alloc::string::String;
 use core::fmt;
 
 use super::string::{StrView, utf8_in, write_str};
-use super::{Check, FromLayout, Layout, Writer};
+use super::{Check, FromLayout, Layout, Trust, Writer};
 use crate::error::Error;
 
 /// A string written with an `N`-byte inline part (`#[bare(inline = N)]`):
@@ -112,8 +112,8 @@ impl<'s, const N: usize> Layout for InlineStr<'s, N> {
     }
 
     #[inline]
-    fn view(buf: &[u8], at: usize) -> InlineStrView<'_, N> {
-        InlineStrView::new(buf, at)
+    unsafe fn view(buf: &[u8], at: usize, trust: Trust) -> InlineStrView<'_, N> {
+        InlineStrView { buf, at, trust }
     }
 
     #[inline]
@@ -185,12 +185,17 @@ impl<'a: 'b, 'b> InlineText<'a> for &'b str {
 pub struct InlineStrView<'a, const N: usize> {
     buf: &'a [u8],
     at: usize,
+    trust: Trust,
 }
 
 impl<'a, const N: usize> InlineStrView<'a, N> {
     #[inline]
     pub(crate) fn new(buf: &'a [u8], at: usize) -> Self {
-        InlineStrView { buf, at }
+        InlineStrView {
+            buf,
+            at,
+            trust: Trust::Lazy,
+        }
     }
 
     /// The `N` bytes of the inline part (empty if they lie outside the
@@ -244,7 +249,15 @@ impl<'a, const N: usize> InlineStrView<'a, N> {
     /// are UTF-8.
     #[inline]
     pub fn as_str(&self) -> Result<&'a str, Error> {
-        utf8_in(self.buf, self.as_bytes()?)
+        let bytes = self.as_bytes()?;
+        match self.trust {
+            // SAFETY: `Trust::Full` is only set by `Layout::view`, whose
+            // contract says the full check found this string at `at` in this
+            // unchanged `buf`; that check validated exactly the bytes
+            // `as_bytes` returns (`InlineStr::check` reads them through it).
+            Trust::Full => Ok(unsafe { core::str::from_utf8_unchecked(bytes) }),
+            Trust::Lazy => utf8_in(self.buf, bytes),
+        }
     }
 
     /// The length in bytes (0 if the repr is malformed).

@@ -32,7 +32,7 @@ use core::num::NonZeroI32;
 use super::facts::LayoutFacts;
 use super::string::{StrView, check_str};
 use super::views::{SpanView, SpanViewMut, span_range};
-use super::{Check, Layout, Writer, check_inline, follow, read4};
+use super::{Check, Layout, Trust, Writer, check_inline, follow, read4};
 use crate::error::Error;
 use crate::plain::{CheckedInPlace, IntoLayout, NicheOption, Plain, ReadInPlace};
 use crate::schema::{Builder, Describe, Type};
@@ -240,8 +240,11 @@ impl<T: Layout> Layout for BarePtr<T> {
         check_ptr::<T>(buf, at, cx)
     }
     #[inline]
-    fn view(buf: &[u8], at: usize) -> T::View<'_> {
-        <alloc::boxed::Box<T> as Layout>::view(buf, at)
+    unsafe fn view(buf: &[u8], at: usize, trust: Trust) -> T::View<'_> {
+        // SAFETY: `check_ptr` checks what `Box<T>`'s check does (and more):
+        // the target where the pointer leads holds a checked `T`; the rest
+        // of the contract is the caller's.
+        unsafe { <alloc::boxed::Box<T> as Layout>::view(buf, at, trust) }
     }
     #[inline]
     fn view_mut(buf: &mut [u8], at: usize) -> T::ViewMut<'_> {
@@ -396,8 +399,10 @@ impl<T: Layout> Layout for BareSpan<T> {
         Ok(())
     }
     #[inline]
-    fn view(buf: &[u8], at: usize) -> SpanView<'_, T> {
-        SpanView::new(buf, at)
+    unsafe fn view(buf: &[u8], at: usize, trust: Trust) -> SpanView<'_, T> {
+        // SAFETY: the check above checked the span's items as a list's
+        // check does; the rest of the contract is the caller's.
+        unsafe { SpanView::trusting(buf, at, trust) }
     }
     #[inline]
     fn view_mut(buf: &mut [u8], at: usize) -> SpanViewMut<'_, T> {
@@ -519,8 +524,10 @@ impl Layout for BareStr {
         }
     }
     #[inline]
-    fn view(buf: &[u8], at: usize) -> StrView<'_> {
-        StrView::new(buf, at)
+    unsafe fn view(buf: &[u8], at: usize, trust: Trust) -> StrView<'_> {
+        // SAFETY: the check above is a string's (`check_str`); the rest of
+        // the contract is the caller's.
+        unsafe { StrView::trusting(buf, at, trust) }
     }
     #[inline]
     fn view_mut(buf: &mut [u8], at: usize) -> StrView<'_> {
@@ -582,8 +589,9 @@ impl<T: Layout, const N: usize> Layout for BareArray<T, N> {
         <[T; N]>::check(buf, at, cx)
     }
     #[inline]
-    fn view(buf: &[u8], at: usize) -> Self::View<'_> {
-        <[T; N]>::view(buf, at)
+    unsafe fn view(buf: &[u8], at: usize, trust: Trust) -> Self::View<'_> {
+        // SAFETY: the check is the array's; the rest is the caller's.
+        unsafe { <[T; N]>::view(buf, at, trust) }
     }
     #[inline]
     fn view_mut(buf: &mut [u8], at: usize) -> Self::ViewMut<'_> {
@@ -699,8 +707,9 @@ impl<T: Layout> Layout for BareOption<T> {
         <Option<T>>::check(buf, at, cx)
     }
     #[inline]
-    fn view(buf: &[u8], at: usize) -> Self::View<'_> {
-        <Option<T>>::view(buf, at)
+    unsafe fn view(buf: &[u8], at: usize, trust: Trust) -> Self::View<'_> {
+        // SAFETY: the check is the option's; the rest is the caller's.
+        unsafe { <Option<T>>::view(buf, at, trust) }
     }
     #[inline]
     fn view_mut(buf: &mut [u8], at: usize) -> Self::ViewMut<'_> {

@@ -9,7 +9,7 @@ use core::marker::PhantomData;
 
 use super::facts::LayoutFacts;
 use super::views::span_range;
-use super::{Check, FromLayout, Layout, Writer, check_inline, follow, read4};
+use super::{Check, FromLayout, Layout, Trust, Writer, check_inline, follow, read4};
 use crate::error::Error;
 
 /// Map keys in a layout: compared in place the same way the writer sorts
@@ -71,6 +71,8 @@ pub struct MapView<'a, K, V> {
     buf: &'a [u8],
     start: usize,
     len: usize,
+    /// What the keys' and values' views trust (see [`Layout::view`]).
+    trust: Trust,
     _entries: PhantomData<fn() -> (K, V)>,
 }
 
@@ -84,13 +86,28 @@ impl<K, V> Copy for MapView<'_, K, V> {}
 impl<'a, K: LayoutKey, V: Layout> MapView<'a, K, V> {
     const ENTRY: (usize, usize, usize) = entry_layout::<K, V>();
 
+    /// The view of the map whose span repr is at `at`; its reads check
+    /// what they read.
     #[inline]
     pub(crate) fn new(buf: &'a [u8], at: usize) -> Self {
+        // SAFETY: `Trust::Lazy` asks nothing.
+        unsafe { Self::trusting(buf, at, Trust::Lazy) }
+    }
+
+    /// The view of the map at `at`, trusting the image as far as `trust`
+    /// says.
+    ///
+    /// # Safety
+    ///
+    /// [`Layout::view`]'s, for the map at `at`.
+    #[inline]
+    pub(crate) unsafe fn trusting(buf: &'a [u8], at: usize, trust: Trust) -> Self {
         let (start, len) = span_range(buf, at);
         MapView {
             buf,
             start,
             len,
+            trust,
             _entries: PhantomData,
         }
     }
@@ -117,7 +134,13 @@ impl<'a, K: LayoutKey, V: Layout> MapView<'a, K, V> {
             match K::cmp_query(self.buf, entry, key) {
                 Ordering::Less => lo = mid + 1,
                 Ordering::Greater => hi = mid,
-                Ordering::Equal => return Some(V::view(self.buf, entry + value_at)),
+                Ordering::Equal => {
+                    // SAFETY: the check of a map (`check_map`) checked the
+                    // key and the value of each of its `len` entries, read
+                    // from its span the same way; `mid < len`.
+                    let value = unsafe { V::view(self.buf, entry + value_at, self.trust) };
+                    return Some(value);
+                }
             }
         }
         None
@@ -126,10 +149,16 @@ impl<'a, K: LayoutKey, V: Layout> MapView<'a, K, V> {
     /// The entries, in key order.
     pub fn iter(&self) -> impl ExactSizeIterator<Item = (K::View<'a>, V::View<'a>)> + 'a {
         let (value_at, size, _) = Self::ENTRY;
-        let (buf, start) = (self.buf, self.start);
+        let (buf, start, trust) = (self.buf, self.start, self.trust);
         (0..self.len).map(move |i| {
             let entry = start + i * size;
-            (K::view(buf, entry), V::view(buf, entry + value_at))
+            // SAFETY: as in `get`: entry `i < len`.
+            unsafe {
+                (
+                    K::view(buf, entry, trust),
+                    V::view(buf, entry + value_at, trust),
+                )
+            }
         })
     }
 }
@@ -244,8 +273,9 @@ macro_rules! map_layouts {
                 check_map::<K, V>(buf, at, cx)
             }
             #[inline]
-            fn view(buf: &[u8], at: usize) -> MapView<'_, K, V> {
-                MapView::new(buf, at)
+            unsafe fn view(buf: &[u8], at: usize, trust: Trust) -> MapView<'_, K, V> {
+                // SAFETY: the caller's `Layout::view` contract is `trusting`'s.
+                unsafe { MapView::trusting(buf, at, trust) }
             }
             #[inline]
             fn view_mut(buf: &mut [u8], at: usize) -> MapView<'_, K, V> {

@@ -172,11 +172,41 @@ pub trait Layout {
     /// that `at..at + SIZE` is inside `buf` and aligned.
     fn check(buf: &[u8], at: usize, cx: &mut Check) -> Result<(), Error>;
 
-    /// The view of the checked value whose inline part is at `at`.
-    fn view(buf: &[u8], at: usize) -> Self::View<'_>;
+    /// The view of the value whose inline part is at `at`, whose reads
+    /// trust the image as far as `trust` says.
+    ///
+    /// Library code calls it; users call [`view`], [`check_full`] and
+    /// [`view_trusted`]. An implementation passes `trust` on to the views of
+    /// the values it holds.
+    ///
+    /// # Safety
+    ///
+    /// With [`Trust::Lazy`], none: every read checks what it reads. With
+    /// [`Trust::Full`], `buf` is not changed while the view lives (a `&[u8]`
+    /// sees to it) and the full check, [`check_full`]'s, found a valid `Self`
+    /// at `at` in `buf`: every string it reaches is in bounds and UTF-8, and
+    /// is read without a second UTF-8 check.
+    unsafe fn view(buf: &[u8], at: usize, trust: Trust) -> Self::View<'_>;
 
-    /// The mutable view of the checked value whose inline part is at `at`.
+    /// The mutable view of the value whose inline part is at `at`. Its reads
+    /// check what they read ([`Trust::Lazy`]); its writes set scalars where
+    /// the image holds scalars, so they keep a checked image valid.
     fn view_mut(buf: &mut [u8], at: usize) -> Self::ViewMut<'_>;
+}
+
+/// How far the reads of a view trust its image: the one difference between
+/// the view [`view`] returns and the one [`check_full`] returns, carried from
+/// a view to the views it hands out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Trust {
+    /// Every read checks what it reads: a string's bounds and UTF-8 each
+    /// time it is read. What [`view`] and [`view_unchecked`] give.
+    Lazy,
+    /// The whole image passed [`check_full`]: strings are read without a
+    /// second UTF-8 check (their bounds are still checked, which costs a
+    /// compare). Reached only through [`check_full`] or the `unsafe`
+    /// [`view_trusted`].
+    Full,
 }
 
 /// Types that can be rebuilt from their in-place form: the way back from a
@@ -273,25 +303,76 @@ pub fn view_with<T: Layout>(bytes: &[u8], limits: Limits) -> Result<T::View<'_>,
     check_root::<T>(bytes)?;
     let mut cx = Check::new(bytes.len(), limits, false).with_root(T::SIZE);
     T::check(bytes, 0, &mut cx)?;
-    Ok(T::view(bytes, 0))
+    // SAFETY: `Trust::Lazy` asks nothing of the caller.
+    Ok(unsafe { T::view(bytes, 0, Trust::Lazy) })
 }
 
-/// Checks everything [`view`] checks plus the UTF-8 of every string.
+/// Checks everything [`view`] checks plus the bounds and UTF-8 of every
+/// string, in one pass over the image, and returns a view whose reads do no
+/// checks of their own ([`Trust::Full`]): a string's `as_str` is its bounds
+/// compare and nothing more. It keeps [`view`]'s accessors, so
+/// `as_str()` still returns a `Result`; here it cannot fail.
+///
+/// Use it to read most of an image, or the same strings more than once;
+/// [`view`] costs less when a few fields of a large image are read.
+///
+/// ```
+/// let image = barewire::to_layout(&vec!["alpha".to_string(), "a longer second string".into()]);
+/// let names = barewire::layout::check_full::<Vec<String>>(&image)?;
+/// let total: usize = names.iter().map(|s| s.as_str().map_or(0, str::len)).sum();
+/// assert_eq!(total, 27);
+/// # Ok::<(), barewire::Error>(())
+/// ```
 pub fn check_full<T: Layout>(bytes: &[u8]) -> Result<T::View<'_>, Error> {
+    check_full_with::<T>(bytes, Limits::DEFAULT)
+}
+
+/// [`check_full`] under the given limits.
+pub fn check_full_with<T: Layout>(bytes: &[u8], limits: Limits) -> Result<T::View<'_>, Error> {
     check_root::<T>(bytes)?;
     T::check(
         bytes,
         0,
-        &mut Check::new(bytes.len(), Limits::DEFAULT, true).with_root(T::SIZE),
+        &mut Check::new(bytes.len(), limits, true).with_root(T::SIZE),
     )?;
-    Ok(T::view(bytes, 0))
+    // SAFETY: the full check of `bytes` just found a valid `T` at 0, and
+    // the view borrows `bytes` immutably, so they do not change while it
+    // lives.
+    Ok(unsafe { T::view(bytes, 0, Trust::Full) })
+}
+
+/// The view [`check_full`] returns, without running its check: O(1), and
+/// reads as fast as [`check_full`]'s. The counterpart of rkyv's
+/// `access_unchecked`, for images this program wrote or checked before.
+///
+/// ```
+/// let image = barewire::to_layout(&String::from("written just above"));
+/// // SAFETY: `image` is what `to_layout` wrote for a `String`, unchanged.
+/// let s = unsafe { barewire::layout::view_trusted::<String>(&image) };
+/// assert_eq!(s.as_str()?, "written just above");
+/// # Ok::<(), barewire::Error>(())
+/// ```
+///
+/// # Safety
+///
+/// [`check_full::<T>`](check_full) would accept `bytes`: for example they
+/// are what [`to_layout`] wrote for a `T`, unchanged, or an image that
+/// passed [`check_full`] before and was not changed since. Otherwise a
+/// string read through the view may be invalid UTF-8, which is undefined
+/// behaviour. For bytes from elsewhere, use [`view`] or [`check_full`];
+/// to skip the check without this obligation, [`view_unchecked`].
+pub unsafe fn view_trusted<T: Layout>(bytes: &[u8]) -> T::View<'_> {
+    // SAFETY: the caller promises what `Trust::Full` asks: the full check
+    // would find a valid `T` at 0, and the view borrows `bytes` immutably.
+    unsafe { T::view(bytes, 0, Trust::Full) }
 }
 
 /// The view of the root of an image without the structural check: O(1).
 ///
-/// Not `unsafe`: every read through a view is bounds-checked (views contain
-/// no `unsafe` code), so no image, however malformed, makes a view read
-/// outside `bytes` or produce an invalid value. What the check buys is
+/// Not `unsafe`: its reads check what they read ([`Trust::Lazy`]): every
+/// read is bounds-checked and every string UTF-8 checked, so no image,
+/// however malformed, makes a view read outside `bytes` or produce an
+/// invalid value. What the check buys is
 /// *meaningful* reads: on an image [`view`] would refuse, a read may return
 /// a meaningless value (a string may be `Err`) or panic (an enum value out
 /// of range, `as_slice` on misaligned items, an offset out of bounds). Use
@@ -307,7 +388,8 @@ pub fn check_full<T: Layout>(bytes: &[u8]) -> Result<T::View<'_>, Error> {
 /// # Ok::<(), barewire::Error>(())
 /// ```
 pub fn view_unchecked<T: Layout>(bytes: &[u8]) -> T::View<'_> {
-    T::view(bytes, 0)
+    // SAFETY: `Trust::Lazy` asks nothing of the caller.
+    unsafe { T::view(bytes, 0, Trust::Lazy) }
 }
 
 /// Checks the image like [`check_full`], and that no two of its values, and

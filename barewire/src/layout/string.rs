@@ -7,7 +7,7 @@ use core::cmp::Ordering;
 use core::fmt;
 
 use super::map::LayoutKey;
-use super::{Check, FromLayout, Layout, Writer, follow};
+use super::{Check, FromLayout, Layout, Trust, Writer, follow};
 use crate::error::Error;
 
 /// Strings of at most this many bytes are stored inline in a [`StrView`].
@@ -20,10 +20,12 @@ pub const MAX_STR_LEN: usize = (1 << 30) - 1;
 ///
 /// Up to 8 bytes are stored inline (padded with `0xff`, which UTF-8 never
 /// contains); longer strings are stored elsewhere and reached by a relative
-/// offset. A string is checked when it is read, not when the image is
-/// viewed: [`as_bytes`](Self::as_bytes) checks that its bytes lie inside the
-/// image, [`as_str`](Self::as_str) also checks their UTF-8. So viewing a
-/// large image and reading a few numbers never pays for its strings.
+/// offset. A string from [`view`](super::view) is checked when it is read,
+/// not when the image is viewed: [`as_bytes`](Self::as_bytes) checks that its
+/// bytes lie inside the image, [`as_str`](Self::as_str) also checks their
+/// UTF-8. So viewing a large image and reading a few numbers never pays for
+/// its strings. A string from [`check_full`](super::check_full) was checked
+/// with the whole image: `as_str` only compares its bounds.
 ///
 /// ```
 /// let image = barewire::to_layout(&String::from("a string longer than eight bytes"));
@@ -36,6 +38,7 @@ pub const MAX_STR_LEN: usize = (1 << 30) - 1;
 pub struct StrView<'a> {
     buf: &'a [u8],
     at: usize,
+    trust: Trust,
 }
 
 /// `bytes`, a part of `buf`, as a `str`; an error with its position in the
@@ -87,9 +90,24 @@ fn inline_len(repr: [u8; INLINE_STR]) -> Option<usize> {
 }
 
 impl<'a> StrView<'a> {
+    /// A view that checks what it reads.
     #[inline]
     pub(crate) fn new(buf: &'a [u8], at: usize) -> Self {
-        StrView { buf, at }
+        StrView {
+            buf,
+            at,
+            trust: Trust::Lazy,
+        }
+    }
+
+    /// A view whose reads trust the image as far as `trust` says.
+    ///
+    /// # Safety
+    ///
+    /// [`Layout::view`]'s, for a string at `at`.
+    #[inline]
+    pub(crate) unsafe fn trusting(buf: &'a [u8], at: usize, trust: Trust) -> Self {
+        StrView { buf, at, trust }
     }
 
     #[inline]
@@ -126,9 +144,29 @@ impl<'a> StrView<'a> {
     }
 
     /// The string, after checking that its bytes lie inside the image and
+    /// (unless the whole image passed [`check_full`](super::check_full))
     /// are UTF-8.
-    #[inline]
+    #[inline(always)]
     pub fn as_str(&self) -> Result<&'a str, Error> {
+        match self.trust {
+            Trust::Full => {
+                let bytes = self.as_bytes()?;
+                // SAFETY: `Trust::Full` is only given (`trusting`, under
+                // `Layout::view`'s contract) to a view of a string the full
+                // check found at `at` in this unchanged `buf`; that check
+                // validated exactly the bytes `as_bytes` returns
+                // (`check_str` reads them through `as_bytes` too).
+                Ok(unsafe { core::str::from_utf8_unchecked(bytes) })
+            }
+            Trust::Lazy => self.as_str_checked(),
+        }
+    }
+
+    /// [`as_str`](Self::as_str) of a view that checks what it reads: kept
+    /// out of line, so that the reads of a fully checked view stay small
+    /// enough to inline.
+    #[inline(never)]
+    fn as_str_checked(&self) -> Result<&'a str, Error> {
         utf8_in(self.buf, self.as_bytes()?)
     }
 
@@ -251,8 +289,9 @@ macro_rules! strings {
                 if cx.strings() { check_str(buf, at, true, cx) } else { Ok(()) }
             }
             #[inline]
-            fn view(buf: &[u8], at: usize) -> StrView<'_> {
-                StrView::new(buf, at)
+            unsafe fn view(buf: &[u8], at: usize, trust: Trust) -> StrView<'_> {
+                // SAFETY: the caller's `Layout::view` contract is `trusting`'s.
+                unsafe { StrView::trusting(buf, at, trust) }
             }
             #[inline]
             fn view_mut(buf: &mut [u8], at: usize) -> StrView<'_> {

@@ -3,7 +3,7 @@
 
 use super::check::Check;
 use super::facts::LayoutFacts;
-use super::{FromLayout, Layout, Writer};
+use super::{FromLayout, Layout, Trust, Writer};
 use crate::error::Error;
 
 macro_rules! tuples {
@@ -32,13 +32,16 @@ macro_rules! tuples {
                 Ok(())
             }
             #[inline]
-            fn view(buf: &[u8], at: usize) -> Self::View<'_> {
-                ($($name::view(buf, at + Self::LAYOUT.offsets[$idx]),)+)
+            unsafe fn view(buf: &[u8], at: usize, trust: Trust) -> Self::View<'_> {
+                // SAFETY: `check` checked each item at its offset; the rest
+                // of the contract is the caller's.
+                unsafe { ($($name::view(buf, at + Self::LAYOUT.offsets[$idx], trust),)+) }
             }
             #[inline]
             fn view_mut(buf: &mut [u8], at: usize) -> Self::ViewMut<'_> {
                 let buf: &[u8] = buf;
-                ($($name::view(buf, at + Self::LAYOUT.offsets[$idx]),)+)
+                // SAFETY: `Trust::Lazy` asks nothing.
+                unsafe { ($($name::view(buf, at + Self::LAYOUT.offsets[$idx], Trust::Lazy),)+) }
             }
         }
 

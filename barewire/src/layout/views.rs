@@ -5,7 +5,7 @@ use core::fmt;
 use core::marker::PhantomData;
 use core::ops::{Bound, RangeBounds};
 
-use super::{Check, Layout, Writer, check_inline, follow, follow_unchecked, read4};
+use super::{Check, Layout, Trust, Writer, check_inline, follow, follow_unchecked, read4};
 use crate::error::Error;
 
 // ---- SpanView -----------------------------------------------------------------
@@ -91,6 +91,8 @@ pub struct SpanView<'a, T> {
     buf: &'a [u8],
     start: usize,
     len: usize,
+    /// What the items' views trust (see [`Layout::view`]).
+    trust: Trust,
     _items: PhantomData<fn() -> T>,
 }
 
@@ -102,18 +104,56 @@ impl<T> Clone for SpanView<'_, T> {
 impl<T> Copy for SpanView<'_, T> {}
 
 impl<'a, T: Layout> SpanView<'a, T> {
+    /// The view of the list whose span repr is at `at`; its reads check
+    /// what they read.
     #[inline]
     pub(crate) fn new(buf: &'a [u8], at: usize) -> Self {
         let (start, len) = span_range(buf, at);
         Self::from_parts(buf, start, len)
     }
 
+    /// The view of the list whose span repr is at `at`, trusting the image
+    /// as far as `trust` says.
+    ///
+    /// # Safety
+    ///
+    /// [`Layout::view`]'s, for the list at `at`.
+    #[inline]
+    pub(crate) unsafe fn trusting(buf: &'a [u8], at: usize, trust: Trust) -> Self {
+        let (start, len) = span_range(buf, at);
+        // SAFETY: the check of a list (`check_span`) checked its `len`
+        // items from where its span leads (read the same way); the rest is
+        // the caller's.
+        unsafe { Self::from_trusted_parts(buf, start, len, trust) }
+    }
+
+    /// The view of `len` items from `start`; its reads check what they
+    /// read.
     #[inline]
     pub(crate) fn from_parts(buf: &'a [u8], start: usize, len: usize) -> Self {
+        // SAFETY: `Trust::Lazy` asks nothing.
+        unsafe { Self::from_trusted_parts(buf, start, len, Trust::Lazy) }
+    }
+
+    /// The view of `len` items from `start`, trusting the image as far as
+    /// `trust` says.
+    ///
+    /// # Safety
+    ///
+    /// With [`Trust::Full`], [`Layout::view`]'s for each of the `len` items
+    /// of `T` from `start`.
+    #[inline]
+    pub(crate) unsafe fn from_trusted_parts(
+        buf: &'a [u8],
+        start: usize,
+        len: usize,
+        trust: Trust,
+    ) -> Self {
         SpanView {
             buf,
             start,
             len,
+            trust,
             _items: PhantomData,
         }
     }
@@ -133,13 +173,17 @@ impl<'a, T: Layout> SpanView<'a, T> {
     /// The view of item `index`, if there is one.
     #[inline]
     pub fn get(&self, index: usize) -> Option<T::View<'a>> {
-        (index < self.len).then(|| T::view(self.buf, self.start + index * T::SIZE))
+        // SAFETY: item `index < len` is one this view's contract covers
+        // (`from_trusted_parts`).
+        (index < self.len)
+            .then(|| unsafe { T::view(self.buf, self.start + index * T::SIZE, self.trust) })
     }
 
     /// The views of all items, in order.
     pub fn iter(&self) -> impl ExactSizeIterator<Item = T::View<'a>> + 'a {
-        let (buf, start) = (self.buf, self.start);
-        (0..self.len).map(move |i| T::view(buf, start + i * T::SIZE))
+        let (buf, start, trust) = (self.buf, self.start, self.trust);
+        // SAFETY: as in `get`: `i < len`.
+        (0..self.len).map(move |i| unsafe { T::view(buf, start + i * T::SIZE, trust) })
     }
 
     /// The items' bytes.
@@ -181,7 +225,9 @@ impl<'a, T: Layout> SpanView<'a, T> {
         let at = start
             .checked_mul(T::SIZE)
             .and_then(|offset| self.start.checked_add(offset))?;
-        Some(Self::from_parts(self.buf, at, end - start))
+        // SAFETY: items `start..end` of this view, `end <= len`, are items
+        // its contract covers.
+        Some(unsafe { Self::from_trusted_parts(self.buf, at, end - start, self.trust) })
     }
 
     /// The list split in two at `mid`: items `..mid` and `mid..`, or `None`
@@ -301,7 +347,8 @@ impl<'a, T: Layout> SpanViewMut<'a, T> {
         (index < self.len).then(|| T::view_mut(self.buf, self.start + index * T::SIZE))
     }
 
-    /// A read-only view of the same list.
+    /// A read-only view of the same list (whose reads check what they
+    /// read).
     #[inline]
     pub fn as_view(&self) -> SpanView<'_, T> {
         SpanView::from_parts(self.buf, self.start, self.len)
@@ -332,10 +379,8 @@ impl<T, const N: usize> Copy for ArrayView<'_, T, N> {}
 
 impl<'a, T: Layout, const N: usize> ArrayView<'a, T, N> {
     #[inline]
-    pub(crate) fn new(buf: &'a [u8], at: usize) -> Self {
-        ArrayView {
-            span: SpanView::from_parts(buf, at, N),
-        }
+    pub(crate) fn from_span(span: SpanView<'a, T>) -> Self {
+        ArrayView { span }
     }
 
     /// The number of items, `N`.

@@ -222,7 +222,7 @@ fn reference_op(reference: &str, format: &str, op: &str) -> Option<&'static str>
             op::ENCODE | op::COPY | op::COPY_LAYOUT => Some(op::ENCODE),
             op::DECODE => Some(op::DECODE),
             op::DECODE_BORROWED | op::ACCESS_CHECKED => Some(op::ACCESS_CHECKED),
-            op::ACCESS => Some(op::ACCESS),
+            op::ACCESS | op::READ_CHECKED => Some(op::ACCESS),
             op::ACCESS_SCALAR => Some(op::ACCESS_SCALAR),
             op::ACCESS_CHECKED_SCALAR => Some(op::ACCESS_CHECKED_SCALAR),
             _ => None,
@@ -382,6 +382,32 @@ const TARGETS: &[Target] = &[
         (format::LAYOUT, op::ACCESS_CHECKED_SCALAR),
         (format::RKYV, op::ACCESS_CHECKED_SCALAR),
         0.2,
+    ),
+    // Issue 15: every field read through a view checked once, checked and
+    // read, and read unchecked.
+    target(
+        Some("log"),
+        (format::LAYOUT, op::READ_CHECKED),
+        (format::RKYV, op::ACCESS),
+        1.5,
+    ),
+    target(
+        Some("log"),
+        (format::LAYOUT, op::ACCESS_CHECKED),
+        (format::RKYV, op::ACCESS_CHECKED),
+        0.25,
+    ),
+    target(
+        Some("log"),
+        (format::LAYOUT, op::ACCESS),
+        (format::RKYV, op::ACCESS),
+        1.1,
+    ),
+    target(
+        Some("mesh"),
+        (format::LAYOUT, op::ACCESS),
+        (format::RKYV, op::ACCESS),
+        1.1,
     ),
     target(
         Some("mesh"),
@@ -543,7 +569,10 @@ fn table(dataset: &str, rows: &[Row], o: &Options) -> String {
 /// median time to that of rkyv's unchecked read of the same kind (every
 /// field, or one scalar per record).
 fn reads_table(dataset: &str, rows: &[Row]) -> String {
-    let reads: Vec<&Row> = rows.iter().filter(|r| r.op.contains("access")).collect();
+    let reads: Vec<&Row> = rows
+        .iter()
+        .filter(|r| r.op.contains("access") || r.op == op::READ_CHECKED)
+        .collect();
     if reads.is_empty() {
         return String::new();
     }

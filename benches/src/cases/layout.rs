@@ -10,11 +10,14 @@ use crate::cases::dataset::LayoutDataset;
 use crate::cases::{Case, format, memcpy_case, op};
 
 /// barewire layout: write (`to_layout`; reports the image size), access
-/// unchecked plus read (one scalar per record; every field where the dataset
-/// has a view reader), checked access (`view`) plus the same reads, and
-/// update in place (one scalar per record) through an `ImageMut` checked
-/// once, and after `view_mut`'s check on every run. Also a
-/// memcpy of the image's size ([`op::COPY_LAYOUT`]), the limit of the write.
+/// unchecked plus read (`view_trusted`, as rkyv's `access_unchecked`; one
+/// scalar per record, and every field where the dataset has a view reader),
+/// checked access plus the same reads (one scalar after `view`'s
+/// structural check; every field after `check_full`), every field read
+/// through a view checked once before, and update in place (one scalar per
+/// record) through an `ImageMut` checked once, and after `view_mut`'s check
+/// on every run. Also a memcpy of the image's size ([`op::COPY_LAYOUT`]),
+/// the limit of the write.
 pub fn layout_cases<D: LayoutDataset>(data: &Rc<D>, out: &mut Vec<Case>) {
     let image = barewire::to_layout(&**data);
     let back: D = layout::to_owned::<D>(&image).expect("barewire reads its own layout");
@@ -67,10 +70,17 @@ pub fn layout_cases<D: LayoutDataset>(data: &Rc<D>, out: &mut Vec<Case>) {
     memcpy_case(n, op::COPY_LAYOUT, out);
     let image = Rc::new(image);
     let scalar = (op::ACCESS_SCALAR, op::ACCESS_CHECKED_SCALAR);
-    view_cases::<D>(&image, scalar, |v| D::scalar_view(v), out);
+    view_cases::<D>(&image, scalar, false, |v| D::scalar_view(v), out);
     if reads_all {
         let read = |v: &D::View<'_>| D::read_view(v).unwrap().unwrap();
-        view_cases::<D>(&image, (op::ACCESS, op::ACCESS_CHECKED), read, out);
+        view_cases::<D>(&image, (op::ACCESS, op::ACCESS_CHECKED), true, read, out);
+        // One image for the whole run, so that the view checked once can
+        // live in the case.
+        let checked: &'static LayoutBuf = Box::leak(Box::new((*image).clone()));
+        let view = layout::check_full::<D>(checked).expect("full check of a written image");
+        out.push(Case::new(format::LAYOUT, op::READ_CHECKED, n, move || {
+            read(black_box(&view)) as usize
+        }));
     }
     let mut image = barewire::ImageMut::<D, _>::new(updated.clone()).expect("an image to update");
     out.push(Case::new(format::LAYOUT, op::UPDATE, n, move || {
@@ -90,26 +100,33 @@ pub fn layout_cases<D: LayoutDataset>(data: &Rc<D>, out: &mut Vec<Case>) {
 }
 
 /// Two cases that view the image in `image` and `read` it: unchecked
-/// (`ops.0`) and checked (`ops.1`). `read` is a closure, so each case calls
-/// it directly.
+/// (`ops.0`, `view_trusted`) and checked (`ops.1`: `check_full` when `full`,
+/// `view`'s structural check otherwise). `read` is a closure, so each case
+/// calls it directly.
 fn view_cases<D: LayoutDataset>(
     image: &Rc<LayoutBuf>,
     ops: (&'static str, &'static str),
+    full: bool,
     read: impl Fn(&D::View<'_>) -> u64 + Copy + 'static,
     out: &mut Vec<Case>,
 ) {
     let n = image.len();
     let i = image.clone();
     out.push(Case::new(format::LAYOUT, ops.0, n, move || {
-        // `i` holds the image `to_layout` wrote for `D` in `layout_cases`,
-        // which `view` checked before this case was built; it is never
-        // modified.
-        let v = barewire::view_unchecked::<D>(black_box(&i[..]));
+        // SAFETY: `i` holds the image `to_layout` wrote for `D` in
+        // `layout_cases`, which `check_full` accepted before this case was
+        // built; it is never modified.
+        let v = unsafe { layout::view_trusted::<D>(black_box(&i[..])) };
         read(&v) as usize
     }));
     let i = image.clone();
     out.push(Case::new(format::LAYOUT, ops.1, n, move || {
-        let v = barewire::view::<D>(black_box(&i[..])).unwrap();
+        let bytes = black_box(&i[..]);
+        let v = if full {
+            layout::check_full::<D>(bytes).unwrap()
+        } else {
+            barewire::view::<D>(bytes).unwrap()
+        };
         read(&v) as usize
     }));
 }

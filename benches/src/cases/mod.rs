@@ -74,6 +74,9 @@ pub mod op {
     pub const ACCESS: &str = "access+read";
     /// Validate, access in place, then read every field.
     pub const ACCESS_CHECKED: &str = "checked access+read";
+    /// Read every field through a view validated once before (for barewire
+    /// layout: the view `check_full` returned; the check is not timed).
+    pub const READ_CHECKED: &str = "read checked view";
     /// Access in place without validation, then read one scalar from every
     /// record (`code` of log, `v0[0]` of mesh, `score` of minecraft, `id` of
     /// corpus).

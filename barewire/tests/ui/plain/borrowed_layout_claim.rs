@@ -20,7 +20,7 @@ impl Layout for Padded {
     fn check(_: &[u8], _: usize, _: &mut Check) -> Result<(), barewire::Error> {
         Ok(())
     }
-    fn view(_: &[u8], _: usize) {}
+    unsafe fn view(_: &[u8], _: usize, _: barewire::layout::Trust) {}
     fn view_mut(_: &mut [u8], _: usize) {}
 }
 
