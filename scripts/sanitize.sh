@@ -25,7 +25,7 @@ miri() {
   # fuzz targets cover the same ground.
   cargo +nightly miri test -p barewire --lib --test layout --test explicit_layout \
     --test layout_props --test fuzz_regressions --test in_place --test explicit_in_place \
-    --test founding_example --test view_mut_exclusive --test inline_strings \
+    --test founding_example --test view_mut_exclusive --test inline_strings --test trusted_reads \
     -- --skip bad_images_are_errors
   echo "== miri: barewire image (Image<T, B> over stable buffers; unit tests)"
   cargo +nightly miri test -p barewire --features bytes --lib image::

@@ -65,6 +65,11 @@ fn hinted(slice: &[u8]) {
         let _ = r.id();
         readable &= r.name().as_str().is_ok() & r.label().as_str().is_ok();
     }
+    if let Ok(full) = layout::check_full::<Vec<Hinted>>(slice) {
+        for r in full.iter() {
+            assert!(barewire_fuzz::utf8(r.name().as_str()) & barewire_fuzz::utf8(r.label().as_str()));
+        }
+    }
     // (A full check may also run out of its work budget where reads one by
     // one do not, so only this direction holds.)
     if layout::check_full::<Vec<Hinted>>(slice).is_ok() {

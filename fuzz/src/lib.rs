@@ -14,6 +14,19 @@ use barewire::Encode;
 mod fixtures;
 pub use fixtures::*;
 
+/// A string read as `str`: checks that it is UTF-8 indeed, whether the
+/// view checked it when read or trusted a full check, and returns whether
+/// it read.
+pub fn utf8(read: Result<&str, barewire::Error>) -> bool {
+    if let Ok(s) = read {
+        assert!(
+            std::str::from_utf8(s.as_bytes()).is_ok(),
+            "a string read as str is not UTF-8"
+        );
+    }
+    read.is_ok()
+}
+
 /// Reads every part of a checked view of a [`Canon`], as a user would.
 pub fn read_canon(view: &CanonLayout<&[u8]>, depth: u32) {
     let _ = (view.id(), view.delta(), view.flag(), view.kind());
@@ -24,7 +37,7 @@ pub fn read_canon(view: &CanonLayout<&[u8]>, depth: u32) {
         view.wide(),
         view.ratio(),
     );
-    let _ = view.name().as_str();
+    utf8(view.name().as_str());
     let _ = view.name().as_bytes().map(<[u8]>::len);
     let _ = view.bytes().as_bytes();
     let _: f64 = view.floats().iter().sum();
@@ -52,7 +65,7 @@ pub fn read_canon(view: &CanonLayout<&[u8]>, depth: u32) {
 pub fn read_item(item: &ItemLayout<&[u8]>, depth: u32) {
     let _ = item.tag();
     let _ = item.as_number();
-    let _ = item.as_text().map(|t| t.as_str().is_ok());
+    let _ = item.as_text().map(|t| utf8(t.as_str()));
     let _ = item.is_nothing();
     if let Some(f) = item.as_floats() {
         let _: f32 = f.iter().sum();
@@ -72,7 +85,7 @@ pub fn read_item(item: &ItemLayout<&[u8]>, depth: u32) {
 pub fn read_rich(view: &RichLayout<&[u8]>, depth: u32) {
     read_canon(&view.head(), 0);
     for (k, v) in view.map().iter() {
-        let _ = (k.as_str(), v);
+        let _ = (utf8(k.as_str()), v);
         if let Ok(k) = k.as_str() {
             assert!(view.map().get(k).is_some(), "a key the map lists is found");
         }
@@ -84,7 +97,7 @@ pub fn read_rich(view: &RichLayout<&[u8]>, depth: u32) {
     }
     let _ = view.counts().get(&Kind::C);
     for (k, v) in view.by_id().iter() {
-        let _ = v.map(|s| s.as_str().is_ok());
+        let _ = v.map(|s| utf8(s.as_str()));
         assert!(view.by_id().get(&k).is_some());
     }
     let _ = format!("{view:?}");
@@ -372,7 +385,7 @@ pub fn read_explicit(bytes: &[u8]) {
         }
     }
     if let Ok(view) = checked {
-        let _ = view.id().as_str();
+        utf8(view.id().as_str());
         for e in view.entries().iter() {
             let _ = e.key().as_bytes();
             let _ = e.value();

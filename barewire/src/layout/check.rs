@@ -26,10 +26,10 @@ pub struct Check {
     /// its two neighbours in a map), while one whose strings overlap or are
     /// referenced again and again runs out instead of taking quadratic time.
     work: u64,
-    /// Long strings already found to be UTF-8 during this check: start
-    /// position to validated length. Interned strings (one copy referenced
-    /// from many places) are validated once.
-    validated: BTreeMap<usize, usize>,
+    /// Long strings already found to be UTF-8 during this check, with
+    /// their validated length. Interned strings (one copy referenced from
+    /// many places) are validated once.
+    validated: Validated,
     /// For the check of a mutable view: which bytes hold values and which
     /// hold strings (see [`Claims`]).
     claimed: Option<Claims>,
@@ -64,7 +64,7 @@ impl Check {
             output: limits.max_size,
             strings,
             work: (len as u64).saturating_mul(2).saturating_add(64),
-            validated: BTreeMap::new(),
+            validated: Validated::default(),
             record: (0, 0),
             claimed: None,
         }
@@ -195,7 +195,7 @@ impl Check {
             }
             return crate::utf8::to_str(bytes).map(|_| ()).map_err(invalid);
         }
-        let done = self.validated.get(&start).copied().unwrap_or(0);
+        let done = self.validated.get(start);
         if len <= done {
             // A prefix of a validated string is UTF-8 when it ends on a
             // character boundary: at the end, or before a byte that is not
@@ -265,6 +265,64 @@ impl Check {
     #[inline]
     pub fn leave(&mut self) {
         self.nesting.leave();
+    }
+}
+
+/// The long strings a check has validated: start position to validated
+/// length.
+///
+/// A check meets the strings of an image [`to_layout`] wrote in the order
+/// they lie in the image, so their starts mostly come in ascending order:
+/// those go to the end of a sorted `Vec` (O(1), and a start past the last
+/// one was never seen, so finding it costs one compare); only a start that
+/// comes out of order (an interned string met again, a hostile image) goes
+/// to the map.
+///
+/// [`to_layout`]: crate::layout::to_layout
+#[derive(Debug, Default)]
+struct Validated {
+    /// Starts in ascending order, each with its validated length.
+    ascending: Vec<(usize, usize)>,
+    /// Starts that came after a larger one.
+    others: BTreeMap<usize, usize>,
+}
+
+impl Validated {
+    /// The validated length of the string at `start` (0 if none).
+    #[inline]
+    fn get(&self, start: usize) -> usize {
+        let past_last = self.ascending.last().is_none_or(|&(last, _)| start > last);
+        if past_last && self.others.is_empty() {
+            return 0;
+        }
+        let sorted = if past_last {
+            None
+        } else {
+            self.ascending
+                .binary_search_by_key(&start, |&(s, _)| s)
+                .ok()
+                .map(|i| self.ascending[i].1)
+        };
+        sorted
+            .or_else(|| self.others.get(&start).copied())
+            .unwrap_or(0)
+    }
+
+    /// Records that `len` bytes from `start` are UTF-8 (more than
+    /// [`get`](Self::get) gave for it).
+    #[inline]
+    fn insert(&mut self, start: usize, len: usize) {
+        match self.ascending.last() {
+            Some(&(last, _)) if start <= last => {
+                match self.ascending.binary_search_by_key(&start, |&(s, _)| s) {
+                    Ok(i) => self.ascending[i].1 = len,
+                    Err(_) => {
+                        self.others.insert(start, len);
+                    }
+                }
+            }
+            _ => self.ascending.push((start, len)),
+        }
     }
 }
 

@@ -34,9 +34,12 @@
 //! Strings are checked when they are read: a [`StrView`] checks that its bytes
 //! lie in the image (`as_bytes`) and are UTF-8 (`as_str`), so viewing a large
 //! image and reading a few numbers never pays for its strings. [`check_full`]
-//! checks every string up front as well. The work of a check is bounded by the
-//! image size and [`Limits::max_depth`](crate::Limits), even for a hostile
-//! image whose offsets overlap or form cycles.
+//! checks every string up front as well, and its view trusts that check
+//! ([`Trust::Full`]): a string's `as_str` then costs a bounds compare, no
+//! second UTF-8 pass. Validate once with [`check_full`] to read most of an
+//! image; [`view`] to read a little of it. The work of a check is bounded by
+//! the image size and [`Limits::max_depth`](crate::Limits), even for a
+//! hostile image whose offsets overlap or form cycles.
 
 mod buf;
 mod builder;
