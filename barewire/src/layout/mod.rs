@@ -422,6 +422,29 @@ pub fn view_mut<T: Layout>(bytes: &mut [u8]) -> Result<T::ViewMut<'_>, Error> {
     Ok(T::view_mut(bytes, 0))
 }
 
+/// The mutable view of the root of an image without [`view_mut`]'s check:
+/// O(1). For an image this program wrote or checked before, updated in a
+/// loop where even [`ImageMut`](crate::ImageMut)'s one check is not wanted.
+///
+/// Not `unsafe`, for the reason [`view_unchecked`] is not: a mutable view's
+/// reads check what they read ([`Trust::Lazy`]) and its writes are
+/// bounds-checked stores of scalars, so no image, however malformed, makes
+/// it read or write outside `bytes` or produce an invalid value. On an image
+/// [`view_mut`] would refuse, a set may land on bytes another value or a
+/// string uses, which makes the image wrong (a later check refuses it), and
+/// a read may panic, as with [`view_unchecked`].
+///
+/// ```
+/// let mut image = barewire::to_layout(&vec![1u32, 2, 3]);
+/// let mut list = barewire::layout::view_mut_unchecked::<Vec<u32>>(&mut image);
+/// list.get_mut(2).unwrap().set(30);
+/// assert_eq!(barewire::view::<Vec<u32>>(&image)?.get(2), Some(30));
+/// # Ok::<(), barewire::Error>(())
+/// ```
+pub fn view_mut_unchecked<T: Layout>(bytes: &mut [u8]) -> T::ViewMut<'_> {
+    T::view_mut(bytes, 0)
+}
+
 /// The check of [`view_mut`]: [`check_full`]'s, and that no two values
 /// (the root, list items, map entries, pointer targets), and no value and a
 /// string, share bytes.
