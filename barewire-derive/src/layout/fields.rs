@@ -294,28 +294,28 @@ impl<'f, 'a> Placed<'f, 'a> {
 
     /// The in-place view of the field in `slot` of the value at the view's
     /// cursor, in `__buf`: `Layout::view` with the cursor's `__trust`, or
-    /// `view_mut` (at `__at`) when `mutable`.
+    /// `view_mut` (from `__at`) when `mutable`.
     pub fn view(&self, slot: usize, f: &Field<'_>, mutable: bool) -> TokenStream {
         let ty = layout_ty(f);
-        if mutable {
-            let at = self.at(&quote!(__at), slot);
-            return if f.out_of_line {
-                quote!({
-                    let __target = __bw::__private::follow_unchecked(__buf, #at);
-                    <#ty as __bw::layout::Layout>::view_mut(__buf, __target)
-                })
-            } else {
-                quote!(<#ty as __bw::layout::Layout>::view_mut(__buf, #at))
-            };
-        }
-        let at = self.at(&quote!(self.cur.at()), slot);
-        let target = if f.out_of_line {
+        let origin = if mutable {
+            quote!(__at)
+        } else {
+            quote!(self.cur.at())
+        };
+        let at = self.at(&origin, slot);
+        let field = if f.out_of_line {
             quote!(__bw::__private::follow_unchecked(__buf, #at))
         } else {
             at
         };
+        if mutable {
+            return quote!({
+                let __field = #field;
+                <#ty as __bw::layout::Layout>::view_mut(__buf, __field)
+            });
+        }
         quote!({
-            let __field = #target;
+            let __field = #field;
             // SAFETY: the cursor's `Layout::view` contract holds for the
             // whole value at `self.cur.at()`, whose check checked this field
             // at `__field`: at its offset, or where its pointer leads for an

@@ -409,10 +409,11 @@ const _: () = {
         pub fn is_empty_mut(&mut self) -> <bool as __bw::layout::Layout>::ViewMut<'_> {
             let __at = self.cur.at();
             let __buf: &mut [u8] = self.cur.buf_mut();
-            <bool as __bw::layout::Layout>::view_mut(
-                __buf,
-                __at + <LinkedListNodeLayout<(), T>>::__LAYOUT.offsets[0usize],
-            )
+            {
+                let __field = __at
+                    + <LinkedListNodeLayout<(), T>>::__LAYOUT.offsets[0usize];
+                <bool as __bw::layout::Layout>::view_mut(__buf, __field)
+            }
         }
         ///`value` in place, through which scalars can be set.
         #[inline]
@@ -421,12 +422,11 @@ const _: () = {
         ) -> <BareOption<T> as __bw::layout::Layout>::ViewMut<'_> {
             let __at = self.cur.at();
             let __buf: &mut [u8] = self.cur.buf_mut();
-            <BareOption<
-                T,
-            > as __bw::layout::Layout>::view_mut(
-                __buf,
-                __at + <LinkedListNodeLayout<(), T>>::__LAYOUT.offsets[1usize],
-            )
+            {
+                let __field = __at
+                    + <LinkedListNodeLayout<(), T>>::__LAYOUT.offsets[1usize];
+                <BareOption<T> as __bw::layout::Layout>::view_mut(__buf, __field)
+            }
         }
         ///`next` in place, through which scalars can be set.
         #[inline]
@@ -435,12 +435,13 @@ const _: () = {
         ) -> <Option<BarePtr<LinkedListNode<T>>> as __bw::layout::Layout>::ViewMut<'_> {
             let __at = self.cur.at();
             let __buf: &mut [u8] = self.cur.buf_mut();
-            <Option<
-                BarePtr<LinkedListNode<T>>,
-            > as __bw::layout::Layout>::view_mut(
-                __buf,
-                __at + <LinkedListNodeLayout<(), T>>::__LAYOUT.offsets[2usize],
-            )
+            {
+                let __field = __at
+                    + <LinkedListNodeLayout<(), T>>::__LAYOUT.offsets[2usize];
+                <Option<
+                    BarePtr<LinkedListNode<T>>,
+                > as __bw::layout::Layout>::view_mut(__buf, __field)
+            }
         }
     }
     impl<'__v, T> __bw::__private::Debug for LinkedListNodeLayout<&'__v [u8], T>

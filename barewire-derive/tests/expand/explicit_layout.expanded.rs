@@ -364,20 +364,20 @@ const _: () = {
         pub fn kind_mut(&mut self) -> <u8 as __bw::layout::Layout>::ViewMut<'_> {
             let __at = self.cur.at();
             let __buf: &mut [u8] = self.cur.buf_mut();
-            <u8 as __bw::layout::Layout>::view_mut(
-                __buf,
-                __at + <HeaderLayout<()>>::__LAYOUT.offsets[0usize],
-            )
+            {
+                let __field = __at + <HeaderLayout<()>>::__LAYOUT.offsets[0usize];
+                <u8 as __bw::layout::Layout>::view_mut(__buf, __field)
+            }
         }
         ///`length` in place, through which scalars can be set.
         #[inline]
         pub fn length_mut(&mut self) -> <u32 as __bw::layout::Layout>::ViewMut<'_> {
             let __at = self.cur.at();
             let __buf: &mut [u8] = self.cur.buf_mut();
-            <u32 as __bw::layout::Layout>::view_mut(
-                __buf,
-                __at + <HeaderLayout<()>>::__LAYOUT.offsets[2usize],
-            )
+            {
+                let __field = __at + <HeaderLayout<()>>::__LAYOUT.offsets[2usize];
+                <u32 as __bw::layout::Layout>::view_mut(__buf, __field)
+            }
         }
     }
     impl<'__v> __bw::__private::Debug for HeaderLayout<&'__v [u8]> {

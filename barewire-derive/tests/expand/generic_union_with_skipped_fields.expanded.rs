@@ -433,13 +433,11 @@ const _: () = {
             }
             let __at = self.cur.at();
             let __buf: &mut [u8] = self.cur.buf_mut();
-            __bw::__private::Some(
-                <T as __bw::layout::Layout>::view_mut(
-                    __buf,
-                    __at + <TreeView<(), T, N>>::__PAYLOAD
-                        + <TreeView<(), T, N>>::__V0.offsets[0usize],
-                ),
-            )
+            __bw::__private::Some({
+                let __field = __at + <TreeView<(), T, N>>::__PAYLOAD
+                    + <TreeView<(), T, N>>::__V0.offsets[0usize];
+                <T as __bw::layout::Layout>::view_mut(__buf, __field)
+            })
         }
     }
     impl<'__v, T: Clone, const N: usize> __bw::__private::Debug

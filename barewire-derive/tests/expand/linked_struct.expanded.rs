@@ -429,20 +429,20 @@ const _: () = {
         pub fn name_mut(&mut self) -> <&'a str as __bw::layout::Layout>::ViewMut<'_> {
             let __at = self.cur.at();
             let __buf: &mut [u8] = self.cur.buf_mut();
-            <&'a str as __bw::layout::Layout>::view_mut(
-                __buf,
-                __at + <NodeLayout<'a, (), T>>::__LAYOUT.offsets[0usize],
-            )
+            {
+                let __field = __at + <NodeLayout<'a, (), T>>::__LAYOUT.offsets[0usize];
+                <&'a str as __bw::layout::Layout>::view_mut(__buf, __field)
+            }
         }
         ///`value` in place, through which scalars can be set.
         #[inline]
         pub fn value_mut(&mut self) -> <T as __bw::layout::Layout>::ViewMut<'_> {
             let __at = self.cur.at();
             let __buf: &mut [u8] = self.cur.buf_mut();
-            <T as __bw::layout::Layout>::view_mut(
-                __buf,
-                __at + <NodeLayout<'a, (), T>>::__LAYOUT.offsets[1usize],
-            )
+            {
+                let __field = __at + <NodeLayout<'a, (), T>>::__LAYOUT.offsets[1usize];
+                <T as __bw::layout::Layout>::view_mut(__buf, __field)
+            }
         }
         ///`next` in place, through which scalars can be set.
         #[inline]
@@ -451,12 +451,12 @@ const _: () = {
         ) -> <Option<Box<Node<'a, T>>> as __bw::layout::Layout>::ViewMut<'_> {
             let __at = self.cur.at();
             let __buf: &mut [u8] = self.cur.buf_mut();
-            <Option<
-                Box<Node<'a, T>>,
-            > as __bw::layout::Layout>::view_mut(
-                __buf,
-                __at + <NodeLayout<'a, (), T>>::__LAYOUT.offsets[2usize],
-            )
+            {
+                let __field = __at + <NodeLayout<'a, (), T>>::__LAYOUT.offsets[2usize];
+                <Option<
+                    Box<Node<'a, T>>,
+                > as __bw::layout::Layout>::view_mut(__buf, __field)
+            }
         }
     }
     impl<'__v, 'a, T> __bw::__private::Debug for NodeLayout<'a, &'__v [u8], T>

@@ -285,20 +285,20 @@ const _: () = {
         pub fn x_mut(&mut self) -> <u32 as __bw::layout::Layout>::ViewMut<'_> {
             let __at = self.cur.at();
             let __buf: &mut [u8] = self.cur.buf_mut();
-            <u32 as __bw::layout::Layout>::view_mut(
-                __buf,
-                __at + <PointLayout<()>>::__LAYOUT.offsets[0usize],
-            )
+            {
+                let __field = __at + <PointLayout<()>>::__LAYOUT.offsets[0usize];
+                <u32 as __bw::layout::Layout>::view_mut(__buf, __field)
+            }
         }
         ///`y` in place, through which scalars can be set.
         #[inline]
         pub fn y_mut(&mut self) -> <u32 as __bw::layout::Layout>::ViewMut<'_> {
             let __at = self.cur.at();
             let __buf: &mut [u8] = self.cur.buf_mut();
-            <u32 as __bw::layout::Layout>::view_mut(
-                __buf,
-                __at + <PointLayout<()>>::__LAYOUT.offsets[1usize],
-            )
+            {
+                let __field = __at + <PointLayout<()>>::__LAYOUT.offsets[1usize];
+                <u32 as __bw::layout::Layout>::view_mut(__buf, __field)
+            }
         }
     }
     impl<'__v> __bw::__private::Debug for PointLayout<&'__v [u8]> {

@@ -330,20 +330,20 @@ const _: () = {
         pub fn address_mut(&mut self) -> <[u8; 4] as __bw::layout::Layout>::ViewMut<'_> {
             let __at = self.cur.at();
             let __buf: &mut [u8] = self.cur.buf_mut();
-            <[u8; 4] as __bw::layout::Layout>::view_mut(
-                __buf,
-                __at + <LogEntryLayout<'a, ()>>::__LAYOUT.offsets[0usize],
-            )
+            {
+                let __field = __at + <LogEntryLayout<'a, ()>>::__LAYOUT.offsets[0usize];
+                <[u8; 4] as __bw::layout::Layout>::view_mut(__buf, __field)
+            }
         }
         ///`request` in place, through which scalars can be set.
         #[inline]
         pub fn request_mut(&mut self) -> <String as __bw::layout::Layout>::ViewMut<'_> {
             let __at = self.cur.at();
             let __buf: &mut [u8] = self.cur.buf_mut();
-            <String as __bw::layout::Layout>::view_mut(
-                __buf,
-                __at + <LogEntryLayout<'a, ()>>::__LAYOUT.offsets[1usize],
-            )
+            {
+                let __field = __at + <LogEntryLayout<'a, ()>>::__LAYOUT.offsets[1usize];
+                <String as __bw::layout::Layout>::view_mut(__buf, __field)
+            }
         }
         ///`body` in place, through which scalars can be set.
         #[inline]
@@ -351,11 +351,11 @@ const _: () = {
             let __at = self.cur.at();
             let __buf: &mut [u8] = self.cur.buf_mut();
             {
-                let __target = __bw::__private::follow_unchecked(
+                let __field = __bw::__private::follow_unchecked(
                     __buf,
                     __at + <LogEntryLayout<'a, ()>>::__LAYOUT.offsets[2usize],
                 );
-                <Vec<u8> as __bw::layout::Layout>::view_mut(__buf, __target)
+                <Vec<u8> as __bw::layout::Layout>::view_mut(__buf, __field)
             }
         }
         ///`peer` in place, through which scalars can be set.
@@ -363,10 +363,10 @@ const _: () = {
         pub fn peer_mut(&mut self) -> <&'a str as __bw::layout::Layout>::ViewMut<'_> {
             let __at = self.cur.at();
             let __buf: &mut [u8] = self.cur.buf_mut();
-            <&'a str as __bw::layout::Layout>::view_mut(
-                __buf,
-                __at + <LogEntryLayout<'a, ()>>::__LAYOUT.offsets[3usize],
-            )
+            {
+                let __field = __at + <LogEntryLayout<'a, ()>>::__LAYOUT.offsets[3usize];
+                <&'a str as __bw::layout::Layout>::view_mut(__buf, __field)
+            }
         }
     }
     impl<'__v, 'a> __bw::__private::Debug for LogEntryLayout<'a, &'__v [u8]> {

@@ -385,13 +385,11 @@ const _: () = {
             }
             let __at = self.cur.at();
             let __buf: &mut [u8] = self.cur.buf_mut();
-            __bw::__private::Some(
-                <String as __bw::layout::Layout>::view_mut(
-                    __buf,
-                    __at + <MessageLayout<()>>::__PAYLOAD
-                        + <MessageLayout<()>>::__V1.offsets[0usize],
-                ),
-            )
+            __bw::__private::Some({
+                let __field = __at + <MessageLayout<()>>::__PAYLOAD
+                    + <MessageLayout<()>>::__V1.offsets[0usize];
+                <String as __bw::layout::Layout>::view_mut(__buf, __field)
+            })
         }
     }
     impl<'__v> __bw::__private::Debug for MessageLayout<&'__v [u8]> {

@@ -238,12 +238,6 @@ impl<'a, T: ?Sized> Cursor<&'a mut [u8], T> {
         self.buf
     }
 
-    /// [`Trust::Lazy`]: a mutable view's reads check what they read.
-    #[inline]
-    pub fn trust(&self) -> Trust {
-        Trust::Lazy
-    }
-
     /// A read-only cursor at the same place (whose reads check what they
     /// read).
     #[inline]
