@@ -149,9 +149,9 @@ pub struct Image<T, B> {
     buffer: B,
     /// The limits the image was checked under, for the rebuild.
     limits: Limits,
-    /// [`Trust::Full`] when the image passed the full check
-    /// ([`new_full`](Image::new_full)): its views read strings without
-    /// checking them again.
+    /// [`Trust::Structure`] after the structural check ([`new`](Image::new)),
+    /// [`Trust::Full`] after the full one ([`new_full`](Image::new_full)):
+    /// what its views may trust.
     trust: Trust,
     _type: PhantomData<fn() -> T>,
 }
@@ -197,7 +197,7 @@ impl<T: Layout, B: StableBuffer> Image<T, B> {
         Ok(Image {
             buffer,
             limits,
-            trust: Trust::Lazy,
+            trust: Trust::Structure,
             _type: PhantomData,
         })
     }
@@ -213,11 +213,12 @@ impl<T: Layout, B: StableBuffer> Image<T, B> {
     /// ```
     #[inline]
     pub fn view(&self) -> T::View<'_> {
-        // SAFETY: with `Trust::Lazy`, none needed. With `Trust::Full`,
-        // `new_full` ran the full check on `self.buffer.stable_bytes()`,
-        // and `B: StableBuffer` gives back the same address, length and
-        // contents on every call (`Image` never gives out `&mut B`), so the
-        // view is of the fully checked bytes, unchanged.
+        // SAFETY: `new` ran the structural check (`Trust::Structure`), or
+        // `new_full` the full one (`Trust::Full`), on
+        // `self.buffer.stable_bytes()`, and `B: StableBuffer` gives back the
+        // same address, length and contents on every call (`Image` never
+        // gives out `&mut B`), so the view is of the checked bytes,
+        // unchanged.
         unsafe { T::view(self.buffer.stable_bytes(), 0, self.trust) }
     }
 
@@ -499,7 +500,7 @@ impl<'a, T: Layout> Image<T, &'a [u8]> {
     pub fn into_view(self) -> T::View<'a> {
         // SAFETY: as in `view`: `new` or `new_full` checked these very bytes
         // (a shared borrow for `'a`, the same bytes at the same address for
-        // all of `'a`), fully when the trust is `Full`.
+        // all of `'a`), as far as `self.trust` says.
         unsafe { T::view(self.buffer, 0, self.trust) }
     }
 

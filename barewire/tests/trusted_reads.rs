@@ -1,7 +1,8 @@
-//! Views that trust their image: `check_full`'s view, `view_trusted` and
-//! `Image::new_full` read strings without a second UTF-8 check. What they
-//! read must be what was written, and an image the full check refuses never
-//! gives such a view. Run under Miri (see `scripts/sanitize.sh`).
+//! Views that trust their image: `view`'s and `Image::new`'s read numbers
+//! without a bounds check; `check_full`'s, `view_trusted`'s and
+//! `Image::new_full`'s also read strings without a second UTF-8 check.
+//! What they read must be what was written, and an image the check refuses
+//! never gives such a view. Run under Miri (see `scripts/sanitize.sh`).
 
 use std::collections::BTreeMap;
 
@@ -76,7 +77,9 @@ fn every_trusting_view_reads_what_was_written() {
     // SAFETY: `image` is what `to_layout` wrote for this type, unchanged.
     let trusted = unsafe { layout::view_trusted::<Vec<Entry>>(&image) };
     assert_eq!(read_all(&trusted).unwrap(), data);
-    let lazy = barewire::view::<Vec<Entry>>(&image).unwrap();
+    let structure = barewire::view::<Vec<Entry>>(&image).unwrap();
+    assert_eq!(read_all(&structure).unwrap(), data);
+    let lazy = barewire::view_unchecked::<Vec<Entry>>(&image);
     assert_eq!(read_all(&lazy).unwrap(), data);
     let owned = Image::<Vec<Entry>, _>::new_full(image.clone()).unwrap();
     assert_eq!(read_all(&owned.view()).unwrap(), data);

@@ -162,8 +162,9 @@ pub fn from_boxed<'a, T: FromLayout<'a>>(
 /// copy a cursor it was given but not make one, nor point one elsewhere.
 ///
 /// That is what lets a view's safe accessors pass the cursor's trust on:
-/// a cursor with [`Trust::Full`] exists only where [`Layout::view`]'s
-/// contract held for a `T` at `at` in `buf`.
+/// a cursor that trusts its image ([`Trust::Structure`] or
+/// [`Trust::Full`]) exists only where [`Layout::view`]'s contract held for
+/// a `T` at `at` in `buf`.
 ///
 /// [`Layout::view`]: crate::layout::Layout::view
 pub struct Cursor<B, T: ?Sized> {

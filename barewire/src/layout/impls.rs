@@ -37,8 +37,17 @@ macro_rules! numbers {
                 Ok(())
             }
             #[inline]
-            unsafe fn view(buf: &[u8], at: usize, _: Trust) -> $t {
-                <$t as ScalarLayout>::get_at(buf, at)
+            unsafe fn view(buf: &[u8], at: usize, trust: Trust) -> $t {
+                match trust {
+                    Trust::Lazy => <$t as ScalarLayout>::get_at(buf, at),
+                    // SAFETY: under `Trust::Structure` or `Full`,
+                    // `Layout::view`'s contract puts the inline part
+                    // `at..at + SIZE` inside `buf`; any bytes are a `$t`,
+                    // read unaligned.
+                    Trust::Structure | Trust::Full => <$t>::from_le_bytes(unsafe {
+                        buf.as_ptr().add(at).cast::<[u8; core::mem::size_of::<$t>()]>().read_unaligned()
+                    }),
+                }
             }
             #[inline]
             fn view_mut(buf: &mut [u8], at: usize) -> Scalar<'_, $t> {
@@ -119,8 +128,10 @@ macro_rules! varints {
                 Ok(())
             }
             #[inline]
-            unsafe fn view(buf: &[u8], at: usize, _: Trust) -> $t {
-                $t(<$inner as ScalarLayout>::get_at(buf, at))
+            unsafe fn view(buf: &[u8], at: usize, trust: Trust) -> $t {
+                // SAFETY: the newtype's layout is `$inner`'s, so the
+                // caller's contract is `$inner`'s.
+                $t(unsafe { <$inner as Layout>::view(buf, at, trust) })
             }
             #[inline]
             fn view_mut(buf: &mut [u8], at: usize) -> Scalar<'_, $t> {

@@ -256,7 +256,7 @@ impl<'a, const N: usize> InlineStrView<'a, N> {
             // unchanged `buf`; that check validated exactly the bytes
             // `as_bytes` returns (`InlineStr::check` reads them through it).
             Trust::Full => Ok(unsafe { core::str::from_utf8_unchecked(bytes) }),
-            Trust::Lazy => utf8_in(self.buf, bytes),
+            Trust::Lazy | Trust::Structure => utf8_in(self.buf, bytes),
         }
     }
 

@@ -185,10 +185,13 @@ pub trait Layout {
     /// # Safety
     ///
     /// With [`Trust::Lazy`], none: every read checks what it reads. With
-    /// [`Trust::Full`], `buf` is not changed while the view lives (a `&[u8]`
-    /// sees to it) and the full check, [`check_full`]'s, found a valid `Self`
-    /// at `at` in `buf`: every string it reaches is in bounds and UTF-8, and
-    /// is read without a second UTF-8 check.
+    /// [`Trust::Structure`], `buf` is not changed while the view lives (a
+    /// `&[u8]` sees to it) and the structural check, [`view`]'s, found a
+    /// valid `Self` at `at` in `buf`: its inline part `at..at + SIZE`, and
+    /// that of every value it reaches, lies inside `buf` (numbers are read
+    /// there without a bounds check). With [`Trust::Full`], the same with
+    /// the full check, [`check_full`]'s: every string it reaches is in
+    /// bounds and UTF-8 as well, and is read without a second UTF-8 check.
     unsafe fn view(buf: &[u8], at: usize, trust: Trust) -> Self::View<'_>;
 
     /// The mutable view of the value whose inline part is at `at`. Its reads
@@ -202,9 +205,14 @@ pub trait Layout {
 /// a view to the views it hands out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Trust {
-    /// Every read checks what it reads: a string's bounds and UTF-8 each
-    /// time it is read. What [`view`] and [`view_unchecked`] give.
+    /// Every read checks what it reads: a number's bounds, a string's
+    /// bounds and UTF-8, each time it is read. What [`view_unchecked`] and
+    /// mutable views give.
     Lazy,
+    /// The image passed [`view`]'s structural check: every value's inline
+    /// part lies inside the image, so numbers are read without a bounds
+    /// check; strings are checked (bounds and UTF-8) when read.
+    Structure,
     /// The whole image passed [`check_full`]: strings are read without a
     /// second UTF-8 check (their bounds are still checked, which costs a
     /// compare). Reached only through [`check_full`] or the `unsafe`
@@ -306,8 +314,10 @@ pub fn view_with<T: Layout>(bytes: &[u8], limits: Limits) -> Result<T::View<'_>,
     check_root::<T>(bytes)?;
     let mut cx = Check::new(bytes.len(), limits, false).with_root(T::SIZE);
     T::check(bytes, 0, &mut cx)?;
-    // SAFETY: `Trust::Lazy` asks nothing of the caller.
-    Ok(unsafe { T::view(bytes, 0, Trust::Lazy) })
+    // SAFETY: the structural check of `bytes` just found a valid `T` at 0,
+    // and the view borrows `bytes` immutably, so they do not change while
+    // it lives.
+    Ok(unsafe { T::view(bytes, 0, Trust::Structure) })
 }
 
 /// Checks everything [`view`] checks plus the bounds and UTF-8 of every

@@ -158,7 +158,7 @@ impl<'a> StrView<'a> {
                 // (`check_str` reads them through `as_bytes` too).
                 Ok(unsafe { core::str::from_utf8_unchecked(bytes) })
             }
-            Trust::Lazy => self.as_str_checked(),
+            Trust::Lazy | Trust::Structure => self.as_str_checked(),
         }
     }
 
