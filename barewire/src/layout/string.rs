@@ -143,6 +143,41 @@ impl<'a> StrView<'a> {
         }
     }
 
+    /// What [`as_bytes`](Self::as_bytes) returns, computed the same way
+    /// without its checks: the repr read without a bounds check, the offset
+    /// followed without one, the bytes sliced without one.
+    ///
+    /// # Safety
+    ///
+    /// `as_bytes` returns `Ok` for this view: the full check found this
+    /// string (`check_str` calls `as_bytes`) in this unchanged `buf`.
+    #[inline(always)]
+    unsafe fn bytes_checked_before(&self) -> &'a [u8] {
+        // SAFETY: `as_bytes` read the repr at `at..at + 8` through a
+        // bounds-checked slice and returned `Ok`, so it lies inside `buf`.
+        let repr = unsafe {
+            self.buf
+                .as_ptr()
+                .add(self.at)
+                .cast::<[u8; INLINE_STR]>()
+                .read_unaligned()
+        };
+        let (start, len) = if is_out_of_line(repr[0]) {
+            // `follow(buf, at + 4)`'s sum; it was in bounds there.
+            let rel = i32::from_le_bytes([repr[4], repr[5], repr[6], repr[7]]);
+            let start = (self.at as i64 + 4 + i64::from(rel)) as usize;
+            (start, out_of_line_len([repr[0], repr[1], repr[2], repr[3]]))
+        } else {
+            // `Some` for a repr `as_bytes` accepted.
+            (self.at, inline_len(repr).unwrap_or(0))
+        };
+        // SAFETY: `start..start + len` is the range `as_bytes` sliced with
+        // a checked `get` and returned, so it lies inside `buf`.
+        let bytes = unsafe { self.buf.get_unchecked(start..start + len) };
+        debug_assert_eq!(self.as_bytes().ok(), Some(bytes));
+        bytes
+    }
+
     /// The string, after checking that its bytes lie inside the image and
     /// (unless the whole image passed [`check_full`](super::check_full))
     /// are UTF-8.
@@ -150,13 +185,13 @@ impl<'a> StrView<'a> {
     pub fn as_str(&self) -> Result<&'a str, Error> {
         match self.trust {
             Trust::Full => {
-                let bytes = self.as_bytes()?;
                 // SAFETY: `Trust::Full` is only given (`trusting`, under
                 // `Layout::view`'s contract) to a view of a string the full
                 // check found at `at` in this unchanged `buf`; that check
-                // validated exactly the bytes `as_bytes` returns
-                // (`check_str` reads them through `as_bytes` too).
-                Ok(unsafe { core::str::from_utf8_unchecked(bytes) })
+                // (`check_str`) had `as_bytes` return these very bytes, and
+                // validated their UTF-8.
+                let s = unsafe { core::str::from_utf8_unchecked(self.bytes_checked_before()) };
+                Ok(s)
             }
             Trust::Lazy | Trust::Structure => self.as_str_checked(),
         }
