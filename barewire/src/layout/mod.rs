@@ -33,10 +33,12 @@
 //! `bool` 0 or 1, every enum value and union tag known, map keys sorted.
 //! Strings are checked when they are read: a [`StrView`] checks that its bytes
 //! lie in the image (`as_bytes`) and are UTF-8 (`as_str`), so viewing a large
-//! image and reading a few numbers never pays for its strings. [`check_full`]
-//! checks every string up front as well, and its view trusts that check
-//! ([`Trust::Full`]): a string's `as_str` then costs a bounds compare, no
-//! second UTF-8 pass. Validate once with [`check_full`] to read most of an
+//! image and reading a few numbers never pays for its strings; the view
+//! trusts the structure it checked ([`Trust::Structure`]), so a number is
+//! read without a bounds check. [`check_full`] checks every string up front
+//! as well, and its view trusts that check ([`Trust::Full`]): a string's
+//! `as_str` then locates it without checks and skips a second UTF-8
+//! pass. Validate once with [`check_full`] to read most of an
 //! image; [`view`] to read a little of it. The work of a check is bounded by
 //! the image size and [`Limits::max_depth`](crate::Limits), even for a
 //! hostile image whose offsets overlap or form cycles.
@@ -200,9 +202,9 @@ pub trait Layout {
     fn view_mut(buf: &mut [u8], at: usize) -> Self::ViewMut<'_>;
 }
 
-/// How far the reads of a view trust its image: the one difference between
-/// the view [`view`] returns and the one [`check_full`] returns, carried from
-/// a view to the views it hands out.
+/// How far the reads of a view trust its image: what the views of
+/// [`view_unchecked`], [`view`] and [`check_full`] differ in, carried from a
+/// view to the views it hands out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Trust {
     /// Every read checks what it reads: a number's bounds, a string's
@@ -213,9 +215,9 @@ pub enum Trust {
     /// part lies inside the image, so numbers are read without a bounds
     /// check; strings are checked (bounds and UTF-8) when read.
     Structure,
-    /// The whole image passed [`check_full`]: strings are read without a
-    /// second UTF-8 check (their bounds are still checked, which costs a
-    /// compare). Reached only through [`check_full`] or the `unsafe`
+    /// The whole image passed [`check_full`]: numbers and strings are read
+    /// without checks, strings without a second UTF-8 pass. Reached only
+    /// through [`check_full`], `Image::new_full` or the `unsafe`
     /// [`view_trusted`].
     Full,
 }
@@ -322,8 +324,7 @@ pub fn view_with<T: Layout>(bytes: &[u8], limits: Limits) -> Result<T::View<'_>,
 
 /// Checks everything [`view`] checks plus the bounds and UTF-8 of every
 /// string, in one pass over the image, and returns a view whose reads do no
-/// checks of their own ([`Trust::Full`]): a string's `as_str` is its bounds
-/// compare and nothing more. It keeps [`view`]'s accessors, so
+/// checks of their own ([`Trust::Full`]). It keeps [`view`]'s accessors, so
 /// `as_str()` still returns a `Result`; here it cannot fail.
 ///
 /// Use it to read most of an image, or the same strings more than once;

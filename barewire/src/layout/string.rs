@@ -25,7 +25,7 @@ pub const MAX_STR_LEN: usize = (1 << 30) - 1;
 /// bytes lie inside the image, [`as_str`](Self::as_str) also checks their
 /// UTF-8. So viewing a large image and reading a few numbers never pays for
 /// its strings. A string from [`check_full`](super::check_full) was checked
-/// with the whole image: `as_str` only compares its bounds.
+/// with the whole image: `as_str` reads it without checks.
 ///
 /// ```
 /// let image = barewire::to_layout(&String::from("a string longer than eight bytes"));
